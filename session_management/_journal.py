@@ -1,0 +1,167 @@
+"""The per-session journal: appending one activity entry costs the same at event 10 and event 10,000.
+
+A live session is two files in the sessions directory, guarded by one lock file beside them:
+
+- ``session_<id>.json``    the folded snapshot, in the spec's format;
+- ``session_<id>.journal`` records appended since the last fold. Its first record is the header
+  ``{"journal": 1, "base": N}``: N entries of ``activity_log`` were already in the snapshot
+  when the journal was started, so the k-th entry record is ``activity_log[N + k]``. A record
+  ``{"_set": {...}}`` changes top-level fields (status, metadata) without touching the snapshot.
+- ``session_<id>.lock``    flock'ed by both this module and filelock (both use ``flock(2)``), so
+  the cheap append path and the folding manager exclude each other.
+
+Each record is written as ``"\\n" + json`` by a single ``O_APPEND`` write: a record torn by a crash
+stays on a line of its own and is skipped by readers; it can never swallow the next record.
+Folding is idempotent because entries are placed by position: a fold interrupted after writing
+the snapshot but before resetting the journal is simply done again, with nothing duplicated.
+
+Only the standard library is imported here: this is the path every hook pays for.
+"""
+
+import errno
+import fcntl
+import json
+import os
+import time
+
+LOCK_TIMEOUT = 10.0
+JOURNAL_VERSION = 1
+
+
+def lock_path(session_dir: str, session_id: str) -> str:
+    return os.path.join(session_dir, f"session_{session_id}.lock")
+
+
+def journal_path(session_dir: str, session_id: str) -> str:
+    return os.path.join(session_dir, f"session_{session_id}.journal")
+
+
+class FlockLock:
+    """An exclusive ``flock`` on a lock file, with a deadline instead of an endless wait.
+
+    Dead holders never block: the kernel drops a flock when its process dies.
+    """
+
+    def __init__(self, path: str, timeout: float = LOCK_TIMEOUT):
+        self.path = path
+        self.timeout = timeout
+        self._fd = -1
+
+    def __enter__(self):
+        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
+        deadline = time.monotonic() + self.timeout
+        delay = 0.0005
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except OSError as exc:
+                if exc.errno not in (errno.EAGAIN, errno.EACCES) or time.monotonic() > deadline:
+                    os.close(fd)
+                    if exc.errno in (errno.EAGAIN, errno.EACCES):
+                        raise TimeoutError(f"could not lock {self.path} within {self.timeout} s") from None
+                    raise
+                time.sleep(delay)
+                delay = min(delay * 2, 0.01)
+        self._fd = fd
+        return self
+
+    def __exit__(self, *exc_info):
+        os.close(self._fd)  # closing the descriptor releases the flock
+        self._fd = -1
+
+
+def encode_record(record) -> bytes:
+    """One journal record as bytes, newline first (see the module docstring)."""
+    text = json.dumps(record, ensure_ascii=False, separators=(",", ":"))
+    try:
+        return ("\n" + text).encode("utf-8")
+    except UnicodeEncodeError:  # lone surrogates: fall back to escapes
+        return ("\n" + json.dumps(record, separators=(",", ":"))).encode("ascii")
+
+
+def append_if_live(session_dir: str, session_id: str, payload: bytes, timeout: float = LOCK_TIMEOUT) -> bool:
+    """Append encoded records to a live session's journal under its lock.
+
+    Returns False, writing nothing, when the session has no journal (not created yet, archived,
+    or left mid-repair by a crash): the caller then takes the slower path through SessionManager.
+    """
+    with FlockLock(lock_path(session_dir, session_id), timeout):
+        try:
+            fd = os.open(journal_path(session_dir, session_id), os.O_WRONLY | os.O_APPEND)
+        except FileNotFoundError:
+            return False
+        try:
+            written = os.write(fd, payload)
+            if written != len(payload):  # a short write (disk full): finish it or fail loudly
+                view = memoryview(payload)[written:]
+                while view:
+                    view = view[os.write(fd, view) :]
+        finally:
+            os.close(fd)
+    return True
+
+
+def append_locked(path: str, payload: bytes) -> None:
+    """Append to a journal whose lock the caller already holds."""
+    fd = os.open(path, os.O_WRONLY | os.O_APPEND)
+    try:
+        view = memoryview(payload)
+        while view:
+            view = view[os.write(fd, view) :]
+    finally:
+        os.close(fd)
+
+
+def header(base: int) -> str:
+    return json.dumps({"journal": JOURNAL_VERSION, "base": base})
+
+
+def read(path: str):
+    """Read a journal: ``(base, records, torn)``, or ``None`` if there is no journal.
+
+    ``records`` holds entry dicts and ``{"_set": ...}`` dicts in write order; ``torn`` counts
+    lines that did not parse (records cut short by a crash), which are skipped.
+    """
+    try:
+        with open(path, "rb") as handle:
+            raw = handle.read()
+    except FileNotFoundError:
+        return None
+    base = None
+    records = []
+    torn = 0
+    for line in raw.split(b"\n"):
+        if not line.strip():
+            continue
+        try:
+            record = json.loads(line)
+        except ValueError:
+            torn += 1
+            continue
+        if not isinstance(record, dict):
+            torn += 1
+        elif base is None and "journal" in record and isinstance(record.get("base"), int):
+            base = record["base"]
+        else:
+            records.append(record)
+    if base is None:  # header lost: treat every record as new rather than drop any
+        base = -1
+    return base, records, torn
+
+
+def append(session_dir: str, session_id: str, records: list, timeout_seconds: int = 3600, metadata: dict = None) -> str:
+    """Append records to a session, by the fast path when it is live; see ``SessionManager.append_records``.
+
+    Returns ``"appended"`` or what the slow path had to do (``restored``, ``repaired``, ``created``).
+    The id must already be validated: it names files.
+    """
+    payload = b"".join(encode_record(record) for record in records)
+    try:
+        if append_if_live(session_dir, session_id, payload):
+            return "appended"
+    except FileNotFoundError:  # no sessions directory yet
+        pass
+    from .session_manager import SessionManager
+
+    return SessionManager(session_dir).append_records(session_id, records, timeout_seconds, metadata)
