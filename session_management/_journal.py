@@ -150,10 +150,11 @@ def read(path: str):
     return base, records, torn
 
 
-def append(session_dir: str, session_id: str, records: list, timeout_seconds: int = 3600, metadata: dict = None) -> str:
+def append(session_dir: str, session_id: str, records: list, timeout_seconds: int = 3600, metadata: dict = None, manager=None) -> str:
     """Append records to a session, by the fast path when it is live; see ``SessionManager.append_records``.
 
     Returns ``"appended"`` or what the slow path had to do (``restored``, ``repaired``, ``created``).
+    ``manager`` is a callable giving the SessionManager for the slow path (default: a plain one).
     The id must already be validated: it names files.
     """
     payload = b"".join(encode_record(record) for record in records)
@@ -162,6 +163,8 @@ def append(session_dir: str, session_id: str, records: list, timeout_seconds: in
             return "appended"
     except FileNotFoundError:  # no sessions directory yet
         pass
-    from .session_manager import SessionManager
+    if manager is None:
+        from .session_manager import SessionManager
 
-    return SessionManager(session_dir).append_records(session_id, records, timeout_seconds, metadata)
+        return SessionManager(session_dir).append_records(session_id, records, timeout_seconds, metadata)
+    return manager().append_records(session_id, records, timeout_seconds, metadata)

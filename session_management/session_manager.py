@@ -11,16 +11,15 @@ import logging
 import os
 from pathlib import Path
 
-from filelock import FileLock
-
 from . import _journal
+from ._ids import validate_session_id
+from ._site import enable_site_packages
 from .claude_session import (
     STATUSES,
     ClaudeSession,
     format_timestamp,
     new_session_id,
     parse_timestamp,
-    validate_session_id,
 )
 from .file_utils import (
     atomic_write,
@@ -30,6 +29,9 @@ from .file_utils import (
     load_with_retry,
     set_aside,
 )
+
+enable_site_packages()  # hooks run as `python -I -S`; filelock lives in site-packages
+from filelock import FileLock  # noqa: E402
 
 _log = logging.getLogger(__name__)
 

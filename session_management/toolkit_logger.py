@@ -10,7 +10,7 @@ import os
 import traceback
 
 from ._timestamps import format_epoch
-from .claude_session import validate_session_id
+from ._ids import validate_session_id
 from .file_utils import FILE_MODE, dumps, ensure_private_dir
 
 
@@ -28,6 +28,8 @@ class JsonLinesHandler(logging.Handler):
         self.backup_count = backup_count
         self.redact = redact
         self.failures = 0
+        self.last_error = None
+        self.last_lost = None
 
     def emit(self, record: logging.LogRecord) -> None:
         try:
@@ -37,8 +39,10 @@ class JsonLinesHandler(logging.Handler):
             if session_id:
                 session_log = os.path.join(os.path.dirname(self.log_file), f"session_{validate_session_id(session_id)}.log")
                 self._append(session_log, line)
-        except Exception:  # never let logging break the caller
+        except Exception as exc:  # never let logging break the caller
             self.failures += 1
+            self.last_error = exc
+            self.last_lost = record.getMessage()
 
     def format_line(self, record: logging.LogRecord) -> str:
         details = getattr(record, "details", None)
@@ -53,10 +57,9 @@ class JsonLinesHandler(logging.Handler):
             "details": details or {},
             "message": record.getMessage(),
         }
-        line = dumps(entry)
         if self.redact is not None:
-            line = self.redact(line)
-        return line + "\n"
+            entry = self.redact(entry)
+        return dumps(entry) + "\n"
 
     def _append(self, path: str, line: str) -> None:
         ensure_private_dir(os.path.dirname(path) or ".")
@@ -70,6 +73,9 @@ class JsonLinesHandler(logging.Handler):
             self._rotate()
 
     def _rotate(self) -> None:
+        from ._site import enable_site_packages
+
+        enable_site_packages()
         from filelock import FileLock
 
         with FileLock(self.log_file + ".lock", timeout=5, mode=FILE_MODE):
@@ -112,7 +118,7 @@ class ToolkitLogger:
             log_file: Optional file to write JSON lines to (its directory is created 0700)
             max_bytes: Rotate the file past this size; 0 never rotates
             backup_count: Rotated files to keep (``log.1`` … ``log.N``)
-            redact: Optional function applied to every line before it is written
+            redact: Optional function applied to every record (a dict) before it is written
         """
         self.logger = logging.getLogger(name)
         if self.logger.level == logging.NOTSET:

@@ -128,8 +128,9 @@ def test_no_error_if_log_file_unavailable(tmp_path):
 
 
 def test_redaction_applies_to_every_line(log_file):
-    """A redact function sees and changes each line before it is written."""
-    logger = ToolkitLogger("test.redact", str(log_file), redact=lambda line: line.replace("hunter2", "[REDACTED]"))
+    """A redact function sees and changes each record before it is written."""
+    scrub = lambda record: json.loads(json.dumps(record).replace("hunter2", "[REDACTED]"))
+    logger = ToolkitLogger("test.redact", str(log_file), redact=scrub)
     logger.log_decision("use password hunter2", "because")
     assert "hunter2" not in log_file.read_text()
     assert "[REDACTED]" in log_file.read_text()

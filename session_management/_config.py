@@ -1,0 +1,114 @@
+"""Optional per-project settings from ``.claude/session-tracking.yaml``.
+
+pyyaml is imported only when the file exists, and its parsed, validated result is cached as
+JSON in the runtime directory keyed by the file's mtime and size, so hooks pay for YAML once
+per edit of the file, not once per event. Problems never stop tracking: each bad value is
+reported and its default used.
+"""
+
+import json
+import os
+
+CONFIG_NAME = "session-tracking.yaml"
+CACHE_NAME = "config-cache.json"
+
+DEFAULTS = {
+    "timeout_seconds": 3600,  # inactivity after which a session counts as timed out
+    "max_field_bytes": 16384,  # cap for each stored event field (prompt, tool_input, tool_response …)
+    "redact": True,  # replace secrets with [REDACTED:kind]
+    "redact_patterns": [],  # extra regular expressions to redact
+    "archive_on": "stop",  # "stop": archive after every turn; "session_end": only when the session ends
+    "retention_days": None,  # delete archived sessions older than this (None: keep forever)
+    "log_max_bytes": 10 * 1024 * 1024,  # rotate toolkit.log past this size (0: never)
+    "log_backup_count": 3,
+}
+_CHOICES = {"archive_on": ("stop", "session_end")}
+
+
+def _valid(key, value) -> bool:
+    default = DEFAULTS[key]
+    if key in _CHOICES:
+        return value in _CHOICES[key]
+    if key == "redact":
+        return isinstance(value, bool)
+    if key == "redact_patterns":
+        return isinstance(value, list) and all(isinstance(p, str) for p in value)
+    if key == "retention_days":
+        return value is None or (isinstance(value, (int, float)) and not isinstance(value, bool) and value > 0)
+    if isinstance(default, int):
+        minimum = 0 if key in ("log_max_bytes", "log_backup_count") else 1
+        return isinstance(value, int) and not isinstance(value, bool) and value >= minimum
+    return False
+
+
+def validate(raw) -> tuple:
+    """``(config, problems)``: every valid key of ``raw`` over the defaults, and what was wrong."""
+    config = dict(DEFAULTS)
+    problems = []
+    if raw is None:
+        return config, problems
+    if not isinstance(raw, dict):
+        return config, [f"expected a mapping of settings, got {type(raw).__name__}; using defaults"]
+    for key, value in raw.items():
+        if key not in DEFAULTS:
+            problems.append(f"unknown setting {key!r} ignored (known: {', '.join(DEFAULTS)})")
+        elif not _valid(key, value):
+            problems.append(f"invalid value {value!r} for {key!r}; using the default {DEFAULTS[key]!r}")
+        else:
+            config[key] = value
+    good_patterns = []
+    for pattern in config["redact_patterns"]:
+        import re
+
+        try:
+            re.compile(pattern)
+            good_patterns.append(pattern)
+        except re.error as exc:
+            problems.append(f"redact pattern {pattern!r} is not a valid regular expression ({exc}); skipped")
+    config["redact_patterns"] = good_patterns
+    return config, problems
+
+
+def load(claude_dir: str, runtime_dir: str) -> tuple:
+    """``(config, problems)`` for a project whose ``.claude`` directory is ``claude_dir``."""
+    path = os.path.join(claude_dir, CONFIG_NAME)
+    try:
+        info = os.stat(path)
+    except FileNotFoundError:
+        return dict(DEFAULTS), []
+    except OSError as exc:
+        return dict(DEFAULTS), [f"cannot read {path}: {exc}; using defaults"]
+    key = [info.st_mtime_ns, info.st_size]
+    cache = os.path.join(runtime_dir, CACHE_NAME)
+    try:
+        with open(cache, encoding="utf-8") as handle:
+            cached = json.load(handle)
+        if cached.get("key") == key and cached.get("path") == path:
+            return cached["config"], cached["problems"]
+    except (OSError, ValueError, AttributeError, KeyError, TypeError):
+        pass
+    config, problems = parse_file(path)
+    try:
+        from .file_utils import atomic_write, dumps, ensure_private_dir
+
+        ensure_private_dir(runtime_dir)
+        atomic_write(cache, dumps({"path": path, "key": key, "config": config, "problems": problems}))
+    except OSError:
+        pass  # a cache that cannot be written only costs speed
+    return config, problems
+
+
+def parse_file(path: str) -> tuple:
+    """Parse and validate one YAML settings file."""
+    from ._site import enable_site_packages
+
+    enable_site_packages()
+    import yaml
+
+    try:
+        with open(path, encoding="utf-8") as handle:
+            raw = yaml.safe_load(handle)
+    except (OSError, ValueError, yaml.YAMLError) as exc:
+        return dict(DEFAULTS), [f"{path} is not valid YAML ({exc}); using defaults"]
+    config, problems = validate(raw)
+    return config, [f"{path}: {problem}" for problem in problems]

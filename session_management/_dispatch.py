@@ -1,0 +1,284 @@
+"""The hook dispatcher: one Claude Code event in, journal records and log lines out.
+
+Every hook script calls ``run(event)``. It never raises, never writes to stdout (Claude Code
+turns hook stdout into model context or parses it as hook JSON), never waits forever on stdin,
+and always lets the process exit 0. Problems go to ``.claude/runtime/logs/toolkit.log``.
+
+The common path (a prompt or a tool call in a live session) imports only the standard library
+modules it needs and appends one journal line; archiving, restoring and logging load the rest.
+"""
+
+import json
+import os
+import sys
+
+from . import _capping, _config, _journal
+from ._ids import validate_session_id
+from ._timestamps import now_iso
+
+STDIN_TIMEOUT = 10.0
+MAX_STDIN_BYTES = 256 * 1024 * 1024
+
+ACTIONS = {
+    "SessionStart": "session_start",
+    "UserPromptSubmit": "user_input",
+    "PostToolUse": "tool_use",
+    "PostToolUseFailure": "tool_failure",
+    "SubagentStart": "subagent_start",
+    "SubagentStop": "subagent_stop",
+    "PreCompact": "compaction",
+    "Stop": "turn_end",
+    "SessionEnd": "session_end",
+}
+# Payload keys not repeated in every entry: the id is the session's, the transcript path and
+# event name are in the session metadata or the action.
+_NOT_IN_DETAILS = ("session_id", "hook_event_name", "transcript_path")
+# SessionStart keys kept as session metadata (with whatever else the event carries).
+_START_METADATA_SKIP = ("session_id", "hook_event_name")
+
+
+class Event:
+    """Where one event's data goes, and the settings that apply there."""
+
+    def __init__(self, name: str, payload: dict, project_dir: str):
+        self.name = name
+        self.payload = payload
+        self.project_dir = project_dir
+        self.runtime_dir = os.path.join(project_dir, ".claude", "runtime")
+        self.session_dir = os.path.join(self.runtime_dir, "sessions")
+        self.config, self.config_problems = _config.load(os.path.join(project_dir, ".claude"), self.runtime_dir)
+        self._logger = None
+        self._redactor = None
+
+    @property
+    def redactor(self):
+        if self._redactor is None:
+            from ._redact import Redactor
+
+            self._redactor = Redactor(self.config["redact"], self.config["redact_patterns"])
+        return self._redactor
+
+    @property
+    def logger(self):
+        if self._logger is None:
+            from .toolkit_logger import ToolkitLogger
+
+            self._logger = ToolkitLogger(
+                "session_management",
+                os.path.join(self.runtime_dir, "logs", "toolkit.log"),
+                max_bytes=self.config["log_max_bytes"],
+                backup_count=self.config["log_backup_count"],
+                redact=self.redactor,
+            )
+        return self._logger
+
+    def report_lost_log_records(self) -> None:
+        """Say on stderr what could not be logged: the log is where problems go, unless it is the problem."""
+        handler = self._logger and self._logger.handler
+        if handler and handler.failures:
+            _stderr(
+                f"session tracking: {handler.failures} log record(s) could not be written to {handler.log_file} "
+                f"({handler.last_error}); the last one: {handler.last_lost}"
+            )
+
+    def manager(self):
+        """A SessionManager, with the log configured first so whatever it reports lands in the log."""
+        _ = self.logger
+        from .session_manager import SessionManager
+
+        return SessionManager(self.session_dir, lock_timeout=5.0)
+
+
+def run(event_name: str) -> None:
+    """Entry point of every hook script: handle one event from stdin, fail open."""
+    real_stdout = _silence_stdout()
+    try:
+        handle(event_name, _read_stdin(), os.environ)
+    except BaseException as exc:  # fail open, whatever happened
+        _last_resort(event_name, exc)
+    finally:
+        if real_stdout is not None:
+            os.close(real_stdout)
+
+
+def handle(event_name: str, raw: bytes, env) -> str:
+    """Record one event; return what was done (for tests and the CLI's demo)."""
+    project_dir = env.get("CLAUDE_PROJECT_DIR") or ""
+    try:
+        payload = json.loads(raw)
+    except (ValueError, RecursionError) as exc:
+        payload = None
+        problem = f"{event_name} hook: input is not JSON ({type(exc).__name__}: {str(exc)[:200]}); event dropped"
+    else:
+        problem = None
+        if not isinstance(payload, dict):
+            problem = f"{event_name} hook: input is a JSON {type(payload).__name__}, not an object; event dropped"
+            payload = None
+    if not project_dir and payload is not None and isinstance(payload.get("cwd"), str):
+        project_dir = payload["cwd"]
+    if not project_dir or not os.path.isabs(project_dir) or not os.path.isdir(project_dir):
+        _stderr(f"session tracking: no usable project directory ({project_dir[:200]!r}); {event_name} event dropped")
+        return "dropped"
+    event = Event(event_name, payload, project_dir)
+    if event.config_problems and event_name == "SessionStart":
+        for config_problem in event.config_problems:
+            event.logger.log_error(f"settings: {config_problem}")
+    if problem:
+        event.logger.log_error(problem)
+        return "dropped"
+    try:
+        session_id = validate_session_id(payload.get("session_id"))
+    except ValueError as exc:
+        event.logger.log_error(f"{event_name} hook: {exc}; event dropped")
+        return "dropped"
+    try:
+        return _record(event, session_id)
+    except Exception as exc:
+        event.logger.log_error(f"{event_name} hook for session {session_id} failed: {exc}", exc, session_id)
+        return "failed"
+    finally:
+        event.report_lost_log_records()
+
+
+def _record(event: Event, session_id: str) -> str:
+    name, payload, config = event.name, event.payload, event.config
+    action = ACTIONS.get(name, name)
+    details = {key: value for key, value in payload.items() if key not in _NOT_IN_DETAILS}
+    _capping.cap_fields(details, config["max_field_bytes"])
+    records = [{"action": action, "timestamp": now_iso(), "details": details}]
+    metadata = None
+    if name == "SessionStart":
+        metadata = {key: value for key, value in payload.items() if key not in _START_METADATA_SKIP}
+        _capping.cap_fields(metadata, config["max_field_bytes"])
+        metadata.pop("_truncated", None)
+        records.append({"_set": {"metadata": metadata}})
+    elif name == "SessionEnd":
+        records.append({"_set": {"status": "ended", "metadata": {"end_reason": payload.get("reason")}}})
+    archive = name == "SessionEnd" or (name == "Stop" and config["archive_on"] == "stop")
+    if name == "Stop" and archive:
+        records.append({"_set": {"status": "paused"}})
+    records = event.redactor(records)
+    if metadata is not None:
+        metadata = records[1]["_set"]["metadata"]  # the redacted copy
+    outcome = _journal.append(event.session_dir, session_id, records, config["timeout_seconds"], metadata, event.manager)
+    _log_outcome(event, session_id, outcome)
+    if archive:
+        event.manager().archive_session(session_id)
+        event.logger.log_decision(
+            what=f"archive session {session_id}",
+            why=f"{name} event ({'the session ended' if name == 'SessionEnd' else 'the turn ended; archive_on: stop'})",
+            alternatives="keep it live until SessionEnd (archive_on: session_end)" if name == "Stop" else None,
+            session_id=session_id,
+        )
+    if name == "SessionStart":
+        _housekeeping(event)
+    return outcome
+
+
+def _log_outcome(event: Event, session_id: str, outcome: str) -> None:
+    if event.name == "SessionStart" and outcome in ("appended", "created"):
+        event.logger.log_session_event(session_id, "session_start", {"source": event.payload.get("source"), "outcome": outcome})
+        return
+    if outcome == "appended":
+        return
+    continues = "it is marked ended and archived again" if event.name == "SessionEnd" else "the conversation continues"
+    why = {
+        "restored": f"a {event.name} event arrived for the archived session: {continues}",
+        "created": f"first event seen for this session was {event.name}",
+        "repaired": "the session file had no journal (an earlier process died mid-write)",
+    }[outcome]
+    what = {"restored": "resume the session from the archive", "created": "create the session", "repaired": "rebuild the journal"}
+    alternatives = {
+        "restored": "start a new session record (would split one Claude Code session in two)",
+        "created": "drop events until a SessionStart arrives (would lose them)",
+        "repaired": None,
+    }
+    event.logger.log_decision(what=what[outcome], why=why, alternatives=alternatives[outcome], session_id=session_id)
+
+
+def _housekeeping(event: Event) -> None:
+    """At session start: end sessions left active past their timeout, prune old archives."""
+    manager = event.manager()
+    for expired in manager.cleanup_expired():
+        event.logger.log_decision(
+            what=f"end and archive session {expired}",
+            why="no activity within its timeout (its SessionEnd never arrived)",
+            alternatives="leave it active",
+            session_id=expired,
+        )
+    retention = event.config["retention_days"]
+    if retention:
+        for pruned in manager.prune_archived(retention * 86400):
+            event.logger.log_decision(
+                what=f"delete archived session {pruned}",
+                why=f"archived more than retention_days={retention} days ago",
+                alternatives="keep it (set retention_days: null)",
+            )
+
+
+def _read_stdin(timeout: float = STDIN_TIMEOUT) -> bytes:
+    """All of stdin, or an error if it is not closed within ``timeout`` (never hang a session)."""
+    import select
+    import time
+
+    try:
+        if os.isatty(0):
+            return b""
+    except OSError:
+        return b""
+    chunks = []
+    size = 0
+    deadline = time.monotonic() + timeout
+    while True:
+        remaining = deadline - time.monotonic()
+        try:
+            ready, _, _ = select.select([0], [], [], max(remaining, 0))
+        except (OSError, ValueError):
+            return b""
+        if not ready:
+            raise TimeoutError(f"stdin was not closed within {timeout} s")
+        chunk = os.read(0, 1 << 20)
+        if not chunk:
+            return b"".join(chunks)
+        size += len(chunk)
+        if size > MAX_STDIN_BYTES:
+            raise ValueError(f"event larger than {MAX_STDIN_BYTES} bytes")
+        chunks.append(chunk)
+
+
+def _silence_stdout():
+    """Point fd 1 at /dev/null so nothing can reach Claude Code's context; return the old fd."""
+    try:
+        sys.stdout.flush()
+        saved = os.dup(1)
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, 1)
+        os.close(devnull)
+        return saved
+    except OSError:
+        return None
+
+
+def _last_resort(event_name: str, exc: BaseException) -> None:
+    """Log a failure that happened before an Event existed; stderr if there is nowhere else."""
+    message = f"{event_name} hook failed: {type(exc).__name__}: {exc}"
+    project_dir = os.environ.get("CLAUDE_PROJECT_DIR")
+    if project_dir and os.path.isdir(project_dir):
+        try:
+            from .toolkit_logger import ToolkitLogger
+
+            ToolkitLogger("session_management", os.path.join(project_dir, ".claude", "runtime", "logs", "toolkit.log")).log_error(
+                message, exc if isinstance(exc, Exception) else None
+            )
+            return
+        except Exception:
+            pass
+    _stderr(message)
+
+
+def _stderr(message: str) -> None:
+    try:
+        sys.stderr.write(message + "\n")
+        sys.stderr.flush()
+    except Exception:
+        pass

@@ -1,0 +1,142 @@
+"""Running the real Claude Code CLI in tests: install it from npm, give it a private HOME and a
+project wired with our hooks, and point it at the fake API on 127.0.0.1."""
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from session_management import _install
+
+REPO = Path(__file__).resolve().parent.parent
+# Pinned so a new release cannot break CI overnight; bump on purpose after re-checking the facts.
+CLAUDE_CODE_VERSION = "2.1.197"
+CACHE = REPO / ".cache" / f"claude-code-{CLAUDE_CODE_VERSION}"
+
+
+def _binary():
+    arch = {"x86_64": "x64", "aarch64": "arm64", "arm64": "arm64"}.get(os.uname().machine, os.uname().machine)
+    return CACHE / "node_modules" / "@anthropic-ai" / f"claude-code-linux-{arch}" / "claude"
+
+
+def claude_binary() -> Path:
+    """The CLI binary, installed from npm on first use. Skips (or fails under CI=true) if it cannot be."""
+    binary = _binary()
+    if binary.exists():
+        return binary
+    npm = shutil.which("npm")
+    reason = None
+    if npm is None:
+        reason = "npm is not installed, so the real Claude Code CLI cannot be installed"
+    else:
+        CACHE.mkdir(parents=True, exist_ok=True)
+        result = subprocess.run(
+            [npm, "install", "--prefix", str(CACHE), "--no-audit", "--no-fund", f"@anthropic-ai/claude-code@{CLAUDE_CODE_VERSION}"],
+            capture_output=True,
+            text=True,
+            timeout=600,
+        )
+        if result.returncode != 0 or not binary.exists():
+            reason = f"npm install of @anthropic-ai/claude-code@{CLAUDE_CODE_VERSION} failed: {result.stderr[-2000:]}"
+    if reason:
+        if os.environ.get("CI") == "true":
+            pytest.fail(reason + " (CI=true: end-to-end tests must run)")
+        pytest.skip(reason)
+    return binary
+
+
+class ClaudeProject:
+    """A temp project with the hooks wired in, and a way to run the CLI in it."""
+
+    def __init__(self, root: Path, binary: Path, api_url: str, project_dir: Path = None):
+        """Wire the hooks into ``root/project dir`` (with ``sys.executable``), or use an already
+        installed ``project_dir`` as it is."""
+        self.dir = project_dir or root / "project dir"  # a space, on purpose: hook commands must quote paths
+        self.home = root / "claude-home"
+        self.dir.mkdir(parents=True, exist_ok=True)
+        self.home.mkdir(parents=True, exist_ok=True)
+        self.binary = binary
+        self.api_url = api_url
+        if project_dir is None:
+            (self.dir / ".claude").mkdir(exist_ok=True)
+            settings = _install.add_ours({}, sys.executable, str(REPO / "hooks"))
+            (self.dir / ".claude" / "settings.json").write_text(json.dumps(settings, indent=2))
+        trust = {"hasCompletedOnboarding": True, "projects": {str(self.dir): {"hasTrustDialogAccepted": True}}}
+        (self.home / ".claude.json").write_text(json.dumps(trust))
+
+    @property
+    def runtime(self) -> Path:
+        return self.dir / ".claude" / "runtime"
+
+    def env(self) -> dict:
+        env = {k: v for k, v in os.environ.items() if not k.startswith(("CLAUDE", "ANTHROPIC", "COV_", "PYTHON"))}
+        env.update(
+            HOME=str(self.home),
+            ANTHROPIC_BASE_URL=self.api_url,
+            ANTHROPIC_API_KEY="test-key-not-secret",
+            DISABLE_AUTOUPDATER="1",
+            CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC="1",
+        )
+        return env
+
+    def run(self, *args, timeout=120) -> dict:
+        """``claude -p … --output-format json``; returns the parsed result."""
+        result = subprocess.run(
+            [str(self.binary), "-p", *args, "--output-format", "json"],
+            cwd=self.dir,
+            env=self.env(),
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            stdin=subprocess.DEVNULL,
+        )
+        assert result.returncode == 0, f"claude exited {result.returncode}: {result.stderr[-3000:]}{result.stdout[-2000:]}"
+        return json.loads(result.stdout)
+
+    def run_turns(self, prompts, *args, timeout=120) -> list:
+        """Several user turns in one process (stream-json); returns the result message of each."""
+        process = subprocess.Popen(
+            [str(self.binary), "-p", "--input-format", "stream-json", "--output-format", "stream-json", "--verbose", *args],
+            cwd=self.dir,
+            env=self.env(),
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        results = []
+        try:
+            for prompt in prompts:
+                message = {"type": "user", "message": {"role": "user", "content": prompt}}
+                process.stdin.write(json.dumps(message) + "\n")
+                process.stdin.flush()
+                for line in process.stdout:
+                    if line.strip().startswith("{") and json.loads(line).get("type") == "result":
+                        results.append(json.loads(line))
+                        break
+                else:
+                    raise AssertionError(f"claude ended before answering: {process.stderr.read()[-3000:]}")
+            process.stdin.close()
+            assert process.wait(timeout=timeout) == 0, process.stderr.read()[-3000:]
+        finally:
+            if process.poll() is None:
+                process.kill()
+                process.wait()
+        return results
+
+    def session(self, session_id: str) -> dict:
+        from session_management import SessionManager
+
+        return SessionManager(str(self.runtime / "sessions")).get_session(session_id).to_dict()
+
+    def log_records(self) -> list:
+        path = self.runtime / "logs" / "toolkit.log"
+        return [json.loads(line) for line in path.read_text().splitlines()] if path.exists() else []
+
+    def runtime_text(self) -> str:
+        """Every byte written under .claude/runtime, decoded, for secret and size checks."""
+        return "\n".join(p.read_bytes().decode("utf-8", "replace") for p in self.runtime.rglob("*") if p.is_file())

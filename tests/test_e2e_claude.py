@@ -1,0 +1,190 @@
+"""The real Claude Code CLI, driven against a fake API on 127.0.0.1, recording through our hooks.
+
+These run under CI=true without exception; elsewhere they skip when npm is missing.
+"""
+
+import json
+import os
+import subprocess
+
+import pytest
+
+from claude_cli import REPO, ClaudeProject, claude_binary
+from fake_api import FakeAnthropic, text, tools
+
+pytestmark = pytest.mark.e2e
+
+
+@pytest.fixture(scope="session")
+def binary():
+    return claude_binary()
+
+
+@pytest.fixture
+def run_claude(tmp_path, binary):
+    """Start a fake API with a script and give back a project wired with the hooks."""
+    servers = []
+
+    def start(script, root=None):
+        api = FakeAnthropic(script).__enter__()
+        servers.append(api)
+        return ClaudeProject(root or tmp_path, binary, api.url), api
+
+    yield start
+    for api in servers:
+        api.__exit__(None, None, None)
+
+
+def actions(session):
+    return [entry["action"] for entry in session["activity_log"]]
+
+
+def assert_one_archived_record(project, session_id, status="ended"):
+    sessions = project.runtime / "sessions"
+    assert [p.name for p in (sessions / "archive").glob("session_*.json")] == [f"session_{session_id}.json"]
+    assert not list(sessions.glob("session_*.json")), "a live copy was left behind"
+    registry = json.loads((sessions / "registry.json").read_text())["sessions"]
+    assert list(registry) == [session_id] and registry[session_id]["status"] == "archived"
+    archived = json.loads((sessions / "archive" / f"session_{session_id}.json").read_text())
+    assert archived["status"] == status
+    return archived
+
+
+def decisions(project, what_prefix):
+    return [r for r in project.log_records() if r["event"] == "decision" and r["details"]["what"].startswith(what_prefix)]
+
+
+def test_parallel_tool_calls_are_each_recorded_once(run_claude):
+    """Three Bash calls in one message: three tool_use entries, one session record, archived and ended."""
+    calls = [("Bash", {"command": f"echo call-{n}"}) for n in range(3)]
+    project, _ = run_claude([tools(*calls), text("All three ran.")])
+    result = project.run("run three commands", "--allowedTools", "Bash")
+    session_id = result["session_id"]
+    archived = assert_one_archived_record(project, session_id)
+    assert actions(archived) == ["session_start", "user_input", "tool_use", "tool_use", "tool_use", "turn_end", "session_end"]
+    tool_entries = [e["details"] for e in archived["activity_log"] if e["action"] == "tool_use"]
+    assert sorted(d["tool_response"]["stdout"] for d in tool_entries) == ["call-0", "call-1", "call-2"]
+    assert len({d["tool_use_id"] for d in tool_entries}) == 3
+    assert all(isinstance(d["duration_ms"], int) for d in tool_entries if "duration_ms" in d)
+    assert archived["activity_log"][1]["details"]["prompt"] == "run three commands"
+    assert archived["metadata"]["source"] == "startup" and archived["metadata"]["end_reason"] == "other"
+    assert archived["metadata"]["cwd"] == str(project.dir)
+    assert decisions(project, "archive session"), "the archive decision was not logged"
+    assert (project.runtime / "logs" / f"session_{session_id}.log").exists()
+
+
+def test_failing_tools_are_recorded_as_failures(run_claude, tmp_path):
+    """A non-zero Bash exit and a Read of a missing file become tool_failure entries with the error."""
+    missing = str(tmp_path / "no-such-file.txt")
+    script = [tools(("Bash", {"command": "echo partial; exit 3"})), tools(("Read", {"file_path": missing})), text("Both failed.")]
+    project, _ = run_claude(script)
+    result = project.run("try things", "--allowedTools", "Bash Read")
+    archived = assert_one_archived_record(project, result["session_id"])
+    failures = [e["details"] for e in archived["activity_log"] if e["action"] == "tool_failure"]
+    assert [f["tool_name"] for f in failures] == ["Bash", "Read"]
+    assert all(isinstance(f["error"], str) and f["error"] for f in failures)
+    assert "3" in failures[0]["error"]
+    assert not [e for e in archived["activity_log"] if e["action"] == "tool_use"]
+
+
+def test_two_turns_in_one_process_make_one_record(run_claude):
+    """Stop after turn one archives; the second prompt restores the same record and continues it."""
+    script = [tools(("Bash", {"command": "echo first"})), text("First done."), tools(("Bash", {"command": "echo second"})), text("Second done.")]
+    project, _ = run_claude(script)
+    results = project.run_turns(["turn one", "turn two"], "--allowedTools", "Bash")
+    session_id = results[0]["session_id"]
+    assert results[1]["session_id"] == session_id
+    archived = assert_one_archived_record(project, session_id)
+    assert actions(archived) == [
+        "session_start", "user_input", "tool_use", "turn_end", "user_input", "tool_use", "turn_end", "session_end",
+    ]
+    prompts = [e["details"]["prompt"] for e in archived["activity_log"] if e["action"] == "user_input"]
+    assert prompts == ["turn one", "turn two"]
+    outputs = [e["details"]["tool_response"]["stdout"] for e in archived["activity_log"] if e["action"] == "tool_use"]
+    assert outputs == ["first", "second"]
+    assert len(decisions(project, "archive session")) == 3  # two Stops and the SessionEnd
+    assert decisions(project, "resume the session from the archive")
+
+
+def test_resume_in_a_new_process_continues_the_record(run_claude):
+    """`claude -p --resume ID` appends to the same session record."""
+    script = [tools(("Bash", {"command": "echo before"})), text("Before."), tools(("Bash", {"command": "echo after"})), text("After.")]
+    project, _ = run_claude(script)
+    first = project.run("first run", "--allowedTools", "Bash")
+    second = project.run("--resume", first["session_id"], "second run", "--allowedTools", "Bash")
+    assert second["session_id"] == first["session_id"]
+    archived = assert_one_archived_record(project, first["session_id"])
+    starts = [e["details"].get("source") for e in archived["activity_log"] if e["action"] == "session_start"]
+    assert starts[0] == "startup" and starts[-1] == "resume"
+    prompts = [e["details"]["prompt"] for e in archived["activity_log"] if e["action"] == "user_input"]
+    assert prompts == ["first run", "second run"]
+    assert actions(archived).count("session_end") == 2
+
+
+def test_subagent_is_recorded_with_its_tool_calls(run_claude):
+    """An Agent call records subagent_start/stop, the subagent's own tool call with agent_id, then the Agent tool_use."""
+    agent_input = {"description": "look around", "prompt": "run echo", "subagent_type": "general-purpose"}
+    script = [
+        tools(("Agent", agent_input)),
+        tools(("Bash", {"command": "echo from-subagent"})),
+        text("Subagent finished."),
+        text("Main agent finished."),
+    ]
+    project, api = run_claude(script)
+    result = project.run("delegate", "--allowedTools", "Bash Agent")
+    archived = assert_one_archived_record(project, result["session_id"])
+    log = archived["activity_log"]
+    names = actions(archived)
+    assert "subagent_start" in names and "subagent_stop" in names
+    start = next(e["details"] for e in log if e["action"] == "subagent_start")
+    assert start["agent_id"] and start["agent_type"]
+    bash = next(e["details"] for e in log if e["action"] == "tool_use" and e["details"]["tool_name"] == "Bash")
+    assert bash["agent_id"] == start["agent_id"]
+    agent_call = next(e for e in log if e["action"] == "tool_use" and e["details"]["tool_name"] == "Agent")
+    assert names.index("subagent_start") < names.index("subagent_stop") <= log.index(agent_call)
+
+
+def test_large_tool_output_is_capped(run_claude):
+    """Megabytes of tool output are stored cut to the configured cap, with the original size noted."""
+    script = [tools(("Bash", {"command": "seq 1 400000"})), text("Lots of numbers.")]
+    project, _ = run_claude(script)
+    (project.dir / ".claude" / "session-tracking.yaml").write_text("max_field_bytes: 4096\n")
+    result = project.run("print many numbers", "--allowedTools", "Bash")
+    archived = assert_one_archived_record(project, result["session_id"])
+    entry = next(e["details"] for e in archived["activity_log"] if e["action"] == "tool_use")
+    assert entry["_truncated"]["tool_response"]["original_bytes"] > 4096
+    assert len(json.dumps(entry["tool_response"], ensure_ascii=False).encode()) <= 4096
+    for e in archived["activity_log"]:
+        for key, value in e["details"].items():
+            assert len(json.dumps(value, ensure_ascii=False).encode()) <= 4096, (e["action"], key)
+
+
+def test_secrets_in_a_prompt_never_reach_the_disk(run_claude):
+    """Keys in a prompt and in tool output are redacted in session files, journals and logs."""
+    anthropic_key = "sk-ant-api03-" + "Q" * 40
+    aws_key = "AKIA" + "Z" * 16
+    script = [tools(("Bash", {"command": f"echo token={aws_key}"})), text("Noted.")]
+    project, _ = run_claude(script)
+    result = project.run(f"my key is {anthropic_key}, keep it safe", "--allowedTools", "Bash")
+    archived = assert_one_archived_record(project, result["session_id"])
+    on_disk = project.runtime_text()
+    assert anthropic_key not in on_disk and aws_key not in on_disk
+    assert "Q" * 20 not in on_disk and "Z" * 16 not in on_disk
+    prompt = archived["activity_log"][1]["details"]["prompt"]
+    assert prompt == "my key is [REDACTED:anthropic-key], keep it safe"
+
+
+def test_install_script_wires_a_real_project(tmp_path, binary):
+    """./install.sh into a fresh project with spaces in its path; the real CLI then records a session there."""
+    project_dir = tmp_path / "fresh project"
+    project_dir.mkdir()
+    venv = REPO / ".cache" / "hook-venv-e2e"
+    env = dict(os.environ, CLAUDE_SESSION_TRACKER_VENV=str(venv))
+    done = subprocess.run(["bash", str(REPO / "install.sh"), str(project_dir)], env=env, capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr
+    assert ".claude/runtime/" in (project_dir / ".gitignore").read_text()
+    with FakeAnthropic([tools(("Bash", {"command": "echo installed"})), text("Works.")]) as api:
+        project = ClaudeProject(tmp_path, binary, api.url, project_dir=project_dir)
+        result = project.run("check the install", "--allowedTools", "Bash")
+    archived = assert_one_archived_record(project, result["session_id"])
+    assert [e["details"]["tool_response"]["stdout"] for e in archived["activity_log"] if e["action"] == "tool_use"] == ["installed"]

@@ -1,0 +1,172 @@
+"""install.sh on temp projects, through the real script: merge, idempotence, uninstall, refusal, global."""
+
+import json
+import os
+import stat
+import subprocess
+
+import pytest
+
+from conftest import REPO
+
+VENV = REPO / ".cache" / "hook-venv-e2e"  # shared with the end-to-end test: built once, reused
+
+
+def install(*args, home=None, check=True):
+    env = dict(os.environ, CLAUDE_SESSION_TRACKER_VENV=str(VENV))
+    if home is not None:
+        env["HOME"] = str(home)
+    result = subprocess.run(["bash", str(REPO / "install.sh"), *map(str, args)], env=env, capture_output=True, text=True, timeout=600)
+    if check:
+        assert result.returncode == 0, result.stderr
+    return result
+
+
+def our_commands(settings_file):
+    settings = json.loads(settings_file.read_text())
+    return [h["command"] for groups in settings.get("hooks", {}).values() for g in groups for h in g["hooks"] if "claude-session-tracker" in h["command"]]
+
+
+@pytest.fixture
+def project(tmp_path):
+    path = tmp_path / "my project"
+    path.mkdir()
+    return path
+
+
+def test_fresh_project_gets_every_hook(project):
+    """A project without settings gets all nine hooks, with quoted absolute paths, and a .gitignore line."""
+    result = install(project)
+    settings_file = project / ".claude" / "settings.json"
+    settings = json.loads(settings_file.read_text())
+    assert set(settings["hooks"]) == {
+        "SessionStart", "UserPromptSubmit", "PostToolUse", "PostToolUseFailure", "SubagentStart",
+        "SubagentStop", "PreCompact", "Stop", "SessionEnd",
+    }
+    assert settings["hooks"]["PostToolUse"][0]["matcher"] == "*"
+    for command in our_commands(settings_file):
+        assert command.startswith(str(VENV / "bin" / "python") + " -I -S ")
+        assert str(REPO / "hooks") in command
+    assert ".claude/runtime/" in (project / ".gitignore").read_text().splitlines()
+    assert "new file" in result.stdout
+
+
+def test_existing_settings_and_other_hooks_are_kept(project):
+    """Other tools' hooks and unrelated settings survive, and a backup of the old file is written."""
+    (project / ".claude").mkdir()
+    original = {
+        "model": "opus",
+        "permissions": {"allow": ["Bash(ls:*)"]},
+        "hooks": {"PostToolUse": [{"matcher": "Edit", "hooks": [{"type": "command", "command": "prettier --write"}]}]},
+    }
+    settings_file = project / ".claude" / "settings.json"
+    settings_file.write_text(json.dumps(original))
+    os.chmod(settings_file, 0o640)
+    install(project)
+    settings = json.loads(settings_file.read_text())
+    assert settings["model"] == "opus" and settings["permissions"] == original["permissions"]
+    assert settings["hooks"]["PostToolUse"][0] == original["hooks"]["PostToolUse"][0]
+    assert len(settings["hooks"]["PostToolUse"]) == 2
+    [backup] = (project / ".claude").glob("settings.json.*.bak")
+    assert json.loads(backup.read_text()) == original
+    assert stat.S_IMODE(settings_file.stat().st_mode) == 0o640
+
+
+def test_second_run_changes_nothing(project):
+    """Running install twice leaves the settings byte for byte as the first run wrote them."""
+    install(project)
+    settings_file = project / ".claude" / "settings.json"
+    first = settings_file.read_bytes()
+    result = install(project)
+    assert settings_file.read_bytes() == first
+    assert "nothing changed" in result.stdout
+    assert not list((project / ".claude").glob("*.bak"))
+    assert (project / ".gitignore").read_text().count(".claude/runtime/") == 1
+
+
+def test_uninstall_removes_exactly_ours(project):
+    """--uninstall takes out our hooks and leaves the rest as it was."""
+    (project / ".claude").mkdir()
+    other = {"matcher": "Edit", "hooks": [{"type": "command", "command": "prettier --write"}]}
+    settings_file = project / ".claude" / "settings.json"
+    settings_file.write_text(json.dumps({"model": "opus", "hooks": {"PostToolUse": [other]}}))
+    install(project)
+    install("--uninstall", project)
+    assert json.loads(settings_file.read_text()) == {"model": "opus", "hooks": {"PostToolUse": [other]}}
+    install("--uninstall", project)
+    assert json.loads(settings_file.read_text()) == {"model": "opus", "hooks": {"PostToolUse": [other]}}
+
+
+def test_invalid_settings_are_refused_and_left_untouched(project):
+    """A settings.json that is not JSON stops the install with a clear message and is not changed."""
+    (project / ".claude").mkdir()
+    settings_file = project / ".claude" / "settings.json"
+    settings_file.write_text('{"hooks": {oops')
+    result = install(project, check=False)
+    assert result.returncode == 1
+    assert "not valid JSON" in result.stderr and str(settings_file) in result.stderr
+    assert settings_file.read_text() == '{"hooks": {oops'
+    assert not list((project / ".claude").glob("*.bak"))
+
+
+def test_global_install_targets_the_home_settings(tmp_path):
+    """--global wires ~/.claude/settings.json and touches no project."""
+    home = tmp_path / "global-home"
+    home.mkdir()
+    install("--global", home=home)
+    assert len(our_commands(home / ".claude" / "settings.json")) == 9
+    install("--global", "--uninstall", home=home)
+    assert our_commands(home / ".claude" / "settings.json") == []
+
+
+def test_help_and_usage_errors():
+    """--help explains the options; an unknown option is a usage error (exit 2)."""
+    result = install("--help")
+    for word in ("--global", "--uninstall", "--python", "PROJECT_DIR", "settings.json", ".gitignore"):
+        assert word in result.stdout
+    assert install("--bogus", check=False).returncode == 2
+    assert install("/no/such/dir", check=False).returncode == 1
+
+
+def test_this_repo_tracks_itself():
+    """The repo's own .claude/settings.json wires every hook to a script that exists."""
+    from session_management._install import HOOKS
+
+    settings = json.loads((REPO / ".claude" / "settings.json").read_text())
+    assert set(settings["hooks"]) == set(HOOKS)
+    for event, (script, _matcher, _timeout) in HOOKS.items():
+        [group] = settings["hooks"][event]
+        command = group["hooks"][0]["command"]
+        assert f'/hooks/{script}"' in command and (REPO / "hooks" / script).exists()
+
+
+def test_settings_step_in_process(tmp_path, capsys):
+    """The settings merge itself: add, re-add, remove, and refusal of a non-object "hooks"."""
+    from session_management import _install
+
+    settings_file = tmp_path / "s" / "settings.json"
+    assert _install.main(["add", str(settings_file), "--python", "/py", "--hooks-dir", "/h", "--project", str(tmp_path)]) == 0
+    assert len(our_commands(settings_file)) == 9
+    assert "'/py'" not in our_commands(settings_file)[0]  # plain paths need no quotes
+    assert _install.main(["add", str(settings_file), "--python", "/py", "--hooks-dir", "/h"]) == 0
+    assert "nothing changed" in capsys.readouterr().out
+    assert _install.main(["add", str(settings_file), "--python", "/new py", "--hooks-dir", "/h"]) == 0
+    assert all(command.startswith("'/new py' -I -S ") for command in our_commands(settings_file))
+    assert _install.main(["remove", str(settings_file)]) == 0
+    assert json.loads(settings_file.read_text()) == {}
+    settings_file.write_text('{"hooks": []}')
+    assert _install.main(["remove", str(settings_file)]) == 1
+    assert '"hooks" is not an object' in capsys.readouterr().err
+    settings_file.write_text("[1]")
+    assert _install.main(["add", str(settings_file), "--python", "/py", "--hooks-dir", "/h"]) == 1
+
+
+def test_gitignore_line_is_added_once(tmp_path):
+    """ensure_gitignored appends after a missing final newline and never twice."""
+    from session_management._install import ensure_gitignored
+
+    (tmp_path / ".gitignore").write_text("node_modules")
+    assert ensure_gitignored(str(tmp_path)) is True
+    assert ensure_gitignored(str(tmp_path)) is False
+    assert (tmp_path / ".gitignore").read_text().splitlines()[0] == "node_modules"
+    assert (tmp_path / ".gitignore").read_text().count(".claude/runtime/") == 1
