@@ -35,23 +35,44 @@ def _cut_strings(value, limit: int, depth: int = 0):
     return value
 
 
+def _utf8_length(text: str) -> int:
+    """Bytes of ``text`` in UTF-8, without an encoded copy when it is ASCII (``isascii`` is O(1))."""
+    return len(text) if text.isascii() else len(text.encode("utf-8", "surrogatepass"))
+
+
+def _json_bytes(value, depth: int = 0) -> int:
+    """Size of ``json.dumps(value, ensure_ascii=False)`` in UTF-8, without building that whole text.
+
+    Only one string's encoding exists at a time, so measuring a 50 MB tool response does not
+    hold a second 50 MB copy of it.
+    """
+    if isinstance(value, str):
+        return _utf8_length(json.dumps(value, ensure_ascii=False))
+    if depth > 50 or not isinstance(value, (dict, list)):
+        return _utf8_length(json.dumps(value, ensure_ascii=False))
+    if isinstance(value, dict):
+        parts = sum(_json_bytes(str(key)) + 2 + _json_bytes(item, depth + 1) for key, item in value.items())
+    else:
+        parts = sum(_json_bytes(item, depth + 1) for item in value)
+    return 2 + parts + 2 * max(len(value) - 1, 0)
+
+
 def cap_fields(details: dict, max_bytes: int) -> dict:
     """Cap every field of ``details`` to about ``max_bytes`` of JSON; note cut fields under ``_truncated``."""
     truncated = {}
     for key, value in list(details.items()):
         if isinstance(value, (int, float, bool)) or value is None:
             continue
-        text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
-        if len(text) <= max_bytes and len(text.encode("utf-8", "surrogatepass")) <= max_bytes:
+        original = _utf8_length(value) if isinstance(value, str) else _json_bytes(value)
+        if original <= max_bytes:
             continue
-        original = len(text.encode("utf-8", "surrogatepass"))
         room = max(max_bytes - _MARKER_ROOM, 16)
         if isinstance(value, str):
             shrunk = cut_text(value, room)
         else:
             shrunk = _cut_strings(value, max(room // 4, 16))
-            if len(json.dumps(shrunk, ensure_ascii=False)) > max_bytes:
-                shrunk = cut_text(text, room)
+            if _json_bytes(shrunk) > max_bytes:
+                shrunk = cut_text(json.dumps(value, ensure_ascii=False), room)
         details[key] = shrunk
         truncated[key] = {"original_bytes": original}
     if truncated:

@@ -93,7 +93,7 @@ def run(event_name: str) -> None:
     """Entry point of every hook script: handle one event from stdin, fail open."""
     real_stdout = _silence_stdout()
     try:
-        handle(event_name, _read_stdin(), os.environ)
+        handle(event_name, None, os.environ)
     except BaseException as exc:  # fail open, whatever happened
         _last_resort(event_name, exc)
     finally:
@@ -101,11 +101,17 @@ def run(event_name: str) -> None:
             os.close(real_stdout)
 
 
-def handle(event_name: str, raw: bytes, env) -> str:
-    """Record one event; return what was done (for tests and the CLI's demo)."""
+def handle(event_name: str, raw, env) -> str:
+    """Record one event (``raw`` bytes, or None to read stdin); return what was done."""
+    if raw is None:
+        raw = _read_stdin()  # read here, so this frame holds the only reference and can drop it
     project_dir = env.get("CLAUDE_PROJECT_DIR") or ""
     try:
-        payload = json.loads(raw)
+        # Decode, then drop the bytes, then parse: a 50 MB event is held twice at most, not three times.
+        text = raw.decode("utf-8")
+        del raw
+        payload = json.loads(text)
+        del text
     except (ValueError, RecursionError) as exc:
         payload = None
         problem = f"{event_name} hook: input is not JSON ({type(exc).__name__}: {str(exc)[:200]}); event dropped"
@@ -226,8 +232,7 @@ def _read_stdin(timeout: float = STDIN_TIMEOUT) -> bytes:
             return b""
     except OSError:
         return b""
-    chunks = []
-    size = 0
+    data = bytearray()  # grown in place: a list of chunks joined at the end would hold the event twice
     deadline = time.monotonic() + timeout
     while True:
         remaining = deadline - time.monotonic()
@@ -239,11 +244,10 @@ def _read_stdin(timeout: float = STDIN_TIMEOUT) -> bytes:
             raise TimeoutError(f"stdin was not closed within {timeout} s")
         chunk = os.read(0, 1 << 20)
         if not chunk:
-            return b"".join(chunks)
-        size += len(chunk)
-        if size > MAX_STDIN_BYTES:
+            return data
+        data += chunk
+        if len(data) > MAX_STDIN_BYTES:
             raise ValueError(f"event larger than {MAX_STDIN_BYTES} bytes")
-        chunks.append(chunk)
 
 
 def _silence_stdout():

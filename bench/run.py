@@ -1,0 +1,270 @@
+"""Benchmarks: hook latency against a do-nothing hook, growth with session size, concurrency,
+real-CLI overhead, CLI reads, and peak memory. Every ratio is against a baseline measured in the
+same run, interleaved with it, because this machine is shared and absolute times drift.
+
+Usage: python bench/run.py [--quick] [--only NAMES] [--json FILE]
+"""
+
+import argparse
+import json
+import os
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+sys.path.insert(0, str(REPO / "tests"))
+
+PYTHON = sys.executable
+DO_NOTHING = [PYTHON, "-I", "-c", "import sys; sys.stdin.read()"]  # the issue's baseline
+FLOOR = [PYTHON, "-I", "-S", "-c", "import sys; sys.stdin.read()"]  # the interpreter with no site import
+SID = "bench-0000-1111-2222-333344445555"
+
+
+def hook_command(script: str) -> list:
+    return [PYTHON, "-I", "-S", str(REPO / "hooks" / script)]
+
+
+def payloads(large_bytes: int) -> dict:
+    """Realistic events: a Bash call, a Read of a large file, a prompt, a turn end."""
+    common = {"session_id": SID, "transcript_path": "/home/u/.claude/projects/p/x.jsonl", "cwd": "/home/u/p", "permission_mode": "default"}
+    line = "def function_%d(argument):\n    return argument * %d  # some source code\n"
+    content = "".join(line % (n, n) for n in range(large_bytes // 60))[:large_bytes]
+    return {
+        "PostToolUse Bash": ("post_tool_use.py", dict(common, hook_event_name="PostToolUse", tool_name="Bash",
+            tool_input={"command": "git status --short", "description": "Show status"},
+            tool_response={"stdout": " M src/app.py\n?? notes.txt\n" * 20, "stderr": "", "interrupted": False},
+            tool_use_id="toolu_01", duration_ms=31)),
+        f"PostToolUse Read {large_bytes // 1024} KiB": ("post_tool_use.py", dict(common, hook_event_name="PostToolUse", tool_name="Read",
+            tool_input={"file_path": "/home/u/p/big.py"},
+            tool_response={"type": "text", "file": {"filePath": "/home/u/p/big.py", "content": content, "numLines": content.count("\n")}},
+            tool_use_id="toolu_02", duration_ms=5)),
+        "UserPromptSubmit": ("user_prompt_submit.py", dict(common, hook_event_name="UserPromptSubmit",
+            prompt="Please refactor the parser so that errors carry line numbers, and add tests for it.")),
+    }
+
+
+def timed(command, data: bytes, env) -> float:
+    started = time.perf_counter()
+    subprocess.run(command, input=data, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True)
+    return time.perf_counter() - started
+
+
+def interleaved(commands: dict, data: dict, env, rounds: int) -> dict:
+    """Median seconds of each command, run in turn round after round so drift hits all alike."""
+    samples = {name: [] for name in commands}
+    for _ in range(rounds):
+        for name, command in commands.items():
+            samples[name].append(timed(command, data[name], env))
+    return {name: statistics.median(values) for name, values in samples.items()}
+
+
+def fresh_project() -> Path:
+    project = Path(tempfile.mkdtemp(prefix="bench-project-"))
+    return project
+
+
+def seed_session(project: Path, events: int, large_every: int = 10, large_bytes: int = 200_000) -> None:
+    """A live session already holding ``events`` entries, some of them large (capped as the hooks cap them)."""
+    from session_management import _capping, _journal
+
+    session_dir = str(project / ".claude" / "runtime" / "sessions")
+    big = "x" * large_bytes
+    batch = []
+    for n in range(events):
+        details = {"tool_name": "Bash", "tool_input": {"command": f"step {n}"}, "tool_response": {"stdout": big if n % large_every == 0 else "ok"}}
+        batch.append({"action": "tool_use", "timestamp": "2030-01-01T00:00:00.000Z", "details": _capping.cap_fields(details, 16384)})
+        if len(batch) == 500:
+            _journal.append(session_dir, SID, batch)
+            batch = []
+    if batch:
+        _journal.append(session_dir, SID, batch)
+    from session_management import SessionManager
+
+    SessionManager(session_dir).save_session(SessionManager(session_dir).get_session(SID))  # fold: the common state
+
+
+def bench_latency(rounds: int, large_bytes: int) -> list:
+    project = fresh_project()
+    env = dict(os.environ, CLAUDE_PROJECT_DIR=str(project))
+    seed_session(project, 10)
+    rows = []
+    for name, (script, payload) in payloads(large_bytes).items():
+        data = json.dumps(payload).encode()
+        commands = {"baseline": DO_NOTHING, "floor": FLOOR, name: hook_command(script)}
+        result = interleaved(commands, dict.fromkeys(commands, data), env, rounds)
+        rows.append((f"1. {name}", result[name], result["baseline"], "ms"))
+        rows.append((f"1. {name}, against python -I -S floor", result[name], result["floor"], "ms"))
+    shutil.rmtree(project)
+    return rows
+
+
+def bench_growth(rounds: int, sizes=(10, 1000, 5000)) -> list:
+    script, payload = payloads(1024)["PostToolUse Bash"]
+    data = json.dumps(payload).encode()
+    commands, inputs, envs = {}, {}, {}
+    projects = []
+    for size in sizes:
+        project = fresh_project()
+        projects.append(project)
+        seed_session(project, size)
+        commands[size] = [*hook_command(script)]
+        inputs[size] = data
+        envs[size] = dict(os.environ, CLAUDE_PROJECT_DIR=str(project))
+    samples = {size: [] for size in sizes}
+    for _ in range(rounds):
+        for size in sizes:
+            samples[size].append(timed(commands[size], inputs[size], envs[size]))
+    medians = {size: statistics.median(values) for size, values in samples.items()}
+    for project in projects:
+        shutil.rmtree(project)
+    return [(f"2. PostToolUse, {size} events stored (vs {sizes[0]})", medians[size], medians[sizes[0]], "ms") for size in sizes]
+
+
+def all_at_once(command, data: bytes, env, count: int) -> float:
+    started = time.perf_counter()
+    processes = [subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env) for _ in range(count)]
+    for process in processes:
+        process.stdin.write(data)
+        process.stdin.close()
+    for process in processes:
+        process.wait()
+    return time.perf_counter() - started
+
+
+def bench_concurrency(rounds: int, count: int = 8) -> list:
+    project = fresh_project()
+    env = dict(os.environ, CLAUDE_PROJECT_DIR=str(project))
+    seed_session(project, 10)
+    script, payload = payloads(1024)["PostToolUse Bash"]
+    data = json.dumps(payload).encode()
+    ours, base = [], []
+    for _ in range(rounds):
+        base.append(all_at_once(DO_NOTHING, data, env, count))
+        ours.append(all_at_once(hook_command(script), data, env, count))
+    from session_management import SessionManager
+
+    stored = len(SessionManager(str(project / ".claude" / "runtime" / "sessions")).get_session(SID).activity_log)
+    assert stored == 10 + rounds * count, f"concurrent hooks lost entries: {stored}"
+    shutil.rmtree(project)
+    return [(f"3. {count} PostToolUse hooks at once, until all done", statistics.median(ours), statistics.median(base), "ms")]
+
+
+def peak_rss_kib(command, data: bytes, env) -> int:
+    """Peak resident memory of one child process, measured by a fresh parent so nothing else counts."""
+    probe = (
+        "import resource, subprocess, sys\n"
+        "subprocess.run(sys.argv[1:], input=sys.stdin.buffer.read(), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)\n"
+        "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)\n"
+    )
+    out = subprocess.run([PYTHON, "-c", probe, *command], input=data, env=env, capture_output=True, check=True)
+    return int(out.stdout)
+
+
+def bench_memory(large_bytes: int) -> list:
+    project = fresh_project()
+    env = dict(os.environ, CLAUDE_PROJECT_DIR=str(project))
+    name, (script, payload) = list(payloads(large_bytes).items())[1]
+    data = json.dumps(payload).encode()
+    ours = peak_rss_kib(hook_command(script), data, env)
+    base = peak_rss_kib(DO_NOTHING, data, env)
+    shutil.rmtree(project)
+    return [(f"6. peak memory, {name}", ours / 1024, base / 1024, "MiB")]
+
+
+def bench_real_cli(tool_calls: int) -> list:
+    """The real Claude Code CLI with tracking, with no hooks, and with a do-nothing hook."""
+    try:
+        from claude_cli import _binary, ClaudeProject
+        from fake_api import FakeAnthropic, text, tools
+        from session_management import _install
+    except ImportError as exc:
+        return [("4. real CLI: skipped", None, None, f"cannot import test helpers: {exc}")]
+    binary = _binary()
+    if not binary.exists():
+        return [("4. real CLI: skipped", None, None, "CLI not installed (run the tests once, or npm)")]
+    script = [tools(("Bash", {"command": f"echo {n}"})) for n in range(tool_calls)] + [text("done")]
+    do_nothing = " ".join(DO_NOTHING[:3]) + " 'import sys; sys.stdin.read()'"
+    variants = {
+        "no hooks": {},
+        "do-nothing hook": {"hooks": {event: [{"matcher": "*", "hooks": [{"type": "command", "command": do_nothing}]}] for event in _install.HOOKS}},
+        "tracking": _install.add_ours({}, PYTHON, str(REPO / "hooks")),
+    }
+    times = {}
+    for name, settings in variants.items():
+        root = Path(tempfile.mkdtemp(prefix="bench-cli-"))
+        with FakeAnthropic(script) as api:
+            project = ClaudeProject(root, binary, api.url)
+            (project.dir / ".claude" / "settings.json").write_text(json.dumps(settings))
+            started = time.perf_counter()
+            project.run("run the commands", "--allowedTools", "Bash", timeout=600)
+            times[name] = time.perf_counter() - started
+        shutil.rmtree(root)
+    per_call = lambda name: (times[name] - times["no hooks"]) / tool_calls * 1000
+    return [
+        (f"4. real CLI, {tool_calls} tool calls, tracking vs no hooks", times["tracking"], times["no hooks"], "s"),
+        (f"4. real CLI, {tool_calls} tool calls, do-nothing hook vs none", times["do-nothing hook"], times["no hooks"], "s"),
+        ("4. added per tool call: tracking vs do-nothing hook", per_call("tracking") / 1000, per_call("do-nothing hook") / 1000, "ms"),
+    ]
+
+
+def bench_cli_reads(sessions: int, events: int) -> list:
+    """`claude-sessions list` over many sessions and `show` of a long one, against bare json.load."""
+    try:
+        import session_management.cli  # noqa: F401
+    except ImportError:
+        return [("5. CLI reads: skipped", None, None, "no CLI in this version")]
+    from bench_cli import run as run_cli_bench
+
+    return run_cli_bench(sessions, events, PYTHON)
+
+
+def print_table(rows) -> None:
+    """Medians with their baselines; times are stored in seconds and shown in the row's unit."""
+    scale = {"ms": 1000, "s": 1, "MiB": 1}
+    print(f"{'benchmark':62} {'median':>12} {'baseline':>12} {'ratio':>7}")
+    for name, value, baseline, unit in rows:
+        if value is None:
+            print(f"{name:62} {unit}")
+            continue
+        ratio = f"{value / baseline:6.2f}x" if baseline > 0 else "    n/a"
+        print(f"{name:62} {value * scale[unit]:8.1f} {unit:3} {baseline * scale[unit]:8.1f} {unit:3} {ratio}")
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--quick", action="store_true", help="few iterations, small sizes: checks the benchmarks run, not the numbers")
+    parser.add_argument("--only", default="latency,growth,concurrency,cli,reads,memory", help="comma-separated: latency,growth,concurrency,cli,reads,memory")
+    parser.add_argument("--json", help="also write the rows as JSON to this file")
+    args = parser.parse_args(argv)
+    only = set(args.only.split(","))
+    rounds = 3 if args.quick else 30
+    large = 64 * 1024 if args.quick else 1024 * 1024
+    rows = []
+    print(f"python {sys.version.split()[0]} at {PYTHON}; rounds={rounds}", flush=True)
+    if "latency" in only:
+        rows += bench_latency(rounds, large)
+    if "growth" in only:
+        rows += bench_growth(rounds, (10, 100, 300) if args.quick else (10, 1000, 5000))
+    if "concurrency" in only:
+        rows += bench_concurrency(rounds)
+    if "cli" in only:
+        rows += bench_real_cli(5 if args.quick else 60)
+    if "reads" in only:
+        rows += bench_cli_reads(200 if args.quick else 10_000, 300 if args.quick else 5000)
+    if "memory" in only:
+        rows += bench_memory(large * (1 if args.quick else 50))
+    print_table(rows)
+    if args.json:
+        Path(args.json).write_text(json.dumps([list(row) for row in rows], indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
