@@ -103,7 +103,10 @@ def parse_file(path: str) -> tuple:
     from ._site import enable_site_packages
 
     enable_site_packages()
-    import yaml
+    try:
+        import yaml
+    except ImportError:
+        return dict(DEFAULTS), [f"pyyaml is not installed, so {path} was not read; using defaults"]
 
     try:
         with open(path, encoding="utf-8") as handle:

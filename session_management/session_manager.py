@@ -31,7 +31,10 @@ from .file_utils import (
 )
 
 enable_site_packages()  # hooks run as `python -I -S`; filelock lives in site-packages
-from filelock import FileLock  # noqa: E402
+try:
+    from filelock import FileLock
+except ImportError:  # a plugin hook before its virtualenv exists: the same flock(2) locks, built in
+    FileLock = None
 
 _log = logging.getLogger(__name__)
 
@@ -127,12 +130,16 @@ class SessionManager:
     def _journal_file(self, session_id: str, archived: bool = False) -> str:
         return _journal.journal_path(str(self.archive_dir if archived else self.session_dir), session_id)
 
-    def _session_lock(self, session_id: str) -> FileLock:
-        path = _journal.lock_path(str(self.session_dir), validate_session_id(session_id))
-        return FileLock(path, timeout=self.lock_timeout, mode=0o600)
+    def _session_lock(self, session_id: str):
+        return self._lock(_journal.lock_path(str(self.session_dir), validate_session_id(session_id)))
 
-    def _registry_lock(self) -> FileLock:
-        return FileLock(str(self.session_dir / "registry.lock"), timeout=self.lock_timeout, mode=0o600)
+    def _registry_lock(self):
+        return self._lock(str(self.session_dir / "registry.lock"))
+
+    def _lock(self, path: str):
+        if FileLock is None:
+            return _journal.FlockLock(path, self.lock_timeout)
+        return FileLock(path, timeout=self.lock_timeout, mode=0o600)
 
     # -- public interface --------------------------------------------------------------------
 

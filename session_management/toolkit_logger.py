@@ -76,9 +76,15 @@ class JsonLinesHandler(logging.Handler):
         from ._site import enable_site_packages
 
         enable_site_packages()
-        from filelock import FileLock
+        try:
+            from filelock import FileLock
 
-        with FileLock(self.log_file + ".lock", timeout=5, mode=FILE_MODE):
+            lock = FileLock(self.log_file + ".lock", timeout=5, mode=FILE_MODE)
+        except ImportError:
+            from ._journal import FlockLock
+
+            lock = FlockLock(self.log_file + ".lock", timeout=5)
+        with lock:
             try:
                 if os.stat(self.log_file).st_size <= self.max_bytes:
                     return  # another process rotated it first

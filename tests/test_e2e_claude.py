@@ -104,6 +104,23 @@ def test_two_turns_in_one_process_make_one_record(run_claude):
     assert outputs == ["first", "second"]
     assert len(decisions(project, "archive session")) == 3  # two Stops and the SessionEnd
     assert decisions(project, "resume the session from the archive")
+    assert_cli_reads(project, session_id)
+
+
+def assert_cli_reads(project, session_id):
+    """claude-sessions list, show, stats and export work on what the real CLI produced."""
+    import sys
+
+    def sessions_cli(*args):
+        done = subprocess.run([sys.executable, "-m", "session_management", *args], cwd=project.dir, capture_output=True, text=True, timeout=60)
+        assert done.returncode == 0, done.stderr
+        return done.stdout
+
+    assert session_id[:8] in sessions_cli("list")
+    shown = sessions_cli("show", session_id[:8])
+    assert '"turn one"' in shown and '"turn two"' in shown and "Bash  echo first" in shown
+    assert json.loads(sessions_cli("stats", "--json"))["tools"]["Bash"]["calls"] == 2
+    assert "<svg" in sessions_cli("export", session_id, "--format", "html")
 
 
 def test_resume_in_a_new_process_continues_the_record(run_claude):
@@ -188,3 +205,14 @@ def test_install_script_wires_a_real_project(tmp_path, binary):
         result = project.run("check the install", "--allowedTools", "Bash")
     archived = assert_one_archived_record(project, result["session_id"])
     assert [e["details"]["tool_response"]["stdout"] for e in archived["activity_log"] if e["action"] == "tool_use"] == ["installed"]
+
+
+def test_plugin_records_a_session(run_claude):
+    """Loaded with --plugin-dir and nothing else installed, the plugin builds its own environment and records."""
+    project, _ = run_claude([tools(("Bash", {"command": "echo via-plugin"})), text("Plugin works.")])
+    (project.dir / ".claude" / "settings.json").write_text("{}")  # no hooks but the plugin's
+    result = project.run("use the plugin", "--allowedTools", "Bash", "--plugin-dir", str(REPO))
+    archived = assert_one_archived_record(project, result["session_id"])
+    assert [e["details"]["tool_response"]["stdout"] for e in archived["activity_log"] if e["action"] == "tool_use"] == ["via-plugin"]
+    [data_dir] = (project.home / ".claude" / "plugins" / "data").iterdir()
+    assert (data_dir / "venv" / "bin" / "python").exists(), (data_dir / "setup.log").read_text()

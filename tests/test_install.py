@@ -4,6 +4,7 @@ import json
 import os
 import stat
 import subprocess
+import sys
 
 import pytest
 
@@ -170,3 +171,39 @@ def test_gitignore_line_is_added_once(tmp_path):
     assert ensure_gitignored(str(tmp_path)) is False
     assert (tmp_path / ".gitignore").read_text().splitlines()[0] == "node_modules"
     assert (tmp_path / ".gitignore").read_text().count(".claude/runtime/") == 1
+
+
+def test_plugin_files_match_the_installer():
+    """hooks/hooks.json wires the same events and scripts as install.sh; the manifests are valid."""
+    from session_management._install import HOOKS
+
+    manifest = json.loads((REPO / ".claude-plugin" / "plugin.json").read_text())
+    assert manifest["name"] == "claude-session-tracker"
+    market = json.loads((REPO / ".claude-plugin" / "marketplace.json").read_text())
+    assert [p["name"] for p in market["plugins"]] == [manifest["name"]] and market["plugins"][0]["source"] == "./"
+    hooks = json.loads((REPO / "hooks" / "hooks.json").read_text())["hooks"]
+    assert set(hooks) == set(HOOKS)
+    for event, (script, matcher, _timeout) in HOOKS.items():
+        [group] = hooks[event]
+        assert group.get("matcher") == matcher
+        assert group["hooks"][0]["command"] == f'sh "${{CLAUDE_PLUGIN_ROOT}}/hooks/plugin-hook.sh" {script}'
+
+
+def test_hooks_work_without_filelock_and_yaml(tmp_path):
+    """A plugin hook before its virtualenv exists (no filelock, no pyyaml) still records, with built-in locks."""
+    (tmp_path / ".claude").mkdir()
+    (tmp_path / ".claude" / "session-tracking.yaml").write_text("timeout_seconds: 60\n")
+    code = (
+        "import sys; sys.modules['filelock'] = None; sys.modules['yaml'] = None; "
+        f"sys.path.insert(0, {str(REPO)!r}); from session_management._dispatch import run; run(sys.argv[1])"
+    )
+    env = {k: v for k, v in os.environ.items() if not k.startswith("CLAUDE")}
+    env["CLAUDE_PROJECT_DIR"] = str(tmp_path)
+    for event, payload in (("SessionStart", {"source": "startup"}), ("UserPromptSubmit", {"prompt": "hi"}), ("Stop", {})):
+        payload = dict(payload, session_id="nolibs")
+        done = subprocess.run([sys.executable, "-I", "-S", "-c", code, event], input=json.dumps(payload).encode(), env=env, capture_output=True)
+        assert done.returncode == 0 and done.stdout == b"", done.stderr
+    archived = json.loads((tmp_path / ".claude" / "runtime" / "sessions" / "archive" / "session_nolibs.json").read_text())
+    assert [e["action"] for e in archived["activity_log"]] == ["session_start", "user_input", "turn_end"]
+    log = (tmp_path / ".claude" / "runtime" / "logs" / "toolkit.log").read_text()
+    assert "pyyaml is not installed" in log

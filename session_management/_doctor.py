@@ -1,0 +1,123 @@
+"""``claude-sessions doctor``: is tracking wired up and able to work? Says what to fix."""
+
+import json
+import os
+import shlex
+import subprocess
+import tempfile
+from pathlib import Path
+
+from . import _config
+from ._install import HOOKS, MARKER, is_ours
+
+
+def _settings_files(project: Path):
+    return [
+        ("project", project / ".claude" / "settings.json"),
+        ("project local", project / ".claude" / "settings.local.json"),
+        ("user", Path.home() / ".claude" / "settings.json"),
+    ]
+
+
+def _our_commands(path: Path):
+    """``{event: [command, …]}`` of our hooks in one settings file; raises ValueError if unreadable."""
+    settings = json.loads(path.read_text(encoding="utf-8"))
+    found = {}
+    hooks = settings.get("hooks") if isinstance(settings, dict) else None
+    for event, groups in (hooks or {}).items():
+        for group in groups if isinstance(groups, list) else []:
+            for hook in group.get("hooks", []) if isinstance(group, dict) else []:
+                if is_ours(hook):
+                    found.setdefault(event, []).append(hook["command"])
+    return found
+
+
+def _check_command(command: str, project: Path):
+    """Problems with one hook command: interpreter and script must exist, dependencies import."""
+    words = shlex.split(command.replace(MARKER, "").replace("$CLAUDE_PROJECT_DIR", str(project)))
+    if len(words) < 2:
+        return [f"cannot parse hook command {command!r}"]
+    python, script = words[0], words[-1]
+    problems = []
+    if not (os.path.isfile(python) and os.access(python, os.X_OK)):
+        problems.append(f"interpreter {python} is missing or not executable (re-run ./install.sh)")
+    elif subprocess.run([python, "-I", "-c", "import filelock, yaml"], capture_output=True).returncode != 0:
+        problems.append(f"{python} cannot import filelock and yaml (re-run ./install.sh)")
+    if not os.path.isfile(script):
+        problems.append(f"hook script {script} is missing (was the repository moved? re-run ./install.sh)")
+    return problems
+
+
+def _project_for(runtime_dir):
+    if runtime_dir:
+        return Path(runtime_dir).resolve().parent.parent
+    here = Path.cwd().resolve()
+    for folder in (here, *here.parents):
+        if (folder / ".claude").is_dir() and folder != Path.home():
+            return folder
+    return here
+
+
+def _writable(runtime: Path):
+    target = runtime if runtime.exists() else next((p for p in runtime.parents if p.exists()), None)
+    if target is None or not target.is_dir():
+        return f"{runtime} cannot be created: {target} is not a directory"
+    try:
+        with tempfile.NamedTemporaryFile(dir=target):
+            pass
+    except OSError as exc:
+        return f"cannot write in {target}: {exc.strerror}"
+    return None
+
+
+def run_checks(runtime_dir=None, as_json=False) -> list:
+    """Print every check; return the list of problems (empty: all good)."""
+    project = _project_for(runtime_dir)
+    checks = []  # (ok, what, fix)
+    wired = {}
+    for label, path in _settings_files(project):
+        if not path.exists():
+            continue
+        try:
+            found = _our_commands(path)
+        except (OSError, ValueError, AttributeError) as exc:
+            checks.append((False, f"{label} settings {path} cannot be read", f"fix the file: {exc}"))
+            continue
+        for event, commands in found.items():
+            wired.setdefault(event, []).append((label, path, commands))
+    if not wired:
+        checks.append((False, f"tracking hooks are not wired for {project}", f"run ./install.sh {project} (or --global), or install the plugin"))
+    else:
+        missing = [event for event in HOOKS if event not in wired]
+        checks.append((not missing, f"hooks wired for {len(HOOKS) - len(missing)} of {len(HOOKS)} events", f"missing {', '.join(missing)}: re-run ./install.sh" if missing else ""))
+        for event, places in wired.items():
+            if len(places) > 1 or len(places[0][2]) > 1:
+                where = ", ".join(str(path) for _label, path, _ in places)
+                checks.append((False, f"{event} is wired more than once ({where})", "every event would be recorded twice: uninstall from all but one"))
+        seen = set()
+        for places in wired.values():
+            for _label, path, commands in places:
+                for command in commands:
+                    if command in seen:
+                        continue
+                    seen.add(command)
+                    for problem in _check_command(command, project):
+                        checks.append((False, problem, ""))
+        if not any(not ok for ok, *_ in checks):
+            sources = sorted({str(path) for places in wired.values() for _label, path, _ in places})
+            checks.append((True, f"hook commands runnable (wired in {', '.join(sources)})", ""))
+    runtime = Path(runtime_dir).resolve() if runtime_dir else project / ".claude" / "runtime"
+    problem = _writable(runtime)
+    checks.append((problem is None, f"runtime directory {runtime} writable" if problem is None else problem, "fix its permissions" if problem else ""))
+    config_file = project / ".claude" / _config.CONFIG_NAME
+    if config_file.exists():
+        _config_values, problems = _config.parse_file(str(config_file))
+        checks.append((not problems, f"config {config_file} valid" if not problems else f"config {config_file}: {'; '.join(problems)}", "fix the file" if problems else ""))
+    else:
+        checks.append((True, f"no config file ({config_file}): defaults apply", ""))
+    if as_json:
+        print(json.dumps([{"ok": ok, "check": what, "fix": fix} for ok, what, fix in checks], indent=2))
+    else:
+        for ok, what, fix in checks:
+            print(f"{'ok  ' if ok else 'FAIL'}  {what}" + (f"\n      fix: {fix}" if fix else ""))
+    return [what for ok, what, _fix in checks if not ok]

@@ -1,0 +1,161 @@
+"""Session exports: Markdown, and one self-contained HTML file (no network, works offline)."""
+
+import html
+import json
+
+from ._summaries import summarize
+from ._timeline import rows as timeline_rows
+
+LANES = ["prompt", "tool", "failure", "subagent", "decision", "turn end", "start", "end", "compaction"]
+COLOURS = {
+    "prompt": "#2563eb", "tool": "#059669", "failure": "#dc2626", "subagent": "#7c3aed", "decision": "#d97706",
+    "turn end": "#475569", "start": "#0f766e", "end": "#0f766e", "compaction": "#db2777",
+}
+
+
+def duration_text(seconds: float) -> str:
+    seconds = int(round(seconds))
+    if seconds < 60:
+        return f"{seconds}s"
+    if seconds < 3600:
+        return f"{seconds // 60}m{seconds % 60:02d}s"
+    return f"{seconds // 3600}h{seconds % 3600 // 60:02d}m"
+
+
+def markdown(data: dict, decisions=()) -> str:
+    summary = summarize(data, data["status"])
+    lines = [
+        f"# Session `{data['session_id']}`",
+        "",
+        f"- **Status:** {data['status']}",
+        f"- **Started:** {data['created_at']} · **last activity:** {data['last_activity']} · **duration:** {duration_text(summary['duration_seconds'])}",
+        f"- **Prompts:** {summary['prompts']} · **tool calls:** {summary['tool_calls']} · **failures:** {summary['failures']} · **subagents:** {summary['subagents']}",
+    ]
+    for key in ("cwd", "source", "model", "end_reason"):
+        if data["metadata"].get(key):
+            lines.append(f"- **{key}:** `{data['metadata'][key]}`")
+    lines += ["", "## Timeline", "", "| time | +s | kind | what | ms |", "|---|---:|---|---|---:|"]
+    for row in timeline_rows(data, decisions):
+        text = row["text"].replace("|", "\\|").replace("\n", " ")
+        duration = "" if row["duration_ms"] is None else f"{row['duration_ms']:.0f}"
+        lines.append(f"| {row['at'][11:23]} | {row['offset']:.1f} | {row['kind']} | {text} | {duration} |")
+    if summary["tools"]:
+        lines += ["", "## Tools", "", "| tool | calls | failures | total ms |", "|---|---:|---:|---:|"]
+        for name, (calls, failures, total) in sorted(summary["tools"].items(), key=lambda item: -item[1][0]):
+            lines.append(f"| {name} | {calls} | {failures} | {total:.0f} |")
+    return "\n".join(lines) + "\n"
+
+
+_CSS = """
+body{font:14px/1.45 system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:0;color:#0f172a;background:#f8fafc}
+header{padding:20px 28px;background:#0f172a;color:#f8fafc}
+header h1{margin:0 0 6px;font-size:18px;font-weight:600}
+header .meta{color:#cbd5e1;font-size:13px}
+main{padding:20px 28px;max-width:1200px}
+.cards{display:flex;flex-wrap:wrap;gap:12px;margin-bottom:18px}
+.card{background:#fff;border:1px solid #e2e8f0;border-radius:8px;padding:10px 14px;min-width:110px}
+.card b{display:block;font-size:20px}
+.card span{color:#64748b;font-size:12px}
+section{background:#fff;border:1px solid #e2e8f0;border-radius:8px;padding:14px 16px;margin-bottom:18px}
+h2{font-size:15px;margin:0 0 10px}
+svg text{font-size:11px;fill:#475569}
+.legend label{margin-right:12px;font-size:12px;cursor:pointer}
+.swatch{display:inline-block;width:10px;height:10px;border-radius:2px;margin-right:4px;vertical-align:middle}
+details{border-top:1px solid #f1f5f9;padding:4px 0}
+summary{cursor:pointer;list-style:none;display:grid;grid-template-columns:92px 64px 86px 1fr 70px;gap:8px;align-items:baseline}
+summary::-webkit-details-marker{display:none}
+.t{color:#64748b;font-family:ui-monospace,Menlo,monospace;font-size:12px}
+.kind{font-size:11px;font-weight:600;border-radius:4px;padding:1px 6px;color:#fff;text-align:center}
+.ms{text-align:right;color:#64748b;font-size:12px}
+pre{background:#f8fafc;border:1px solid #e2e8f0;border-radius:6px;padding:8px;overflow:auto;max-height:360px;font-size:12px;white-space:pre-wrap;word-break:break-word}
+table{border-collapse:collapse}td,th{padding:3px 12px 3px 0;text-align:left}td.n{text-align:right}
+.hidden{display:none}
+"""
+
+_JS = """
+document.querySelectorAll('.legend input').forEach(function (box) {
+  box.addEventListener('change', function () {
+    document.querySelectorAll('[data-kind="' + box.value + '"]').forEach(function (el) {
+      el.classList.toggle('hidden', !box.checked);
+    });
+  });
+});
+"""
+
+
+def _svg(rows, total_seconds: float) -> str:
+    width, left, lane_height = 1000, 90, 22
+    lanes = [lane for lane in LANES if any(row["kind"] == lane for row in rows)]
+    height = 30 + lane_height * len(lanes)
+    span = max(total_seconds, 1e-3)
+    x = lambda seconds: left + (width - left - 10) * min(max(seconds / span, 0.0), 1.0)
+    parts = [f'<svg viewBox="0 0 {width} {height}" width="100%" role="img" aria-label="timeline">']
+    for index, lane in enumerate(lanes):
+        y = 10 + index * lane_height
+        parts.append(f'<text x="0" y="{y + 14}">{html.escape(lane)}</text>')
+        parts.append(f'<line x1="{left}" x2="{width - 10}" y1="{y + 10}" y2="{y + 10}" stroke="#e2e8f0"/>')
+    for tick in range(6):
+        seconds = span * tick / 5
+        tx = x(seconds)
+        parts.append(f'<line x1="{tx:.1f}" x2="{tx:.1f}" y1="6" y2="{height - 16}" stroke="#f1f5f9"/>')
+        label = f"{seconds:.1f}s" if span < 10 else duration_text(seconds)
+        parts.append(f'<text x="{tx:.1f}" y="{height - 2}" text-anchor="middle">+{label}</text>')
+    for row in rows:
+        if row["kind"] not in lanes:
+            continue
+        y = 10 + lanes.index(row["kind"]) * lane_height
+        colour = COLOURS.get(row["kind"], "#334155")
+        title = html.escape(f"+{row['offset']:.1f}s {row['kind']}: {row['text']}")
+        start = x(row["offset"])
+        kind = html.escape(row["kind"])
+        if row["duration_ms"]:  # a tool's event arrives when it finished: the bar ends there
+            end, start = start, x(row["offset"] - row["duration_ms"] / 1000)
+            parts.append(f'<rect data-kind="{kind}" x="{start:.1f}" y="{y + 4}" width="{max(end - start, 3):.1f}" height="12" rx="2" fill="{colour}"><title>{title}</title></rect>')
+        else:
+            parts.append(f'<circle data-kind="{kind}" cx="{start:.1f}" cy="{y + 10}" r="5" fill="{colour}"><title>{title}</title></circle>')
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def html_report(data: dict, decisions=()) -> str:
+    """One HTML file: summary cards, a time-axis chart, the timeline with details on demand, tool table."""
+    summary = summarize(data, data["status"])
+    rows = timeline_rows(data, decisions)
+    total = max([summary["duration_seconds"]] + [row["offset"] for row in rows])
+    esc = html.escape
+    cards = [
+        ("status", data["status"]), ("duration", duration_text(summary["duration_seconds"])), ("prompts", summary["prompts"]),
+        ("tool calls", summary["tool_calls"]), ("failures", summary["failures"]), ("subagents", summary["subagents"]),
+        ("decisions", len(decisions)),
+    ]
+    meta = " · ".join(f"{esc(key)}: {esc(str(data['metadata'][key]))}" for key in ("cwd", "source", "model", "end_reason") if data["metadata"].get(key))
+    kinds = [lane for lane in LANES if any(row["kind"] == lane for row in rows)]
+    legend = "".join(
+        f'<label><input type="checkbox" value="{esc(kind)}" checked><span class="swatch" style="background:{COLOURS.get(kind)}"></span>{esc(kind)}</label>'
+        for kind in kinds
+    )
+    items = []
+    for row in rows:
+        duration = "" if row["duration_ms"] is None else f"{row['duration_ms']:.0f} ms"
+        body = esc(json.dumps(row["details"], indent=2, ensure_ascii=False))
+        items.append(
+            f'<details data-kind="{esc(row["kind"])}"><summary><span class="t">{esc(row["at"][11:23])}</span>'
+            f'<span class="t">+{row["offset"]:.1f}s</span>'
+            f'<span class="kind" style="background:{COLOURS.get(row["kind"], "#334155")}">{esc(row["kind"])}</span>'
+            f'<span>{esc(row["text"])}</span><span class="ms">{duration}</span></summary><pre>{body}</pre></details>'
+        )
+    tool_rows = "".join(
+        f"<tr><td>{esc(name)}</td><td class=n>{calls}</td><td class=n>{failures}</td><td class=n>{total_ms:.0f}</td></tr>"
+        for name, (calls, failures, total_ms) in sorted(summary["tools"].items(), key=lambda item: -item[1][0])
+    )
+    return f"""<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
+<title>Session {esc(data['session_id'])}</title><style>{_CSS}</style></head>
+<body><header><h1>Claude Code session {esc(data['session_id'])}</h1>
+<div class="meta">{esc(data['created_at'])} → {esc(data['last_activity'])}{' · ' + meta if meta else ''}</div></header>
+<main><div class="cards">{''.join(f'<div class="card"><b>{esc(str(value))}</b><span>{esc(label)}</span></div>' for label, value in cards)}</div>
+<section><h2>Timeline</h2><div class="legend">{legend}</div>{_svg(rows, total)}</section>
+<section><h2>Events ({len(rows)})</h2>{''.join(items) or '<p>No events recorded.</p>'}</section>
+<section><h2>Tools</h2>{f'<table><tr><th>tool</th><th>calls</th><th>failures</th><th>total ms</th></tr>{tool_rows}</table>' if tool_rows else '<p>No tool calls.</p>'}</section>
+</main><script>{_JS}</script></body></html>
+"""

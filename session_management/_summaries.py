@@ -1,0 +1,109 @@
+"""Per-session summaries for listing and statistics, cached so a list of thousands stays quick.
+
+A summary is computed from the session as the library reads it (journal folded in) and cached
+in ``.claude/runtime/summary-cache.json`` keyed by the size and mtime of the session's files.
+Archived sessions rarely change, so after the first listing most summaries come from the cache.
+"""
+
+import json
+import os
+
+from .claude_session import parse_timestamp
+from .file_utils import atomic_write, dumps
+
+CACHE_NAME = "summary-cache.json"
+CACHE_VERSION = 1
+
+
+def summarize(data: dict, registry_status: str) -> dict:
+    """Counts and times of one session (``data`` in the storage format)."""
+    prompts = tool_calls = failures = subagents = turns = 0
+    tools = {}  # name -> [calls, failures, total duration in ms]
+    for entry in data["activity_log"]:
+        action = entry.get("action")
+        details = entry.get("details") if isinstance(entry.get("details"), dict) else {}
+        if action == "user_input":
+            prompts += 1
+        elif action in ("tool_use", "tool_failure"):
+            tool_calls += 1
+            name = str(details.get("tool_name") or "?")
+            stats = tools.setdefault(name, [0, 0, 0])
+            stats[0] += 1
+            if action == "tool_failure":
+                failures += 1
+                stats[1] += 1
+            duration = details.get("duration_ms")
+            if isinstance(duration, (int, float)) and not isinstance(duration, bool):
+                stats[2] += duration
+        elif action == "subagent_start":
+            subagents += 1
+        elif action == "turn_end":
+            turns += 1
+    created, last = parse_timestamp(data["created_at"]), parse_timestamp(data["last_activity"])
+    return {
+        "session_id": data["session_id"],
+        "status": registry_status,
+        "session_status": data["status"],
+        "created_at": data["created_at"],
+        "last_activity": data["last_activity"],
+        "duration_seconds": max((last - created).total_seconds(), 0.0),
+        "events": len(data["activity_log"]),
+        "prompts": prompts,
+        "tool_calls": tool_calls,
+        "failures": failures,
+        "subagents": subagents,
+        "turns": turns,
+        "tools": tools,
+        "cwd": data["metadata"].get("cwd"),
+    }
+
+
+def _fingerprint(paths) -> list:
+    prints = []
+    for path in paths:
+        try:
+            info = os.stat(path)
+            prints.append([info.st_size, info.st_mtime_ns])
+        except OSError:
+            prints.append(None)
+    return prints
+
+
+def all_summaries(manager, runtime_dir: str) -> list:
+    """Summaries of every session in the registry (unreadable ones are skipped), cache refreshed."""
+    from ._journal import journal_path
+
+    cache_file = os.path.join(runtime_dir, CACHE_NAME)
+    try:
+        with open(cache_file, encoding="utf-8") as handle:
+            cache = json.load(handle)
+        if cache.get("version") != CACHE_VERSION:
+            cache = {}
+    except (OSError, ValueError):
+        cache = {}
+    entries = cache.get("sessions", {}) if isinstance(cache.get("sessions"), dict) else {}
+    fresh = {}
+    summaries = []
+    for session_id, registry_entry in manager.read_registry()["sessions"].items():
+        status = registry_entry.get("status", "?")
+        archived = status == "archived"
+        folder = manager.archive_dir if archived else manager.session_dir
+        paths = [os.path.join(folder, f"session_{session_id}.json"), journal_path(str(folder), session_id)]
+        fingerprint = _fingerprint(paths)
+        cached = entries.get(session_id)
+        if cached and cached.get("fingerprint") == fingerprint and cached["summary"]["status"] == status:
+            summary = cached["summary"]
+        else:
+            try:
+                data = manager.get_session(session_id).to_dict()
+            except (KeyError, OSError, ValueError):
+                continue
+            summary = summarize(data, status)
+        fresh[session_id] = {"fingerprint": fingerprint, "summary": summary}
+        summaries.append(summary)
+    if fresh != entries:
+        try:
+            atomic_write(cache_file, dumps({"version": CACHE_VERSION, "sessions": fresh}))
+        except OSError:
+            pass  # a read-only runtime only costs speed
+    return summaries

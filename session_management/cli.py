@@ -1,0 +1,425 @@
+"""claude-sessions: look at the sessions Claude Code recorded under .claude/runtime/.
+
+Exit status: 0 ok, 1 not found or nothing to do, 2 usage error. Errors are one line on stderr.
+"""
+
+import argparse
+import json
+import os
+import sys
+import time
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+from . import __version__
+
+
+class CliError(Exception):
+    """A user-facing failure: its message is printed as one line, its code is the exit status."""
+
+    def __init__(self, message: str, code: int = 1):
+        super().__init__(message)
+        self.code = code
+
+
+# -- locating data --------------------------------------------------------------------------
+
+
+def find_runtime_dir(explicit=None, start=None) -> Path:
+    """``--runtime-dir``, else the nearest ``.claude/runtime`` at or above the working directory."""
+    if explicit:
+        path = Path(explicit).expanduser()
+        if not path.is_dir():
+            raise CliError(f"runtime directory {path} does not exist")
+        return path.resolve()
+    here = Path(start or os.getcwd()).resolve()
+    for folder in (here, *here.parents):
+        candidate = folder / ".claude" / "runtime"
+        if candidate.is_dir():
+            return candidate
+    raise CliError(f"no .claude/runtime found in {here} or above; run inside a tracked project or pass --runtime-dir")
+
+
+def manager_for(runtime_dir: Path):
+    from .session_manager import SessionManager
+
+    return SessionManager(str(runtime_dir / "sessions"))
+
+
+def resolve_id(manager, prefix: str) -> str:
+    """A full session id from an id or a unique prefix of one."""
+    ids = list(manager.read_registry()["sessions"])
+    if prefix in ids:
+        return prefix
+    matches = [sid for sid in ids if sid.startswith(prefix)]
+    if not matches:
+        raise CliError(f"no session matches {prefix!r}")
+    if len(matches) > 1:
+        shown = ", ".join(sorted(matches)[:5])
+        raise CliError(f"{prefix!r} matches {len(matches)} sessions ({shown}{'…' if len(matches) > 5 else ''}); give more characters", 2)
+    return matches[0]
+
+
+def load_session(runtime_dir: Path, prefix: str):
+    """``(data, decisions)`` of one session."""
+    from ._timeline import decision_records
+
+    manager = manager_for(runtime_dir)
+    session_id = resolve_id(manager, prefix)
+    try:
+        data = manager.get_session(session_id).to_dict()
+    except KeyError:
+        raise CliError(f"session {session_id} is in the registry but its file is missing") from None
+    except OSError as exc:
+        raise CliError(str(exc)) from None
+    return data, decision_records(str(runtime_dir), session_id)
+
+
+def parse_since(text: str) -> datetime:
+    """``2h``, ``3d``, ``45m``, ``1w``, or an ISO date/time (UTC)."""
+    units = {"m": 60, "h": 3600, "d": 86400, "w": 604800}
+    if text[:-1].isdigit() and text[-1:] in units:
+        return datetime.now(timezone.utc) - timedelta(seconds=int(text[:-1]) * units[text[-1]])
+    try:
+        moment = datetime.fromisoformat(text.rstrip("Z"))
+    except ValueError:
+        raise CliError(f"--since {text!r}: use e.g. 2h, 3d, 1w or 2025-11-08 or 2025-11-08T10:30", 2) from None
+    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+
+
+# -- output helpers -------------------------------------------------------------------------
+
+
+def short_time(stamp: str) -> str:
+    return stamp[:16].replace("T", " ") if stamp else ""
+
+
+def table(headers, rows) -> str:
+    widths = [max(len(str(h)), *(len(str(row[i])) for row in rows)) if rows else len(str(h)) for i, h in enumerate(headers)]
+    numeric = [all(isinstance(row[i], (int, float)) for row in rows) and rows for i in range(len(headers))]
+    def line(cells):
+        return "  ".join(str(c).rjust(w) if num else str(c).ljust(w) for c, w, num in zip(cells, widths, numeric)).rstrip()
+    return "\n".join([line(headers)] + [line(row) for row in rows])
+
+
+def plural(count: int, noun: str) -> str:
+    return f"{count} {noun}{'' if count == 1 else 's'}"
+
+
+def emit_json(value) -> None:
+    print(json.dumps(value, indent=2, ensure_ascii=False))
+
+
+# -- commands -------------------------------------------------------------------------------
+
+
+def cmd_list(args) -> int:
+    from ._report import duration_text
+    from ._summaries import all_summaries
+
+    runtime = find_runtime_dir(args.runtime_dir)
+    summaries = all_summaries(manager_for(runtime), str(runtime))
+    if args.status:
+        summaries = [s for s in summaries if s["status"] == args.status or s["session_status"] == args.status]
+    if args.since:
+        since = parse_since(args.since)
+        summaries = [s for s in summaries if datetime.fromisoformat(s["last_activity"].rstrip("Z")).replace(tzinfo=timezone.utc) >= since]
+    summaries.sort(key=lambda s: s["created_at"], reverse=True)
+    if args.limit is not None:
+        summaries = summaries[: args.limit]
+    if args.json:
+        emit_json(summaries)
+        return 0
+    if not summaries:
+        print("no sessions match" if (args.status or args.since) else f"no sessions recorded in {runtime}", file=sys.stderr)
+        return 1
+    rows = [
+        (
+            s["session_id"][:8],
+            s["session_status"] + (" (archived)" if s["status"] == "archived" else ""),
+            short_time(s["created_at"]),
+            short_time(s["last_activity"]),
+            duration_text(s["duration_seconds"]),
+            s["prompts"],
+            s["tool_calls"],
+            s["failures"],
+        )
+        for s in summaries
+    ]
+    print(table(("ID", "STATUS", "STARTED (UTC)", "LAST ACTIVITY", "DURATION", "PROMPTS", "TOOLS", "FAILURES"), rows))
+    return 0
+
+
+def cmd_show(args) -> int:
+    from ._report import duration_text
+    from ._summaries import summarize
+    from ._timeline import rows as timeline_rows
+
+    runtime = find_runtime_dir(args.runtime_dir)
+    data, decisions = load_session(runtime, args.id)
+    if args.json:
+        emit_json({"session": data, "decisions": decisions})
+        return 0
+    summary = summarize(data, data["status"])
+    print(f"Session {data['session_id']}  ({data['status']})")
+    print(
+        f"started {data['created_at']} · last activity {data['last_activity']} · {duration_text(summary['duration_seconds'])} · "
+        f"{plural(summary['prompts'], 'prompt')} · {plural(summary['tool_calls'], 'tool call')} · {plural(summary['failures'], 'failure')}"
+    )
+    meta = [f"{key} {data['metadata'][key]}" for key in ("cwd", "source", "model", "end_reason") if data["metadata"].get(key)]
+    if meta:
+        print(" · ".join(meta))
+    print()
+    for row in timeline_rows(data, decisions):
+        duration = f"  ({row['duration_ms']:.0f} ms)" if row["duration_ms"] is not None else ""
+        print(f"{row['at'][11:23]}  +{row['offset']:7.1f}s  {row['kind']:<10} {row['text']}{duration}")
+    return 0
+
+
+def cmd_stats(args) -> int:
+    from ._summaries import all_summaries, summarize
+
+    runtime = find_runtime_dir(args.runtime_dir)
+    if args.id:
+        data, _ = load_session(runtime, args.id)
+        summaries = [summarize(data, data["status"])]
+    else:
+        summaries = all_summaries(manager_for(runtime), str(runtime))
+        if not summaries:
+            print(f"no sessions recorded in {runtime}", file=sys.stderr)
+            return 1
+    tools = {}
+    for summary in summaries:
+        for name, (calls, failures, total_ms) in summary["tools"].items():
+            stats = tools.setdefault(name, [0, 0, 0.0])
+            stats[0] += calls
+            stats[1] += failures
+            stats[2] += total_ms
+    prompts = sum(s["prompts"] for s in summaries)
+    calls = sum(s["tool_calls"] for s in summaries)
+    failures = sum(s["failures"] for s in summaries)
+    result = {
+        "sessions": len(summaries),
+        "prompts": prompts,
+        "prompts_per_session": round(prompts / len(summaries), 2),
+        "tool_calls": calls,
+        "failures": failures,
+        "failure_rate": round(failures / calls, 4) if calls else 0.0,
+        "tools": {
+            name: {"calls": c, "failures": f, "failure_rate": round(f / c, 4) if c else 0.0, "total_ms": round(t), "mean_ms": round(t / c, 1) if c else 0.0}
+            for name, (c, f, t) in sorted(tools.items(), key=lambda item: -item[1][0])
+        },
+    }
+    if args.json:
+        emit_json(result)
+        return 0
+    print(
+        f"{result['sessions']} session(s) · {prompts} prompts ({result['prompts_per_session']} per session) · "
+        f"{calls} tool calls · {failures} failures ({result['failure_rate']:.1%})"
+    )
+    if tools:
+        print()
+        rows = [(name, t["calls"], t["failures"], f"{t['failure_rate']:.1%}", round(t["total_ms"] / 1000, 1), t["mean_ms"]) for name, t in result["tools"].items()]
+        print(table(("TOOL", "CALLS", "FAILURES", "FAIL RATE", "TOTAL S", "MEAN MS"), rows))
+    return 0
+
+
+def write_output(text: str, output) -> None:
+    if output in (None, "-"):
+        sys.stdout.write(text)
+        return
+    from .file_utils import atomic_write
+
+    try:
+        atomic_write(output, text)
+    except OSError as exc:
+        raise CliError(f"cannot write {output}: {exc.strerror or exc}") from None
+    print(f"wrote {output}", file=sys.stderr)
+
+
+def cmd_export(args) -> int:
+    from ._report import html_report, markdown
+
+    runtime = find_runtime_dir(args.runtime_dir)
+    data, decisions = load_session(runtime, args.id)
+    if args.format == "json":
+        text = json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+    elif args.format == "markdown":
+        text = markdown(data, decisions)
+    else:
+        text = html_report(data, decisions)
+    write_output(text, args.output)
+    return 0
+
+
+def cmd_tail(args) -> int:
+    from ._summaries import all_summaries
+    from ._timeline import describe
+
+    runtime = find_runtime_dir(args.runtime_dir)
+    manager = manager_for(runtime)
+    if args.id:
+        session_id = resolve_id(manager, args.id)
+    else:
+        candidates = [s for s in all_summaries(manager, str(runtime)) if s["session_status"] != "ended"]
+        if not candidates:
+            raise CliError("no active session to follow; name one: claude-sessions tail ID")
+        session_id = max(candidates, key=lambda s: s["last_activity"])["session_id"]
+    print(f"following session {session_id} (Ctrl+C to stop)", file=sys.stderr, flush=True)
+    printed, last_fingerprint = 0, None
+    deadline = time.monotonic() + args.timeout if args.timeout else None
+    try:
+        while True:
+            fingerprint = _files_fingerprint(manager, session_id)
+            if fingerprint != last_fingerprint:
+                last_fingerprint = fingerprint
+                try:
+                    session = manager.get_session(session_id)
+                except (KeyError, OSError):
+                    session = None
+                if session is not None:
+                    for entry in session.activity_log[printed:]:
+                        print(f"{entry.get('timestamp', '')[11:23]}  {entry.get('action', '?'):<14} {describe(entry)}", flush=True)
+                    printed = len(session.activity_log)
+                    if session.status == "ended":
+                        print(f"session {session_id} ended", file=sys.stderr)
+                        return 0
+            if deadline and time.monotonic() > deadline:
+                return 0
+            time.sleep(args.interval)
+    except KeyboardInterrupt:
+        return 130
+
+
+def _files_fingerprint(manager, session_id: str):
+    prints = []
+    for folder in (manager.session_dir, manager.archive_dir):
+        for suffix in ("json", "journal"):
+            try:
+                info = os.stat(folder / f"session_{session_id}.{suffix}")
+                prints.append((info.st_size, info.st_mtime_ns, info.st_ino))
+            except OSError:
+                prints.append(None)
+    return prints
+
+
+def cmd_cleanup(args) -> int:
+    from . import _config
+    from .claude_session import ClaudeSession
+
+    runtime = find_runtime_dir(args.runtime_dir)
+    manager = manager_for(runtime)
+    retention = args.retention_days
+    if retention is None:
+        config, _problems = _config.load(str(runtime.parent), str(runtime))
+        retention = config["retention_days"]
+    actions = []
+    if args.dry_run:
+        for session_id, entry in manager.read_registry()["sessions"].items():
+            if entry.get("status") == "archived":
+                continue
+            try:
+                session = ClaudeSession.from_dict(manager.get_session(session_id).to_dict())
+            except (KeyError, OSError, ValueError):
+                continue
+            if session.idle_seconds() >= session.timeout_seconds:
+                actions.append(f"would end and archive {session_id} (idle {int(session.idle_seconds())} s, timeout {session.timeout_seconds} s)")
+        if retention and manager.archive_dir.is_dir():
+            cutoff = time.time() - retention * 86400
+            for path in sorted(manager.archive_dir.glob("session_*.json")):
+                if path.stat().st_mtime < cutoff:
+                    actions.append(f"would delete {path.name[8:-5]} (archived over {retention} days ago)")
+    else:
+        actions += [f"ended and archived {sid} (idle past its timeout)" for sid in manager.cleanup_expired()]
+        if retention:
+            actions += [f"deleted {sid} (archived over {retention} days ago)" for sid in manager.prune_archived(retention * 86400)]
+    if not actions:
+        print("nothing to clean up" + ("" if retention else " (no retention_days set: archives are kept)"))
+        return 1
+    print("\n".join(actions))
+    return 0
+
+
+def cmd_doctor(args) -> int:
+    from ._doctor import run_checks
+
+    problems = run_checks(args.runtime_dir, args.json)
+    return 1 if problems else 0
+
+
+def cmd_demo(args) -> int:
+    from ._demo import run_demo
+
+    return run_demo(args.output)
+
+
+# -- entry point ----------------------------------------------------------------------------
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="claude-sessions",
+        description="Look at the Claude Code sessions recorded under .claude/runtime/ by claude-session-tracker.",
+        epilog="Exit status: 0 ok, 1 not found or nothing to do, 2 usage error.",
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    parser.add_argument("--runtime-dir", metavar="DIR", help="the .claude/runtime directory to read (default: the nearest one above the current directory)")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    commands.required = True
+
+    def command(name, help_text, func):
+        sub = commands.add_parser(name, help=help_text, description=help_text)
+        sub.set_defaults(func=func)
+        sub.add_argument("--runtime-dir", metavar="DIR", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
+        return sub
+
+    sub = command("list", "sessions, newest first: status, times, prompts, tool calls, failures", cmd_list)
+    sub.add_argument("--status", choices=("active", "paused", "ended", "archived"), help="only sessions with this status")
+    sub.add_argument("--since", metavar="WHEN", help="only sessions active since WHEN: 2h, 3d, 1w or an ISO date (UTC)")
+    sub.add_argument("--limit", type=int, metavar="N", help="at most N sessions")
+    sub.add_argument("--json", action="store_true", help="print JSON")
+
+    sub = command("show", "one session as a timeline (an id or a unique prefix of one)", cmd_show)
+    sub.add_argument("id")
+    sub.add_argument("--json", action="store_true", help="print the session and its decisions as JSON")
+
+    sub = command("tail", "follow a session as events arrive (default: the most recent one not ended)", cmd_tail)
+    sub.add_argument("id", nargs="?")
+    sub.add_argument("--interval", type=float, default=0.5, help="seconds between checks (default 0.5)")
+    sub.add_argument("--timeout", type=float, help="stop after this many seconds")
+
+    sub = command("stats", "tool use, failure rate, time per tool, prompts per session (one session or all)", cmd_stats)
+    sub.add_argument("id", nargs="?")
+    sub.add_argument("--json", action="store_true", help="print JSON")
+
+    sub = command("export", "write one session as JSON, Markdown or a self-contained HTML report", cmd_export)
+    sub.add_argument("id")
+    sub.add_argument("--format", choices=("json", "markdown", "html"), default="json", help="default: json")
+    sub.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of stdout")
+
+    sub = command("cleanup", "end sessions idle past their timeout; delete archives older than the retention period", cmd_cleanup)
+    sub.add_argument("--dry-run", action="store_true", help="say what would be done, change nothing")
+    sub.add_argument("--retention-days", type=float, metavar="DAYS", help="delete archives older than this (default: retention_days from the config)")
+
+    sub = command("doctor", "check an installation: hooks wired, commands runnable, runtime writable, config valid", cmd_doctor)
+    sub.add_argument("--json", action="store_true", help="print the checks as JSON")
+
+    sub = command("demo", "replay a recorded Claude Code session through the real hooks and show the result", cmd_demo)
+    sub.add_argument("-o", "--output", metavar="FILE", help="where to write the HTML report (default: session-report.html in the demo project)")
+    return parser
+
+
+def main(argv=None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return args.func(args)
+    except CliError as exc:
+        print(f"claude-sessions: {exc}", file=sys.stderr)
+        return exc.code
+    except BrokenPipeError:
+        return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
