@@ -85,4 +85,4 @@ fi
 "$VENV/bin/python" -m session_management._install add "$settings" \
   --python "$VENV/bin/python" --hooks-dir "$REPO/hooks" ${project:+--project "$project"}
 echo "Done. Claude Code sessions${project:+ in $project} are now recorded under .claude/runtime/."
-echo "Sessions: ${project:-each project}/.claude/runtime/sessions/ (settings: $settings)"
+echo "Look at them with: $VENV/bin/claude-sessions list   (run inside the project; 'doctor' checks the install)"

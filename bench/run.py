@@ -220,6 +220,7 @@ def bench_cli_reads(sessions: int, events: int) -> list:
         import session_management.cli  # noqa: F401
     except ImportError:
         return [("5. CLI reads: skipped", None, None, "no CLI in this version")]
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
     from bench_cli import run as run_cli_bench
 
     return run_cli_bench(sessions, events, PYTHON)

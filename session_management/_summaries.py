@@ -8,8 +8,8 @@ Archived sessions rarely change, so after the first listing most summaries come 
 import json
 import os
 
-from .claude_session import parse_timestamp
-from .file_utils import atomic_write, dumps
+from .claude_session import ClaudeSession, parse_timestamp
+from .file_utils import atomic_write, dumps, load_session_registry
 
 CACHE_NAME = "summary-cache.json"
 CACHE_VERSION = 1
@@ -69,10 +69,43 @@ def _fingerprint(paths) -> list:
     return prints
 
 
-def all_summaries(manager, runtime_dir: str) -> list:
+def read_registry(session_dir) -> dict:
+    """The registry's sessions, read without a lock; a corrupt registry is rebuilt by the manager."""
+    try:
+        return load_session_registry(os.path.join(session_dir, "registry.json"))["sessions"]
+    except ValueError:
+        from .session_manager import SessionManager
+
+        return SessionManager(str(session_dir)).read_registry()["sessions"]
+
+
+def read_session(session_dir, session_id: str, archived: bool) -> dict:
+    """A session in the storage format. An archived session whose journal holds no records (the
+    normal case) is read straight from its file, taking no lock and creating no lock file."""
+    from . import _journal
+
+    if archived:
+        folder = os.path.join(session_dir, "archive")
+        journal = _journal.read(_journal.journal_path(folder, session_id))
+        if journal is not None and not journal[1]:
+            try:
+                with open(os.path.join(folder, f"session_{session_id}.json"), encoding="utf-8") as handle:
+                    data = json.load(handle)
+                if isinstance(data, dict) and data.get("session_id") == session_id:
+                    ClaudeSession.from_dict(data)
+                    return data
+            except (OSError, ValueError):
+                pass  # let the manager deal with it: it sets corrupt files aside
+    from .session_manager import SessionManager
+
+    return SessionManager(str(session_dir)).get_session(session_id).to_dict()
+
+
+def all_summaries(runtime_dir) -> list:
     """Summaries of every session in the registry (unreadable ones are skipped), cache refreshed."""
     from ._journal import journal_path
 
+    session_dir = os.path.join(runtime_dir, "sessions")
     cache_file = os.path.join(runtime_dir, CACHE_NAME)
     try:
         with open(cache_file, encoding="utf-8") as handle:
@@ -84,21 +117,20 @@ def all_summaries(manager, runtime_dir: str) -> list:
     entries = cache.get("sessions", {}) if isinstance(cache.get("sessions"), dict) else {}
     fresh = {}
     summaries = []
-    for session_id, registry_entry in manager.read_registry()["sessions"].items():
+    for session_id, registry_entry in read_registry(session_dir).items():
         status = registry_entry.get("status", "?")
         archived = status == "archived"
-        folder = manager.archive_dir if archived else manager.session_dir
-        paths = [os.path.join(folder, f"session_{session_id}.json"), journal_path(str(folder), session_id)]
+        folder = os.path.join(session_dir, "archive") if archived else session_dir
+        paths = [os.path.join(folder, f"session_{session_id}.json"), journal_path(folder, session_id)]
         fingerprint = _fingerprint(paths)
         cached = entries.get(session_id)
         if cached and cached.get("fingerprint") == fingerprint and cached["summary"]["status"] == status:
             summary = cached["summary"]
         else:
             try:
-                data = manager.get_session(session_id).to_dict()
+                summary = summarize(read_session(session_dir, session_id, archived), status)
             except (KeyError, OSError, ValueError):
                 continue
-            summary = summarize(data, status)
         fresh[session_id] = {"fingerprint": fingerprint, "summary": summary}
         summaries.append(summary)
     if fresh != entries:

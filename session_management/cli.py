@@ -46,28 +46,30 @@ def manager_for(runtime_dir: Path):
     return SessionManager(str(runtime_dir / "sessions"))
 
 
-def resolve_id(manager, prefix: str) -> str:
-    """A full session id from an id or a unique prefix of one."""
-    ids = list(manager.read_registry()["sessions"])
-    if prefix in ids:
-        return prefix
-    matches = [sid for sid in ids if sid.startswith(prefix)]
+def resolve_id(runtime_dir: Path, prefix: str):
+    """``(full id, registry status)`` from an id or a unique prefix of one."""
+    from ._summaries import read_registry
+
+    sessions = read_registry(runtime_dir / "sessions")
+    if prefix in sessions:
+        return prefix, sessions[prefix].get("status")
+    matches = [sid for sid in sessions if sid.startswith(prefix)]
     if not matches:
         raise CliError(f"no session matches {prefix!r}")
     if len(matches) > 1:
         shown = ", ".join(sorted(matches)[:5])
         raise CliError(f"{prefix!r} matches {len(matches)} sessions ({shown}{'…' if len(matches) > 5 else ''}); give more characters", 2)
-    return matches[0]
+    return matches[0], sessions[matches[0]].get("status")
 
 
 def load_session(runtime_dir: Path, prefix: str):
     """``(data, decisions)`` of one session."""
+    from ._summaries import read_session
     from ._timeline import decision_records
 
-    manager = manager_for(runtime_dir)
-    session_id = resolve_id(manager, prefix)
+    session_id, status = resolve_id(runtime_dir, prefix)
     try:
-        data = manager.get_session(session_id).to_dict()
+        data = read_session(runtime_dir / "sessions", session_id, status == "archived")
     except KeyError:
         raise CliError(f"session {session_id} is in the registry but its file is missing") from None
     except OSError as exc:
@@ -118,7 +120,7 @@ def cmd_list(args) -> int:
     from ._summaries import all_summaries
 
     runtime = find_runtime_dir(args.runtime_dir)
-    summaries = all_summaries(manager_for(runtime), str(runtime))
+    summaries = all_summaries(runtime)
     if args.status:
         summaries = [s for s in summaries if s["status"] == args.status or s["session_status"] == args.status]
     if args.since:
@@ -184,7 +186,7 @@ def cmd_stats(args) -> int:
         data, _ = load_session(runtime, args.id)
         summaries = [summarize(data, data["status"])]
     else:
-        summaries = all_summaries(manager_for(runtime), str(runtime))
+        summaries = all_summaries(runtime)
         if not summaries:
             print(f"no sessions recorded in {runtime}", file=sys.stderr)
             return 1
@@ -259,9 +261,9 @@ def cmd_tail(args) -> int:
     runtime = find_runtime_dir(args.runtime_dir)
     manager = manager_for(runtime)
     if args.id:
-        session_id = resolve_id(manager, args.id)
+        session_id = resolve_id(runtime, args.id)[0]
     else:
-        candidates = [s for s in all_summaries(manager, str(runtime)) if s["session_status"] != "ended"]
+        candidates = [s for s in all_summaries(runtime) if s["session_status"] != "ended"]
         if not candidates:
             raise CliError("no active session to follow; name one: claude-sessions tail ID")
         session_id = max(candidates, key=lambda s: s["last_activity"])["session_id"]
