@@ -71,44 +71,71 @@ class FlockLock:
         self._fd = -1
 
 
+def finite(value):
+    """``value`` with NaN and infinities (which JSON cannot hold) replaced by their names as strings."""
+    if isinstance(value, float) and (value != value or abs(value) == float("inf")):
+        return repr(value).replace("inf", "Infinity").replace("nan", "NaN")
+    if isinstance(value, dict):
+        return {key: finite(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [finite(item) for item in value]
+    return value
+
+
+def to_json(value, indent=None, separators=None) -> str:
+    """Strict JSON text (no NaN or Infinity); readable UTF-8 unless the data holds lone surrogates."""
+    try:
+        text = json.dumps(value, ensure_ascii=False, indent=indent, separators=separators, allow_nan=False)
+    except ValueError:
+        text = json.dumps(finite(value), ensure_ascii=False, indent=indent, separators=separators, allow_nan=False)
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        text = json.dumps(finite(value), indent=indent, separators=separators, allow_nan=False)
+    return text
+
+
 def encode_record(record) -> bytes:
     """One journal record as bytes, newline first (see the module docstring)."""
-    text = json.dumps(record, ensure_ascii=False, separators=(",", ":"))
-    try:
-        return ("\n" + text).encode("utf-8")
-    except UnicodeEncodeError:  # lone surrogates: fall back to escapes
-        return ("\n" + json.dumps(record, separators=(",", ":"))).encode("ascii")
+    return ("\n" + to_json(record, separators=(",", ":"))).encode("utf-8")
 
 
 def append_if_live(session_dir: str, session_id: str, payload: bytes, timeout: float = LOCK_TIMEOUT) -> bool:
     """Append encoded records to a live session's journal under its lock.
 
-    Returns False, writing nothing, when the session has no journal (not created yet, archived,
-    or left mid-repair by a crash): the caller then takes the slower path through SessionManager.
+    Returns False, writing nothing, unless both the journal and the session file are there (the
+    session is not created yet, archived, or was left half-made by a crash): the caller then takes
+    the slower path through SessionManager, which completes or repairs it.
     """
     with FlockLock(lock_path(session_dir, session_id), timeout):
         try:
             fd = os.open(journal_path(session_dir, session_id), os.O_WRONLY | os.O_APPEND)
-        except FileNotFoundError:
+        except (FileNotFoundError, IsADirectoryError):  # the slow path sets a directory aside
             return False
-        try:
-            written = os.write(fd, payload)
-            if written != len(payload):  # a short write (disk full): finish it or fail loudly
-                view = memoryview(payload)[written:]
-                while view:
-                    view = view[os.write(fd, view) :]
-        finally:
-            os.close(fd)
+        if not os.path.isfile(os.path.join(session_dir, f"session_{session_id}.json")):
+            os.close(fd)  # a journal without its session file: a create or restore cut short
+            return False
+        _write_all_or_nothing(fd, payload)
     return True
 
 
 def append_locked(path: str, payload: bytes) -> None:
     """Append to a journal whose lock the caller already holds."""
-    fd = os.open(path, os.O_WRONLY | os.O_APPEND)
+    _write_all_or_nothing(os.open(path, os.O_WRONLY | os.O_APPEND), payload)
+
+
+def _write_all_or_nothing(fd: int, payload: bytes) -> None:
+    """Write ``payload`` at the end of the file and close it; on failure (disk full, file size
+    limit) cut the file back to where it was, so no fragment is left behind. Lock held by caller."""
     try:
-        view = memoryview(payload)
-        while view:
-            view = view[os.write(fd, view) :]
+        size = os.fstat(fd).st_size
+        try:
+            view = memoryview(payload)
+            while view:
+                view = view[os.write(fd, view) :]
+        except OSError:
+            os.ftruncate(fd, size)
+            raise
     finally:
         os.close(fd)
 

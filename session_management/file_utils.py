@@ -11,6 +11,7 @@ import os
 import time
 from pathlib import Path
 
+from ._journal import to_json
 from ._timestamps import stamp_for_filename
 
 FILE_MODE = 0o600
@@ -23,10 +24,22 @@ _PERMANENT_ERRNOS = frozenset(
 
 
 def ensure_private_dir(path) -> Path:
-    """Create ``path`` (and parents) if missing and make it 0700."""
+    """Create ``path`` if missing and make it 0700; parents it has to create are 0700 too
+    (``mkdir -p`` would give them the umask's mode, 0777 under ``umask 0``)."""
     path = Path(path)
     try:
-        path.mkdir(mode=DIR_MODE, parents=True, exist_ok=True)
+        missing = []
+        for folder in (path, *path.parents):
+            if folder.is_dir():
+                break
+            missing.append(folder)
+        for folder in reversed(missing):
+            try:
+                folder.mkdir(mode=DIR_MODE)
+            except FileExistsError:
+                if not folder.is_dir():
+                    raise
+            os.chmod(folder, DIR_MODE)
         if path.stat().st_mode & 0o777 != DIR_MODE:
             os.chmod(path, DIR_MODE)
     except OSError as exc:
@@ -172,13 +185,8 @@ def load_with_retry(file_path: str, max_retries: int = 3, retry_delay: float = 0
 
 
 def dumps(data, indent=None) -> str:
-    """JSON text for storage: readable UTF-8, or ASCII escapes when the data holds lone surrogates."""
-    text = json.dumps(data, ensure_ascii=False, indent=indent)
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        text = json.dumps(data, ensure_ascii=True, indent=indent)
-    return text
+    """JSON text for storage: strict (no NaN), readable UTF-8, ASCII escapes for lone surrogates."""
+    return to_json(data, indent=indent)
 
 
 def set_aside(file_path) -> Path:

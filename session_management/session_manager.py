@@ -340,6 +340,9 @@ class SessionManager:
     def _load(self, session_id: str):
         """``(data, archived)`` with the journal folded in; KeyError if there is no such session."""
         for archived, path in ((False, self.session_file(session_id)), (True, self.archive_file(session_id))):
+            if path.is_dir():
+                self._set_aside_in_the_way(path)
+                continue
             text = load_with_retry(str(path), max_retries=1, retry_delay=0.05)
             if text is None:
                 continue
@@ -363,6 +366,11 @@ class SessionManager:
             _log.error("session file %s is corrupt (%s); set aside as %s", path, exc, kept.name)
             raise CorruptSessionError(f"session file {path} is corrupt ({exc}); set aside as {kept}", kept) from exc
         return data
+
+    def _set_aside_in_the_way(self, path: Path) -> None:
+        """A directory where a session's file belongs: keep it, renamed, and carry on without it."""
+        kept = set_aside(path)
+        _log.error("%s is a directory, not a file; set aside as %s", path, kept.name)
 
     def _locate(self, session_id: str):
         """The session's snapshot path, live first, or None."""
@@ -414,7 +422,10 @@ class SessionManager:
         Raises KeyError for an unknown session unless ``create``.
         """
         live, journal_file = self.session_file(session_id), self._journal_file(session_id)
-        if os.path.exists(journal_file) and live.exists():
+        for path in (live, Path(journal_file)):
+            if path.is_dir():
+                self._set_aside_in_the_way(path)
+        if os.path.isfile(journal_file) and live.is_file():
             return "appended"
         try:
             if live.exists():  # a crash between writing the snapshot and starting its journal
