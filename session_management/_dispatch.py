@@ -129,13 +129,18 @@ def handle(event_name: str, raw, env) -> str:
     if event.config_problems and event_name == "SessionStart":
         for config_problem in event.config_problems:
             event.logger.log_error(f"settings: {config_problem}")
+    if not problem:
+        try:
+            session_id = validate_session_id(payload.get("session_id"))
+        except ValueError as exc:
+            problem = f"{event_name} hook: {exc}; event dropped"
     if problem:
         event.logger.log_error(problem)
-        return "dropped"
-    try:
-        session_id = validate_session_id(payload.get("session_id"))
-    except ValueError as exc:
-        event.logger.log_error(f"{event_name} hook: {exc}; event dropped")
+        event.logger.log_decision(
+            what=f"drop the {event_name} event",
+            why=problem,
+            alternatives="record it under a made-up session (would put data where nobody looks, or let input pick file names)",
+        )
         return "dropped"
     try:
         return _record(event, session_id)

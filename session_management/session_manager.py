@@ -364,6 +364,7 @@ class SessionManager:
         except ValueError as exc:
             kept = set_aside(path)
             _log.error("session file %s is corrupt (%s); set aside as %s", path, exc, kept.name)
+            _log_decision(f"set aside the corrupt file {path.name} as {kept.name}", f"it cannot be parsed: {exc}", "overwrite it (would destroy what it holds)", session_id)
             raise CorruptSessionError(f"session file {path} is corrupt ({exc}); set aside as {kept}", kept) from exc
         return data
 
@@ -371,6 +372,7 @@ class SessionManager:
         """A directory where a session's file belongs: keep it, renamed, and carry on without it."""
         kept = set_aside(path)
         _log.error("%s is a directory, not a file; set aside as %s", path, kept.name)
+        _log_decision(f"set aside the directory {path.name} as {kept.name}", "a session file belongs at its path", "delete it (would destroy what it holds)")
 
     def _locate(self, session_id: str):
         """The session's snapshot path, live first, or None."""
@@ -485,6 +487,7 @@ class SessionManager:
         except ValueError as exc:
             kept = set_aside(self.registry_file)
             _log.error("registry %s is corrupt (%s); set aside as %s and rebuilt", self.registry_file, exc, kept.name)
+            _log_decision(f"set aside the corrupt registry as {kept.name} and rebuild it", f"it cannot be parsed: {exc}", "start an empty registry (would hide every session)")
         registry = {"sessions": self._scan_sessions()}
         atomic_write(self.registry_file, dumps(registry, indent=2) + "\n", exclusive=True)
         return registry
@@ -508,6 +511,12 @@ class SessionManager:
                     "timeout_seconds": data["timeout_seconds"],
                 }
         return sessions
+
+
+def _log_decision(what: str, why: str, alternatives: str, session_id: str = None) -> None:
+    """A decision record in the shape ToolkitLogger.log_decision writes, for whichever handler the entry point set up."""
+    details = {"what": what, "why": why, "alternatives": alternatives}
+    _log.warning("decided: %s (because %s)", what, why, extra={"event": "decision", "details": details, "session_id": session_id})
 
 
 class _NoLock:

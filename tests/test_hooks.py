@@ -187,6 +187,8 @@ def test_bad_input_is_logged_and_changes_nothing(hook, project, stdin_bytes, exp
     hook("UserPromptSubmit", None, project, stdin_bytes=stdin_bytes)
     [error] = [r for r in log_records(project) if r["level"] == "ERROR"]
     assert expected in error["message"] and "dropped" in error["message"]
+    [decision] = [r for r in log_records(project) if r["event"] == "decision"]
+    assert decision["details"]["what"] == "drop the UserPromptSubmit event" and decision["details"]["why"] == error["message"]
     sessions = project / ".claude" / "runtime" / "sessions"
     assert not sessions.exists() or not list(sessions.rglob("session_*"))
     assert sorted(p.name for p in project.iterdir()) == [".claude"]
@@ -279,3 +281,5 @@ def test_corrupt_session_file_is_set_aside_and_tracking_continues(hook, project)
     assert len(list(sessions.glob(f"session_{SID}.json.*.corrupt"))) == 1
     assert [e["details"]["prompt"] for e in session(project).activity_log] == ["two"]
     assert any("corrupt" in r["message"] for r in log_records(project))
+    whats = [r["details"]["what"] for r in log_records(project) if r["event"] == "decision"]
+    assert any(what.startswith(f"set aside the corrupt file session_{SID}.json") for what in whats)
