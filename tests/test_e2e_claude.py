@@ -47,6 +47,15 @@ def assert_one_archived_record(project, session_id, status="ended"):
     assert list(registry) == [session_id] and registry[session_id]["status"] == "archived"
     archived = json.loads((sessions / "archive" / f"session_{session_id}.json").read_text())
     assert archived["status"] == status
+    # what every scenario must also hold: the decision log and the session's own log were written,
+    # no stored field is over the cap, and the CLI's API key never reached the disk
+    assert decisions(project, f"archive session {session_id}"), "the archive decision was not logged"
+    assert (project.runtime / "logs" / f"session_{session_id}.log").exists()
+    cap = 16384 if not (project.dir / ".claude" / "session-tracking.yaml").exists() else 4096
+    for entry in archived["activity_log"]:
+        for key, value in entry["details"].items():
+            assert len(json.dumps(value, ensure_ascii=False).encode()) <= cap, (entry["action"], key)
+    assert "test-key-not-secret" not in project.runtime_text()
     return archived
 
 
