@@ -8,7 +8,6 @@ Usage: python bench/run.py [--quick] [--only NAMES] [--json FILE]
 import argparse
 import json
 import os
-import resource
 import shutil
 import statistics
 import subprocess

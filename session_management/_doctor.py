@@ -96,7 +96,7 @@ def run_checks(runtime_dir=None, as_json=False) -> list:
                 checks.append((False, f"{event} is wired more than once ({where})", "every event would be recorded twice: uninstall from all but one"))
         seen = set()
         for places in wired.values():
-            for _label, path, commands in places:
+            for _label, _path, commands in places:
                 for command in commands:
                     if command in seen:
                         continue

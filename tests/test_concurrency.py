@@ -6,7 +6,6 @@ conditions the library lives in, not an edge case.
 
 import json
 import multiprocessing
-import os
 import time
 
 import pytest

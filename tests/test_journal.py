@@ -3,7 +3,6 @@
 import fcntl
 import os
 
-import pytest
 
 from session_management import _journal
 

@@ -4,7 +4,6 @@ import json
 import os
 import stat
 import time
-from datetime import timedelta
 
 import pytest
 

@@ -10,7 +10,6 @@ import resource
 import signal
 import stat
 import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -338,11 +337,15 @@ def test_fuzzed_input_never_escapes_the_runtime_dir(tmp_path_factory, event, raw
 def test_odd_numbers_and_text_are_stored_as_strict_json_or_refused(tmp_path, raw):
     """Infinity, NaN and lone surrogates are stored as valid JSON; unparsable numbers and nesting are refused with a logged error."""
     outcome = _dispatch.handle("UserPromptSubmit", raw, {"CLAUDE_PROJECT_DIR": str(tmp_path)})
+
+    def refuse(name):
+        raise AssertionError(f"{name} was written: not JSON")
+
     for path in runtime_files(tmp_path):
         if path.suffix in (".json", ".journal"):
             for line in path.read_text().split("\n") if path.suffix == ".journal" else [path.read_text()]:
                 if line.strip():
-                    json.loads(line, parse_constant=lambda name: pytest.fail(f"{name} written to {path.name}"))
+                    json.loads(line, parse_constant=refuse)
     assert outcome in ("created", "dropped")
     if outcome == "dropped":
         assert log_errors(tmp_path)
