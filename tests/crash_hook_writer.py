@@ -1,7 +1,7 @@
 """Writer for the crash tests: sends numbered events through the hook dispatcher and
 acknowledges each on stdout once the dispatcher returned; loops until killed.
 
-Usage: python crash_hook_writer.py PROJECT_DIR FIRST_SEQ
+Usage: python crash_hook_writer.py PROJECT_DIR FIRST_SEQ [SESSION_ID]
 With CRASH_AT=POINT:K in the environment the process SIGKILLs itself at the K-th call of:
   fsync    right after a temp file was written and synced, before it replaces anything
   replace  just before an os.replace (a snapshot, the registry, or an archive/restore move)
@@ -43,6 +43,7 @@ elif point == "write":
     os.write = armed(os.write, torn=True)
 
 project, seq = sys.argv[1], int(sys.argv[2])
+session_id = sys.argv[3] if len(sys.argv) > 3 else "crashy"
 env = {"CLAUDE_PROJECT_DIR": project}
 while True:
     if seq % 6 == 0:
@@ -51,7 +52,7 @@ while True:
         name, payload = "Stop", {"last_assistant_message": f"turn {seq}", "stop_hook_active": False}
     else:
         name, payload = "PostToolUse", {"tool_name": "Bash", "tool_input": {"command": f"echo {seq}"}, "tool_use_id": str(seq), "tool_response": {"stdout": "x" * 300}}
-    payload["session_id"] = "crashy"
+    payload["session_id"] = session_id
     outcome = _dispatch.handle(name, json.dumps(payload).encode(), env)
     if outcome in ("appended", "restored", "created", "repaired"):
         sys.stdout.write(f"ack {seq}\n")

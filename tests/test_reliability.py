@@ -135,11 +135,12 @@ def entry_seq(entry):
     return None
 
 
-def run_writer(project, first_seq, crash_at=None, kill_after=None):
+def run_writer(project, first_seq, crash_at=None, kill_after=None, session_id="crashy"):
     env = python_env()
     if crash_at:
         env["CRASH_AT"] = crash_at
-    writer = subprocess.Popen([PYTHON, str(REPO / "tests" / "crash_hook_writer.py"), str(project), str(first_seq)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
+    command = [PYTHON, str(REPO / "tests" / "crash_hook_writer.py"), str(project), str(first_seq), session_id]
+    writer = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
     try:
         out, err = writer.communicate(timeout=kill_after or 20)
     except subprocess.TimeoutExpired:
@@ -149,12 +150,12 @@ def run_writer(project, first_seq, crash_at=None, kill_after=None):
     return [int(line.split()[1]) for line in out.decode().splitlines() if line.startswith("ack ")]
 
 
-def check_after_kill(project, acked, label):
+def check_after_kill(project, acked, label, session_id="crashy"):
     assert_every_json_file_parses(project)
     sessions = Path(project) / ".claude" / "runtime" / "sessions"
     if not acked:
         return
-    log = SessionManager(str(sessions)).get_session("crashy").activity_log
+    log = SessionManager(str(sessions)).get_session(session_id).activity_log
     seqs = [s for s in map(entry_seq, log) if s is not None]
     assert len(seqs) == len(set(seqs)), f"duplicated entries after {label}"
     missing = acked - set(seqs)
@@ -174,16 +175,20 @@ def crash_plan(steps_per_point: int, random_kills: int):
 def test_sigkill_at_every_write_step_loses_nothing_acknowledged(tmp_path, steps, randoms):
     """Killed after a temp write, before a replace, mid-append and at random moments — over 200 kills —
     every file parses, every acknowledged event is there exactly once, temp files stay bounded."""
-    acked, next_seq, kills = set(), 0, 0
+    acked, next_seq, kills, total = set(), 0, 0, 0
     for crash_at, delay in crash_plan(steps, randoms):
-        acks = run_writer(tmp_path, next_seq, crash_at, delay)
+        session_id = f"crashy-{kills // 100}"  # a new session every 100 kills keeps each check short
+        if kills % 100 == 0:
+            acked = set()
+        acks = run_writer(tmp_path, next_seq, crash_at, delay, session_id)
         kills += 1
         acked.update(acks)
+        total += len(acks)
         next_seq = (max(acks) if acks else next_seq) + 2  # leave a gap for the event in flight
-        check_after_kill(tmp_path, acked, f"kill {kills} ({crash_at or f'after {delay:.2f} s'})")
-    assert kills >= 200 and len(acked) > 200
+        check_after_kill(tmp_path, acked, f"kill {kills} ({crash_at or f'after {delay:.2f} s'})", session_id)
+    assert kills >= 200 and total > 200
     assert not list(tmp_path.rglob("*.corrupt"))
-    acks = run_writer(tmp_path, next_seq, kill_after=1.0)  # and the next writer is not blocked
+    acks = run_writer(tmp_path, next_seq, kill_after=1.0, session_id=session_id)  # and the next writer is not blocked
     assert len(acks) > 5
 
 
