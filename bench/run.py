@@ -126,6 +126,19 @@ def bench_growth(rounds: int, sizes=(10, 1000, 5000)) -> list:
     return [(f"2. PostToolUse, {size} events stored (vs {sizes[0]})", medians[size], medians[sizes[0]], "ms") for size in sizes]
 
 
+def bench_stop(rounds: int, sizes=(10, 1000, 5000)) -> list:
+    """Stop folds the journal into the session file and archives it: the one per-turn cost that grows with size."""
+    stop = json.dumps({"session_id": SID, "hook_event_name": "Stop", "stop_hook_active": False, "last_assistant_message": "Done."}).encode()
+    medians = {}
+    for size in sizes:
+        project = fresh_project()
+        seed_session(project, size)
+        env = dict(os.environ, CLAUDE_PROJECT_DIR=str(project))
+        medians[size] = statistics.median(timed(hook_command("stop.py"), stop, env) for _ in range(max(rounds // 3, 3)))
+        shutil.rmtree(project)
+    return [(f"2. Stop (fold + archive), {size} events stored (vs {sizes[0]})", medians[size], medians[sizes[0]], "ms") for size in sizes]
+
+
 def all_at_once(command, data: bytes, env, count: int) -> float:
     started = time.perf_counter()
     processes = [subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env) for _ in range(count)]
@@ -240,7 +253,7 @@ def print_table(rows) -> None:
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="few iterations, small sizes: checks the benchmarks run, not the numbers")
-    parser.add_argument("--only", default="latency,growth,concurrency,cli,reads,memory", help="comma-separated: latency,growth,concurrency,cli,reads,memory")
+    parser.add_argument("--only", default="latency,growth,stop,concurrency,cli,reads,memory", help="comma-separated: latency,growth,stop,concurrency,cli,reads,memory")
     parser.add_argument("--json", help="also write the rows as JSON to this file")
     args = parser.parse_args(argv)
     only = set(args.only.split(","))
@@ -252,6 +265,8 @@ def main(argv=None) -> int:
         rows += bench_latency(rounds, large)
     if "growth" in only:
         rows += bench_growth(rounds, (10, 100, 300) if args.quick else (10, 1000, 5000))
+    if "stop" in only:
+        rows += bench_stop(rounds, (10, 100, 300) if args.quick else (10, 1000, 5000))
     if "concurrency" in only:
         rows += bench_concurrency(rounds)
     if "cli" in only:
