@@ -40,5 +40,6 @@ def run_demo(output=None) -> int:
     cli_main(["--runtime-dir", runtime, "show", session_id])
     report = output or str(project / "session-report.html")
     cli_main(["--runtime-dir", runtime, "export", session_id, "--format", "html", "-o", report])
-    print(f"\nThe demo project stays in {project}; look around with:\n  claude-sessions --runtime-dir {runtime} list", file=sys.stderr)
+    program = sys.argv[0] if os.path.basename(sys.argv[0]) == "claude-sessions" else f"{sys.executable} -m session_management"
+    print(f"\nThe demo project stays in {project}; look around with:\n  {program} --runtime-dir {runtime} list", file=sys.stderr)
     return 0
