@@ -9,6 +9,7 @@ rewritten per event; the journal is folded into ``session_<id>.json`` on save an
 import json
 import logging
 import os
+import time
 from pathlib import Path
 
 from . import _journal
@@ -304,9 +305,11 @@ class SessionManager:
         return expired
 
     def prune_archived(self, retention_seconds: float) -> list:
-        """Delete archived sessions archived more than ``retention_seconds`` ago; return their ids."""
-        import time
+        """Delete archived sessions archived more than ``retention_seconds`` ago; return their ids.
 
+        Their lock files go too, so lock files do not pile up over the years; a hook for a session
+        idle that long racing its deletion is the one case this gives up.
+        """
         if not self.archive_dir.is_dir():
             return []
         cutoff = time.time() - retention_seconds
@@ -325,6 +328,7 @@ class SessionManager:
                 path.unlink()
                 _unlink_quietly(self._journal_file(session_id, True))
                 self._unregister(session_id)
+                _unlink_quietly(_journal.lock_path(str(self.session_dir), session_id))
             pruned.append(session_id)
         return pruned
 
@@ -408,6 +412,8 @@ class SessionManager:
         body = b"".join(_journal.encode_record(record) for record in records).decode("utf-8")
         atomic_write(journal_file, _journal.header(0) + "\n" + body, exclusive=True)
         atomic_write(self.session_file(session_id), dumps(dict(data, activity_log=[]), indent=2) + "\n", exclusive=True)
+        if not records:  # the empty snapshot and its journal are already the whole session
+            return data
         return self._commit(session_id, [])[0]
 
     def _move_to_archive(self, data: dict) -> None:
@@ -430,7 +436,7 @@ class SessionManager:
         if os.path.isfile(journal_file) and live.is_file():
             return "appended"
         try:
-            if live.exists():  # a crash between writing the snapshot and starting its journal
+            if live.exists():  # a snapshot without its journal: an archive cut short between its two moves
                 data, _ = self._commit(session_id, [])
                 self._register(session_id, data)
                 _log.warning("session %s had no journal; repaired", session_id)

@@ -349,6 +349,7 @@ def test_prune_removes_only_old_archives(manager, session_dir):
     os.utime(old_file, (1, 1))
     assert manager.prune_archived(retention_seconds=3600) == [old.session_id]
     assert not old_file.exists()
+    assert not list(session_dir.rglob(f"*{old.session_id}*")), "the lock file or journal was left behind"
     assert manager.list_sessions() == [new.session_id]
     with pytest.raises(KeyError):
         manager.get_session(old.session_id)
