@@ -126,18 +126,26 @@ def handle(event_name: str, raw, env) -> str:
         _stderr(f"session tracking: no usable project directory ({project_dir[:200]!r}); {event_name} event dropped")
         return "dropped"
     event = Event(event_name, payload, project_dir)
-    if event.config_problems and event_name == "SessionStart":
+    try:
+        return _dispatch_event(event, problem)
+    finally:
+        event.report_lost_log_records()
+
+
+def _dispatch_event(event: Event, problem) -> str:
+    """Validate the session id, then record the event; every problem is logged, none raised."""
+    if event.config_problems and event.name == "SessionStart":
         for config_problem in event.config_problems:
             event.logger.log_error(f"settings: {config_problem}")
     if not problem:
         try:
-            session_id = validate_session_id(payload.get("session_id"))
+            session_id = validate_session_id(event.payload.get("session_id"))
         except ValueError as exc:
-            problem = f"{event_name} hook: {exc}; event dropped"
+            problem = f"{event.name} hook: {exc}; event dropped"
     if problem:
         event.logger.log_error(problem)
         event.logger.log_decision(
-            what=f"drop the {event_name} event",
+            what=f"drop the {event.name} event",
             why=problem,
             alternatives="record it under a made-up session (would put data where nobody looks, or let input pick file names)",
         )
@@ -145,10 +153,8 @@ def handle(event_name: str, raw, env) -> str:
     try:
         return _record(event, session_id)
     except Exception as exc:
-        event.logger.log_error(f"{event_name} hook for session {session_id} failed: {exc}", exc, session_id)
+        event.logger.log_error(f"{event.name} hook for session {session_id} failed: {exc}", exc, session_id)
         return "failed"
-    finally:
-        event.report_lost_log_records()
 
 
 def _record(event: Event, session_id: str) -> str:
