@@ -307,7 +307,6 @@ def _files_fingerprint(manager, session_id: str):
 
 def cmd_cleanup(args) -> int:
     from . import _config
-    from .claude_session import ClaudeSession
 
     runtime = find_runtime_dir(args.runtime_dir)
     manager = manager_for(runtime)
@@ -315,26 +314,11 @@ def cmd_cleanup(args) -> int:
     if retention is None:
         config, _problems = _config.load(str(runtime.parent), str(runtime))
         retention = config["retention_days"]
-    actions = []
-    if args.dry_run:
-        for session_id, entry in manager.read_registry()["sessions"].items():
-            if entry.get("status") == "archived":
-                continue
-            try:
-                session = ClaudeSession.from_dict(manager.get_session(session_id).to_dict())
-            except (KeyError, OSError, ValueError):
-                continue
-            if session.idle_seconds() >= session.timeout_seconds:
-                actions.append(f"would end and archive {session_id} (idle {int(session.idle_seconds())} s, timeout {session.timeout_seconds} s)")
-        if retention and manager.archive_dir.is_dir():
-            cutoff = time.time() - retention * 86400
-            for path in sorted(manager.archive_dir.glob("session_*.json")):
-                if path.stat().st_mtime < cutoff:
-                    actions.append(f"would delete {path.name[8:-5]} (archived over {retention} days ago)")
-    else:
-        actions += [f"ended and archived {sid} (idle past its timeout)" for sid in manager.cleanup_expired()]
-        if retention:
-            actions += [f"deleted {sid} (archived over {retention} days ago)" for sid in manager.prune_archived(retention * 86400)]
+    would = "would " if args.dry_run else ""
+    actions = [f"{would}end and archive {sid} (idle past its timeout)" for sid in manager.cleanup_expired(dry_run=args.dry_run)]
+    if retention:
+        pruned = manager.prune_archived(retention * 86400, dry_run=args.dry_run)
+        actions += [f"{would}delete {sid} (archived over {retention:g} days ago)" for sid in pruned]
     if not actions:
         print("nothing to clean up" + ("" if retention else " (no retention_days set: archives are kept)"))
         return 1

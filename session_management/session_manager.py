@@ -284,8 +284,11 @@ class SessionManager:
         with self._registry_lock():
             return self._read_registry_locked()
 
-    def cleanup_expired(self) -> list:
-        """Mark sessions idle past their timeout ended and archive them; return their ids."""
+    def cleanup_expired(self, dry_run: bool = False) -> list:
+        """Mark sessions idle past their timeout ended and archive them; return their ids.
+
+        With ``dry_run``, only return the ids that would be ended.
+        """
         expired = []
         for session_id, entry in self.read_registry()["sessions"].items():
             if entry.get("status") == ARCHIVED:
@@ -298,14 +301,18 @@ class SessionManager:
                 idle = ClaudeSession.from_dict(data).idle_seconds()
                 if archived or idle < data["timeout_seconds"]:
                     continue
+                expired.append(session_id)
+                if dry_run:
+                    continue
                 data, _ = self._commit(session_id, [{"_set": {"status": "ended"}}])
                 self._move_to_archive(data)
             _log.info("session %s ended after %d s idle and was archived", session_id, idle)
-            expired.append(session_id)
         return expired
 
-    def prune_archived(self, retention_seconds: float) -> list:
+    def prune_archived(self, retention_seconds: float, dry_run: bool = False) -> list:
         """Delete archived sessions archived more than ``retention_seconds`` ago; return their ids.
+
+        With ``dry_run``, only return the ids that would be deleted.
 
         Their lock files go too, so lock files do not pile up over the years; a hook for a session
         idle that long racing its deletion is the one case this gives up.
@@ -321,6 +328,9 @@ class SessionManager:
                 if path.stat().st_mtime >= cutoff:
                     continue
             except (ValueError, OSError):
+                continue
+            if dry_run:
+                pruned.append(session_id)
                 continue
             with self._session_lock(session_id):
                 if not path.exists() or path.stat().st_mtime >= cutoff:

@@ -170,7 +170,7 @@ def test_cleanup_dry_run_then_real(run, project):
     assert code == 0 and "would end and archive bbbb3333" in out and "would delete aaaa1111" in out
     assert live.exists() and old_archive.exists()
     code, out, _ = run("cleanup", "--retention-days", "30")
-    assert code == 0 and "ended and archived bbbb3333" in out and "deleted aaaa1111" in out
+    assert code == 0 and "end and archive bbbb3333" in out and "delete aaaa1111" in out and "would" not in out
     assert not live.exists() and not old_archive.exists()
     code, out, _ = run("cleanup")
     assert code == 1 and "nothing to clean up" in out

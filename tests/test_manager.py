@@ -333,6 +333,8 @@ def test_cleanup_ends_and_archives_timed_out_sessions(manager, session_dir):
     data = read_json(path)
     data["last_activity"] = "2020-01-01T00:00:00.000Z"
     path.write_text(json.dumps(data))
+    assert manager.cleanup_expired(dry_run=True) == [stale.session_id]
+    assert path.exists()
     assert manager.cleanup_expired() == [stale.session_id]
     assert read_json(session_dir / "archive" / path.name)["status"] == "ended"
     assert manager.list_sessions(status="active") == [fresh.session_id]
@@ -347,6 +349,8 @@ def test_prune_removes_only_old_archives(manager, session_dir):
     manager.archive_session(new.session_id)
     old_file = session_dir / "archive" / f"session_{old.session_id}.json"
     os.utime(old_file, (1, 1))
+    assert manager.prune_archived(retention_seconds=3600, dry_run=True) == [old.session_id]
+    assert old_file.exists()
     assert manager.prune_archived(retention_seconds=3600) == [old.session_id]
     assert not old_file.exists()
     assert not list(session_dir.rglob(f"*{old.session_id}*")), "the lock file or journal was left behind"
