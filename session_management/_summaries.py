@@ -58,7 +58,8 @@ def summarize(data: dict, registry_status: str) -> dict:
     }
 
 
-def _fingerprint(paths) -> list:
+def files_fingerprint(paths) -> list:
+    """Size and mtime of each path (None if missing): changes whenever one of the files does."""
     prints = []
     for path in paths:
         try:
@@ -122,7 +123,7 @@ def all_summaries(runtime_dir) -> list:
         archived = status == "archived"
         folder = os.path.join(session_dir, "archive") if archived else session_dir
         paths = [os.path.join(folder, f"session_{session_id}.json"), journal_path(folder, session_id)]
-        fingerprint = _fingerprint(paths)
+        fingerprint = files_fingerprint(paths)
         cached = entries.get(session_id)
         if cached and cached.get("fingerprint") == fingerprint and cached["summary"]["status"] == status:
             summary = cached["summary"]

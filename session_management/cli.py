@@ -255,7 +255,7 @@ def cmd_export(args) -> int:
 
 
 def cmd_tail(args) -> int:
-    from ._summaries import all_summaries
+    from ._summaries import all_summaries, files_fingerprint
     from ._timeline import describe
 
     runtime = find_runtime_dir(args.runtime_dir)
@@ -272,7 +272,9 @@ def cmd_tail(args) -> int:
     deadline = time.monotonic() + args.timeout if args.timeout else None
     try:
         while True:
-            fingerprint = _files_fingerprint(manager, session_id)
+            fingerprint = files_fingerprint(
+                [folder / f"session_{session_id}.{suffix}" for folder in (manager.session_dir, manager.archive_dir) for suffix in ("json", "journal")]
+            )
             if fingerprint != last_fingerprint:
                 last_fingerprint = fingerprint
                 try:
@@ -291,18 +293,6 @@ def cmd_tail(args) -> int:
             time.sleep(args.interval)
     except KeyboardInterrupt:
         return 130
-
-
-def _files_fingerprint(manager, session_id: str):
-    prints = []
-    for folder in (manager.session_dir, manager.archive_dir):
-        for suffix in ("json", "journal"):
-            try:
-                info = os.stat(folder / f"session_{session_id}.{suffix}")
-                prints.append((info.st_size, info.st_mtime_ns, info.st_ino))
-            except OSError:
-                prints.append(None)
-    return prints
 
 
 def cmd_cleanup(args) -> int:
