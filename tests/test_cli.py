@@ -210,13 +210,13 @@ def test_tail_follows_a_live_session_until_it_ends(project):
         cwd=project, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
     )
     try:
-        time.sleep(1.0)
+        first = follower.stderr.readline()  # it has chosen its session: only now send the rest
         replay(project, "bbbb3333-0000-0000-0000-000000000003", DEMO_EVENTS[2:])
         out, err = follower.communicate(timeout=60)
     finally:
         follower.kill()
     assert follower.returncode == 0, err
-    assert "following session bbbb3333" in err and "ended" in err
+    assert first.startswith("following session bbbb3333") and "ended" in err
     actions = [line.split()[1] for line in out.splitlines()]
     assert actions[:2] == ["session_start", "user_input"]
     assert actions[-1] == "session_end" and "tool_failure" in actions
