@@ -11,12 +11,14 @@ modules it needs and appends one journal line; archiving, restoring and logging 
 import json
 import os
 import sys
+import time
 
 from . import _capping, _config, _journal
 from ._ids import validate_session_id
-from ._timestamps import now_iso
+from ._timestamps import format_epoch, now_iso
 
 STDIN_TIMEOUT = 10.0
+REPEAT_WINDOW_SECONDS = 30
 MAX_STDIN_BYTES = 256 * 1024 * 1024
 
 ACTIONS = {
@@ -177,8 +179,11 @@ def _record(event: Event, session_id: str) -> str:
     records = event.redactor(records)
     if metadata is not None:
         metadata = records[1]["_set"]["metadata"]  # the redacted copy
-    outcome = _journal.append(event.session_dir, session_id, records, config["timeout_seconds"], metadata, event.manager)
+    is_repeat = _repeat_check(payload) if name == "SessionStart" else None
+    outcome = _journal.append(event.session_dir, session_id, records, config["timeout_seconds"], metadata, event.manager, is_repeat)
     _log_outcome(event, session_id, outcome)
+    if outcome == "repeat":
+        return outcome
     if archive:
         event.manager().archive_session(session_id)
         event.logger.log_decision(
@@ -192,11 +197,37 @@ def _record(event: Event, session_id: str) -> str:
     return outcome
 
 
+def _repeat_check(payload: dict):
+    """Some Claude Code releases fire SessionStart twice on --resume: the second, arriving right
+    after a session_start of the same source with nothing in between, is the same event."""
+    source = payload.get("source")
+    since = format_epoch(time.time() - REPEAT_WINDOW_SECONDS)
+
+    def is_repeat(entry) -> bool:
+        return (
+            isinstance(entry, dict)
+            and entry.get("action") == "session_start"
+            and isinstance(entry.get("details"), dict)
+            and entry["details"].get("source") == source
+            and str(entry.get("timestamp", "")) >= since
+        )
+
+    return is_repeat
+
+
 def _log_outcome(event: Event, session_id: str, outcome: str) -> None:
     if event.name == "SessionStart" and outcome in ("appended", "created"):
         event.logger.log_session_event(session_id, "session_start", {"source": event.payload.get("source"), "outcome": outcome})
         return
     if outcome == "appended":
+        return
+    if outcome == "repeat":
+        event.logger.log_decision(
+            what="skip the repeated SessionStart",
+            why=f"a SessionStart ({event.payload.get('source')}) was recorded for this session less than {REPEAT_WINDOW_SECONDS} s ago with nothing after it",
+            alternatives="record it again (one start, counted twice)",
+            session_id=session_id,
+        )
         return
     continues = "it is marked ended and archived again" if event.name == "SessionEnd" else "the conversation continues"
     why = {

@@ -100,12 +100,13 @@ def encode_record(record) -> bytes:
     return ("\n" + to_json(record, separators=(",", ":"))).encode("utf-8")
 
 
-def append_if_live(session_dir: str, session_id: str, payload: bytes, timeout: float = LOCK_TIMEOUT) -> bool:
+def append_if_live(session_dir: str, session_id: str, payload: bytes, timeout: float = LOCK_TIMEOUT, is_repeat=None):
     """Append encoded records to a live session's journal under its lock.
 
     Returns False, writing nothing, unless both the journal and the session file are there (the
     session is not created yet, archived, or was left half-made by a crash): the caller then takes
-    the slower path through SessionManager, which completes or repairs it.
+    the slower path through SessionManager, which completes or repairs it. Otherwise returns
+    ``"appended"``, or ``"repeat"`` without writing when ``is_repeat(last entry)`` says so.
     """
     with FlockLock(lock_path(session_dir, session_id), timeout):
         try:
@@ -115,8 +116,29 @@ def append_if_live(session_dir: str, session_id: str, payload: bytes, timeout: f
         if not os.path.isfile(os.path.join(session_dir, f"session_{session_id}.json")):
             os.close(fd)  # a journal without its session file: a create or restore cut short
             return False
+        if is_repeat is not None and is_repeat(last_entry(journal_path(session_dir, session_id))):
+            os.close(fd)
+            return "repeat"
         _write_all_or_nothing(fd, payload)
-    return True
+    return "appended"
+
+
+def last_entry(path: str, window: int = 65536):
+    """The last activity entry in a journal (``_set`` records skipped), or None: reads only its tail."""
+    try:
+        with open(path, "rb") as handle:
+            handle.seek(max(os.fstat(handle.fileno()).st_size - window, 0))
+            tail = handle.read()
+    except OSError:
+        return None
+    for line in reversed(tail.split(b"\n")):
+        try:
+            record = json.loads(line)
+        except ValueError:
+            continue
+        if isinstance(record, dict) and isinstance(record.get("action"), str):
+            return record
+    return None
 
 
 def append_locked(path: str, payload: bytes) -> None:
@@ -177,21 +199,23 @@ def read(path: str):
     return base, records, torn
 
 
-def append(session_dir: str, session_id: str, records: list, timeout_seconds: int = 3600, metadata: dict = None, manager=None) -> str:
+def append(session_dir: str, session_id: str, records: list, timeout_seconds: int = 3600, metadata: dict = None, manager=None, is_repeat=None) -> str:
     """Append records to a session, by the fast path when it is live; see ``SessionManager.append_records``.
 
-    Returns ``"appended"`` or what the slow path had to do (``restored``, ``repaired``, ``created``).
-    ``manager`` is a callable giving the SessionManager for the slow path (default: a plain one).
-    The id must already be validated: it names files.
+    Returns ``"appended"``, ``"repeat"`` (nothing written, see ``append_if_live``), or what the
+    slow path had to do (``restored``, ``repaired``, ``created``). ``manager`` is a callable giving
+    the SessionManager for the slow path (default: a plain one). The id must already be
+    validated: it names files.
     """
     payload = b"".join(encode_record(record) for record in records)
     try:
-        if append_if_live(session_dir, session_id, payload):
-            return "appended"
+        done = append_if_live(session_dir, session_id, payload, is_repeat=is_repeat)
+        if done:
+            return done
     except FileNotFoundError:  # no sessions directory yet
         pass
     if manager is None:
         from .session_manager import SessionManager
 
-        return SessionManager(session_dir).append_records(session_id, records, timeout_seconds, metadata)
-    return manager().append_records(session_id, records, timeout_seconds, metadata)
+        return SessionManager(session_dir).append_records(session_id, records, timeout_seconds, metadata, is_repeat)
+    return manager().append_records(session_id, records, timeout_seconds, metadata, is_repeat)

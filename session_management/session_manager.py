@@ -255,13 +255,14 @@ class SessionManager:
         session.mark_saved()
         return session
 
-    def append_records(self, session_id: str, records: list, timeout_seconds: int = 3600, metadata: dict = None) -> str:
+    def append_records(self, session_id: str, records: list, timeout_seconds: int = 3600, metadata: dict = None, is_repeat=None) -> str:
         """Append journal records (activity entries and ``{"_set": ...}`` changes) to a session.
 
         The session is made live first: restored from the archive, repaired after a crash, or
         created (with ``metadata``) if unknown. Returns what that took: ``"appended"``,
-        ``"restored"``, ``"repaired"`` or ``"created"``. Hooks call this only when the lock-free
-        fast path (``_journal.append_if_live``) found no live journal.
+        ``"restored"``, ``"repaired"`` or ``"created"`` — or ``"repeat"``, writing nothing, when
+        ``is_repeat(last entry)`` is true. Hooks call this only when the fast path
+        (``_journal.append_if_live``) found no live journal.
 
         Raises:
             ValueError: If session_id is invalid
@@ -272,6 +273,8 @@ class SessionManager:
         create_session_dir(self.session_dir)
         with self._session_lock(session_id):
             outcome = self._make_live(session_id, create=True, timeout_seconds=timeout_seconds, metadata=metadata)
+            if is_repeat is not None and is_repeat(_journal.last_entry(self._journal_file(session_id))):
+                return "repeat"
             _journal.append_locked(self._journal_file(session_id), payload)
         return outcome
 

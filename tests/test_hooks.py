@@ -149,13 +149,19 @@ def test_events_before_session_start_create_the_session(hook, project):
     assert any(r["details"].get("what") == "create the session" for r in log_records(project))
 
 
-def test_repeated_session_start_is_idempotent(hook, project):
-    """A second SessionStart (as some releases send on --resume) keeps one session and records both."""
+def test_repeated_session_start_is_recorded_once(hook, project):
+    """A second, back-to-back SessionStart (as some releases send on --resume) is skipped, and the skip logged."""
+    hook("SessionStart", event("SessionStart", source="startup"), project)
+    hook("Stop", event("Stop"), project)
     hook("SessionStart", event("SessionStart", source="resume"), project)
+    hook("SessionStart", event("SessionStart", source="resume"), project)
+    hook("UserPromptSubmit", event("UserPromptSubmit", prompt="again"), project)
     hook("SessionStart", event("SessionStart", source="resume"), project)
     recorded = session(project)
-    assert [e["action"] for e in recorded.activity_log] == ["session_start", "session_start"]
+    assert [e["action"] for e in recorded.activity_log] == ["session_start", "turn_end", "session_start", "user_input", "session_start"]
     assert len(list((project / ".claude" / "runtime" / "sessions").glob("session_*.json"))) == 1
+    whats = [r["details"]["what"] for r in log_records(project) if r["event"] == "decision"]
+    assert whats.count("skip the repeated SessionStart") == 1
 
 
 def test_project_dir_falls_back_to_the_event_cwd(hook, tmp_path):

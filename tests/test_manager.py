@@ -384,3 +384,14 @@ def test_timeout_survives_save_and_load(manager):
     reloaded = manager.get_session(session.session_id)
     assert reloaded.timeout_seconds == 1
     assert not reloaded.is_active()
+
+
+def test_append_records_skips_a_repeat(manager):
+    """append_records writes nothing when is_repeat says the last entry is the same event."""
+    entry = {"action": "session_start", "timestamp": "2030-01-01T00:00:00.000Z", "details": {"source": "resume"}}
+    same = lambda last: last is not None and last["details"] == entry["details"]
+    assert manager.append_records("rep", [entry], is_repeat=same) == "created"
+    assert manager.append_records("rep", [entry], is_repeat=same) == "repeat"
+    manager.archive_session("rep")
+    assert manager.append_records("rep", [entry], is_repeat=same) == "restored"  # the fold emptied the journal tail
+    assert [e["action"] for e in manager.get_session("rep").activity_log] == ["session_start", "session_start"]
