@@ -57,22 +57,31 @@ def _json_bytes(value, depth: int = 0) -> int:
     return 2 + parts + 2 * max(len(value) - 1, 0)
 
 
+def _cut_to_fit(text: str, max_bytes: int) -> str:
+    """``text`` cut so that its JSON form (escapes included) fits in ``max_bytes``."""
+    room = max(max_bytes - _MARKER_ROOM, 16)
+    while True:
+        shrunk = cut_text(text, room)
+        if _json_bytes(shrunk) <= max_bytes or room <= 16:
+            return shrunk
+        room //= 2
+
+
 def cap_fields(details: dict, max_bytes: int) -> dict:
     """Cap every field of ``details`` to about ``max_bytes`` of JSON; note cut fields under ``_truncated``."""
     truncated = {}
     for key, value in list(details.items()):
         if isinstance(value, (int, float, bool)) or value is None:
             continue
-        original = _utf8_length(value) if isinstance(value, str) else _json_bytes(value)
+        original = _json_bytes(value)
         if original <= max_bytes:
             continue
-        room = max(max_bytes - _MARKER_ROOM, 16)
         if isinstance(value, str):
-            shrunk = cut_text(value, room)
+            shrunk = _cut_to_fit(value, max_bytes)
         else:
-            shrunk = _cut_strings(value, max(room // 4, 16))
+            shrunk = _cut_strings(value, max((max_bytes - _MARKER_ROOM) // 4, 16))
             if _json_bytes(shrunk) > max_bytes:
-                shrunk = cut_text(json.dumps(value, ensure_ascii=False), room)
+                shrunk = _cut_to_fit(json.dumps(value, ensure_ascii=False), max_bytes)
         details[key] = shrunk
         truncated[key] = {"original_bytes": original}
     if truncated:

@@ -289,3 +289,11 @@ def test_corrupt_session_file_is_set_aside_and_tracking_continues(hook, project)
     assert any("corrupt" in r["message"] for r in log_records(project))
     whats = [r["details"]["what"] for r in log_records(project) if r["event"] == "decision"]
     assert any(what.startswith(f"set aside the corrupt file session_{SID}.json") for what in whats)
+
+
+def test_cap_counts_json_escapes(hook, project):
+    """A prompt of newlines and control characters is cut so that its stored JSON, escapes included, fits the cap."""
+    hook("UserPromptSubmit", event("UserPromptSubmit", prompt="\n" * 12000 + "\x01" * 5000), project)
+    [entry] = session(project).activity_log
+    assert len(json.dumps(entry["details"]["prompt"], ensure_ascii=False).encode()) <= 16384
+    assert entry["details"]["_truncated"]["prompt"]["original_bytes"] > 16384
