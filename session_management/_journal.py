@@ -88,10 +88,11 @@ def to_json(value, indent=None, separators=None) -> str:
         text = json.dumps(value, ensure_ascii=False, indent=indent, separators=separators, allow_nan=False)
     except ValueError:
         text = json.dumps(finite(value), ensure_ascii=False, indent=indent, separators=separators, allow_nan=False)
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        text = json.dumps(finite(value), indent=indent, separators=separators, allow_nan=False)
+    if not text.isascii():  # O(1); only non-ASCII text can hold a lone surrogate
+        try:
+            text.encode("utf-8")
+        except UnicodeEncodeError:
+            text = json.dumps(finite(value), indent=indent, separators=separators, allow_nan=False)
     return text
 
 
@@ -217,5 +218,5 @@ def append(session_dir: str, session_id: str, records: list, timeout_seconds: in
     if manager is None:
         from .session_manager import SessionManager
 
-        return SessionManager(session_dir).append_records(session_id, records, timeout_seconds, metadata, is_repeat)
+        manager = lambda: SessionManager(session_dir)  # noqa: E731
     return manager().append_records(session_id, records, timeout_seconds, metadata, is_repeat)
