@@ -32,8 +32,11 @@ def _our_commands(path: Path):
     return found
 
 
-def _check_command(command: str, project: Path):
-    """Problems with one hook command: interpreter and script must exist, dependencies import."""
+def _check_command(command: str, project: Path, imports_ok: dict):
+    """Problems with one hook command: interpreter and script must exist, dependencies import.
+
+    ``imports_ok`` remembers each interpreter's answer, so nine hooks cost one import check.
+    """
     words = shlex.split(command.replace(MARKER, "").replace("$CLAUDE_PROJECT_DIR", str(project)))
     if len(words) < 2:
         return [f"cannot parse hook command {command!r}"]
@@ -41,8 +44,11 @@ def _check_command(command: str, project: Path):
     problems = []
     if not (os.path.isfile(python) and os.access(python, os.X_OK)):
         problems.append(f"interpreter {python} is missing or not executable (re-run ./install.sh)")
-    elif subprocess.run([python, "-I", "-c", "import filelock, yaml"], capture_output=True).returncode != 0:
-        problems.append(f"{python} cannot import filelock and yaml (re-run ./install.sh)")
+    else:
+        if python not in imports_ok:
+            imports_ok[python] = subprocess.run([python, "-I", "-c", "import filelock, yaml"], capture_output=True).returncode == 0
+        if not imports_ok[python]:
+            problems.append(f"{python} cannot import filelock and yaml (re-run ./install.sh)")
     if not os.path.isfile(script):
         problems.append(f"hook script {script} is missing (was the repository moved? re-run ./install.sh)")
     return problems
@@ -94,14 +100,14 @@ def run_checks(runtime_dir=None, as_json=False) -> list:
             if len(places) > 1 or len(places[0][2]) > 1:
                 where = ", ".join(str(path) for _label, path, _ in places)
                 checks.append((False, f"{event} is wired more than once ({where})", "every event would be recorded twice: uninstall from all but one"))
-        seen = set()
+        seen, imports_ok = set(), {}
         for places in wired.values():
             for _label, _path, commands in places:
                 for command in commands:
                     if command in seen:
                         continue
                     seen.add(command)
-                    for problem in _check_command(command, project):
+                    for problem in _check_command(command, project, imports_ok):
                         checks.append((False, problem, ""))
         if not any(not ok for ok, *_ in checks):
             sources = sorted({str(path) for places in wired.values() for _label, path, _ in places})
