@@ -56,10 +56,10 @@ def validate(raw) -> tuple:
             problems.append(f"invalid value {value!r} for {key!r}; using the default {DEFAULTS[key]!r}")
         else:
             config[key] = value
+    import re
+
     good_patterns = []
     for pattern in config["redact_patterns"]:
-        import re
-
         try:
             re.compile(pattern)
             good_patterns.append(pattern)
