@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Install claude-session-tracker's hooks into a project (or globally). Run with --help.
+# Install claude-session-tracker's hooks into a project (or globally) from this checkout.
+# Run with --help. Installed as a tool instead (pipx, uv tool), run: claude-sessions install
 set -euo pipefail
 
 REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd -P)"
@@ -14,10 +15,12 @@ Wire claude-session-tracker's hooks into Claude Code, so every session in PROJEC
 
 What it does:
   1. Creates a virtualenv for the hooks at $VENV
-     (once; later runs reuse it) and installs this package with filelock and pyyaml into it.
-  2. Merges the hook entries into PROJECT_DIR/.claude/settings.json: every existing setting
-     and every hook that is not ours is kept, a timestamped backup is written first, and the
-     file is replaced atomically. Running it again changes nothing.
+     (once; later runs reuse it) and installs this checkout into it (editable, with filelock
+     and pyyaml): the hooks run this checkout's code, so keep it where it is.
+  2. Runs that virtualenv's 'claude-sessions install', which merges the hook entries into
+     PROJECT_DIR/.claude/settings.json: every existing setting and every hook that is not ours
+     is kept, a timestamped backup is written first, and the file is replaced atomically.
+     Running it again changes nothing.
   3. Adds .claude/runtime/ to PROJECT_DIR/.gitignore.
 
 Options:
@@ -38,29 +41,19 @@ EOF
 
 die() { echo "install.sh: $*" >&2; exit 1; }
 
-project="" global=0 uninstall=0 python="python3"
+args=() python="python3" uninstall=0
 while [ $# -gt 0 ]; do
   case "$1" in
     -h|--help) usage; exit 0 ;;
-    --global) global=1 ;;
-    --uninstall) uninstall=1 ;;
+    --global) args+=(--global) ;;
+    --uninstall) uninstall=1; args+=(--uninstall) ;;
     --python) [ $# -ge 2 ] || { echo "install.sh: --python needs a path" >&2; exit 2; }; python="$2"; shift ;;
     --python=*) python="${1#--python=}" ;;
     -*) echo "install.sh: unknown option $1 (see --help)" >&2; exit 2 ;;
-    *) [ -z "$project" ] || { echo "install.sh: more than one PROJECT_DIR given" >&2; exit 2; }; project="$1" ;;
+    *) args+=("$1") ;;
   esac
   shift
 done
-
-if [ "$global" = 1 ]; then
-  [ -z "$project" ] || { echo "install.sh: --global takes no PROJECT_DIR" >&2; exit 2; }
-  settings="${HOME:?HOME is not set}/.claude/settings.json"
-else
-  project="${project:-$PWD}"
-  [ -d "$project" ] || die "project directory $project does not exist"
-  project="$(cd "$project" && pwd -P)"
-  settings="$project/.claude/settings.json"
-fi
 
 venv_ready() {
   [ -x "$VENV/bin/python" ] && "$VENV/bin/python" -c "import filelock, yaml, session_management" >/dev/null 2>&1
@@ -69,9 +62,7 @@ venv_ready() {
 if [ "$uninstall" = 1 ]; then
   # Removing needs only the standard library: use the hooks' interpreter if there, else python3.
   runner="$python"; venv_ready && runner="$VENV/bin/python"
-  PYTHONPATH="$REPO" "$runner" -m session_management._install remove "$settings"
-  echo "Uninstalled. Recorded sessions (.claude/runtime/) and $VENV were left in place."
-  exit 0
+  PYTHONPATH="$REPO" exec "$runner" -m session_management install ${args[@]+"${args[@]}"}
 fi
 
 if ! venv_ready; then
@@ -82,7 +73,5 @@ if ! venv_ready; then
   "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check -e "$REPO" || die "could not install the package into $VENV"
 fi
 
-"$VENV/bin/python" -m session_management._install add "$settings" \
-  --python "$VENV/bin/python" --hooks-dir "$REPO/hooks" ${project:+--project "$project"}
-echo "Done. Claude Code sessions${project:+ in $project} are now recorded under .claude/runtime/."
+"$VENV/bin/python" -m session_management install ${args[@]+"${args[@]}"}
 echo "Look at them with: $VENV/bin/claude-sessions list   (run inside the project; 'doctor' checks the install)"

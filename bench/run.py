@@ -71,7 +71,8 @@ def fresh_project() -> Path:
 
 def seed_session(project: Path, events: int, large_every: int = 10, large_bytes: int = 200_000) -> None:
     """A live session already holding ``events`` entries, some of them large (capped as the hooks cap them)."""
-    from session_management import _capping, _journal
+    from session_management.capture import capping as _capping
+    from session_management.store import writer
 
     session_dir = str(project / ".claude" / "runtime" / "sessions")
     big = "x" * large_bytes
@@ -80,10 +81,10 @@ def seed_session(project: Path, events: int, large_every: int = 10, large_bytes:
         details = {"tool_name": "Bash", "tool_input": {"command": f"step {n}"}, "tool_response": {"stdout": big if n % large_every == 0 else "ok"}}
         batch.append({"action": "tool_use", "timestamp": "2030-01-01T00:00:00.000Z", "details": _capping.cap_fields(details, 16384)})
         if len(batch) == 500:
-            _journal.append(session_dir, SID, batch)
+            writer.append(session_dir, SID, batch)
             batch = []
     if batch:
-        _journal.append(session_dir, SID, batch)
+        writer.append(session_dir, SID, batch)
     from session_management import SessionManager
 
     SessionManager(session_dir).save_session(SessionManager(session_dir).get_session(SID))  # fold: the common state
@@ -195,7 +196,7 @@ def bench_real_cli(tool_calls: int) -> list:
     try:
         from claude_cli import _binary, ClaudeProject
         from fake_api import FakeAnthropic, text, tools
-        from session_management import _install
+        from session_management.install import settings as _install
     except ImportError as exc:
         return [("4. real CLI: skipped", None, None, f"cannot import test helpers: {exc}")]
     binary = _binary()
@@ -206,7 +207,7 @@ def bench_real_cli(tool_calls: int) -> list:
     variants = {
         "no hooks": {},
         "do-nothing hook": {"hooks": {event: [{"matcher": "*", "hooks": [{"type": "command", "command": do_nothing}]}] for event in _install.HOOKS}},
-        "tracking": _install.add_ours({}, PYTHON, str(REPO / "hooks")),
+        "tracking": _install.add_ours({}, PYTHON, str(REPO / "session_management" / "capture" / "hook.py")),
     }
     times = {}
     for name, settings in variants.items():

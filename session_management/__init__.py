@@ -22,7 +22,7 @@ _HOMES = {
     "load_session_registry": "file_utils",
 }
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
 
 
 def __getattr__(name):

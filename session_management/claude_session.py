@@ -3,8 +3,8 @@
 import uuid
 from datetime import datetime, timezone
 
-from ._ids import validate_session_id
-from ._timestamps import now_iso
+from .core.ids import validate_session_id
+from .core.timestamps import now_iso
 
 STATUSES = ("active", "paused", "ended")
 

@@ -11,8 +11,8 @@ import os
 import time
 from pathlib import Path
 
-from ._journal import to_json
-from ._timestamps import stamp_for_filename
+from .core.jsontext import to_json
+from .core.timestamps import stamp_for_filename
 
 FILE_MODE = 0o600
 DIR_MODE = 0o700

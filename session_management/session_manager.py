@@ -12,9 +12,9 @@ import os
 import time
 from pathlib import Path
 
-from . import _journal
-from ._ids import validate_session_id
-from ._site import enable_site_packages
+from .store import journal as _journal
+from .core.ids import validate_session_id
+from .core.sitepackages import enable_site_packages
 from .claude_session import (
     STATUSES,
     ClaudeSession,

@@ -9,8 +9,8 @@ import logging
 import os
 import traceback
 
-from ._timestamps import format_epoch
-from ._ids import validate_session_id
+from .core.timestamps import format_epoch
+from .core.ids import validate_session_id
 from .file_utils import FILE_MODE, dumps, ensure_private_dir
 
 
@@ -73,7 +73,7 @@ class JsonLinesHandler(logging.Handler):
             self._rotate()
 
     def _rotate(self) -> None:
-        from ._site import enable_site_packages
+        from .core.sitepackages import enable_site_packages
 
         enable_site_packages()
         try:
@@ -81,7 +81,7 @@ class JsonLinesHandler(logging.Handler):
 
             lock = FileLock(self.log_file + ".lock", timeout=5, mode=FILE_MODE)
         except ImportError:
-            from ._journal import FlockLock
+            from .store.journal import FlockLock
 
             lock = FlockLock(self.log_file + ".lock", timeout=5)
         with lock:

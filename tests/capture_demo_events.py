@@ -1,4 +1,4 @@
-"""Regenerate session_management/demo_events.json from the real Claude Code CLI.
+"""Regenerate session_management/present/demo_events.json from the real Claude Code CLI.
 
 Runs a small two-turn session (parallel tools, a failing command, a subagent) against the fake
 API with a hook that only copies each event, then replaces machine-specific paths with
@@ -16,7 +16,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from claude_cli import REPO, ClaudeProject, claude_binary  # noqa: E402
 from fake_api import FakeAnthropic, text, tools  # noqa: E402
-from session_management._install import HOOKS  # noqa: E402
+from session_management.install.settings import HOOKS  # noqa: E402
 
 SCRIPT = [
     tools(("Bash", {"command": "ls"}), ("Read", {"file_path": "{project}/notes.md"}), say="Let me look around."),
@@ -38,7 +38,7 @@ def capture(workdir: Path) -> list:
     copy = f"{shlex.quote(sys.executable)} -I -c " + shlex.quote(
         "import sys; data = sys.stdin.read(); open(sys.argv[1], 'a').write(data.replace('\\n', ' ') + '\\n')"
     ) + f" {shlex.quote(str(out))}"
-    settings = {"hooks": {event: [{**({"matcher": "*"} if matcher else {}), "hooks": [{"type": "command", "command": copy}]}] for event, (_s, matcher, _t) in HOOKS.items()}}
+    settings = {"hooks": {event: [{**({"matcher": "*"} if matcher else {}), "hooks": [{"type": "command", "command": copy}]}] for event, (matcher, _t) in HOOKS.items()}}
     script = json.loads(json.dumps(SCRIPT).replace("{project}", str(workdir / "project dir")))
     with FakeAnthropic(script) as api:
         project = ClaudeProject(workdir, binary, api.url)
@@ -63,6 +63,6 @@ def _binary_or_exit():
 if __name__ == "__main__":
     with tempfile.TemporaryDirectory() as tmp:
         events = capture(Path(tmp))
-    target = REPO / "session_management" / "demo_events.json"
+    target = REPO / "session_management" / "present" / "demo_events.json"
     target.write_text(json.dumps(events, indent=1) + "\n")
     print(f"wrote {len(events)} events to {target}")

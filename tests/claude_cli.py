@@ -10,9 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from session_management import _install
+from session_management.install import settings as _install
 
 REPO = Path(__file__).resolve().parent.parent
+HOOK_ENTRY = REPO / "session_management" / "capture" / "hook.py"
 # Pinned so a new release cannot break CI overnight; bump on purpose after re-checking the facts.
 CLAUDE_CODE_VERSION = "2.1.197"
 CACHE = REPO / ".cache" / f"claude-code-{CLAUDE_CODE_VERSION}"
@@ -63,7 +64,7 @@ class ClaudeProject:
         self.api_url = api_url
         if project_dir is None:
             (self.dir / ".claude").mkdir(exist_ok=True)
-            settings = _install.add_ours({}, sys.executable, str(REPO / "hooks"))
+            settings = _install.add_ours({}, sys.executable, str(HOOK_ENTRY))
             (self.dir / ".claude" / "settings.json").write_text(json.dumps(settings, indent=2))
         trust = {"hasCompletedOnboarding": True, "projects": {str(self.dir): {"hasTrustDialogAccepted": True}}}
         (self.home / ".claude.json").write_text(json.dumps(trust))

@@ -10,6 +10,7 @@ import pytest
 
 REPO = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
+HOOK_ENTRY = REPO / "session_management" / "capture" / "hook.py"  # what installed hooks run
 
 
 @pytest.fixture(autouse=True)

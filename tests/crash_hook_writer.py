@@ -14,7 +14,7 @@ import os
 import signal
 import sys
 
-from session_management import _dispatch
+from session_management.capture import dispatch as _dispatch
 
 point, _, k = os.environ.get("CRASH_AT", "").partition(":")
 calls = 0

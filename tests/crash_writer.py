@@ -8,7 +8,8 @@ appends, merged saves, archive (fold and move) and restore.
 
 import sys
 
-from session_management import SessionManager, _journal
+from session_management import SessionManager
+from session_management.store import writer
 
 session_dir, seq = sys.argv[1], int(sys.argv[2])
 manager = SessionManager(session_dir)
@@ -23,7 +24,7 @@ while True:
         session.record_activity("saved", {"seq": seq})
         manager.save_session(session)
     else:
-        _journal.append(session_dir, "crashy", [{"action": "appended", "timestamp": "2030-01-01T00:00:00.000Z", "details": {"seq": seq}}])
+        writer.append(session_dir, "crashy", [{"action": "appended", "timestamp": "2030-01-01T00:00:00.000Z", "details": {"seq": seq}}])
     sys.stdout.write(f"ack {seq}\n")
     sys.stdout.flush()
     if seq % 7 == 0:

@@ -11,10 +11,11 @@ from pathlib import Path
 
 import pytest
 
-from conftest import REPO
-from session_management import _dispatch, cli
+from conftest import HOOK_ENTRY, REPO
+from session_management.capture import dispatch as _dispatch
+from session_management.present import cli
 
-DEMO_EVENTS = json.loads((REPO / "session_management" / "demo_events.json").read_text())
+DEMO_EVENTS = json.loads((REPO / "session_management" / "present" / "demo_events.json").read_text())
 
 
 def replay(project: Path, session_id: str, events=DEMO_EVENTS) -> None:
@@ -232,14 +233,14 @@ def test_tail_without_a_live_session(tmp_path, capsys, monkeypatch):
 
 def test_doctor_on_an_installed_project(tmp_path, capsys, monkeypatch):
     """doctor passes on a project wired with the hooks, and names each fix when things are missing."""
-    from session_management import _install
+    from session_management.install import settings as _install
 
     project = tmp_path / "p"
     (project / ".claude").mkdir(parents=True)
     monkeypatch.chdir(project)
     assert cli.main(["doctor"]) == 1
     assert "tracking hooks are not wired" in capsys.readouterr().out
-    settings = _install.add_ours({}, sys.executable, str(REPO / "hooks"))
+    settings = _install.add_ours({}, sys.executable, str(HOOK_ENTRY))
     (project / ".claude" / "settings.json").write_text(json.dumps(settings))
     code, out = cli.main(["doctor"]), capsys.readouterr().out
     assert code == 0, out
@@ -249,10 +250,12 @@ def test_doctor_on_an_installed_project(tmp_path, capsys, monkeypatch):
     assert any(not c["ok"] and "archive_on" in c["check"] for c in checks)
     del settings["hooks"]["Stop"]
     settings["hooks"]["PostToolUse"].append(settings["hooks"]["PostToolUse"][0])
-    (project / ".claude" / "settings.json").write_text(json.dumps(settings).replace(str(REPO / "hooks" / "session_end.py"), "/gone/session_end.py"))
+    [end_hook] = settings["hooks"]["SessionEnd"][0]["hooks"]
+    end_hook["command"] = end_hook["command"].replace(str(HOOK_ENTRY), "/gone/hook.py")
+    (project / ".claude" / "settings.json").write_text(json.dumps(settings))
     assert cli.main(["doctor"]) == 1
     out = capsys.readouterr().out
-    assert "missing Stop" in out and "PostToolUse is wired more than once" in out and "/gone/session_end.py is missing" in out
+    assert "missing Stop" in out and "PostToolUse is wired more than once" in out and "/gone/hook.py is missing" in out
 
 
 def test_demo_replays_through_the_real_hooks(tmp_path):

@@ -12,7 +12,7 @@ import pytest
 
 from conftest import read_json
 from session_management import SessionManager
-from session_management import _journal
+from session_management.store import journal as _journal, writer
 
 PROCESSES = 8
 ctx = multiprocessing.get_context("fork")
@@ -56,7 +56,7 @@ def test_concurrent_creates_lose_no_registry_entry(session_dir):
 def _append_many(barrier, session_dir, worker, count):
     barrier.wait()
     for seq in range(count):
-        _journal.append(session_dir, "shared", [entry(worker, seq)])
+        writer.append(session_dir, "shared", [entry(worker, seq)])
 
 
 def _save_many(barrier, session_dir, worker, count):
@@ -138,7 +138,7 @@ def test_appends_racing_archive_and_restore_lose_nothing(session_dir, manager):
 
 def _first_event(barrier, session_dir, worker):
     barrier.wait()
-    _journal.append(session_dir, "brand-new", [entry(worker, 0)], metadata={"by": worker})
+    writer.append(session_dir, "brand-new", [entry(worker, 0)], metadata={"by": worker})
 
 
 def test_concurrent_first_events_create_one_session(session_dir, manager):

@@ -5,7 +5,9 @@ These run under CI=true without exception; elsewhere they skip when npm is missi
 
 import json
 import os
+import shutil
 import subprocess
+import sys
 
 import pytest
 
@@ -214,6 +216,31 @@ def test_install_script_wires_a_real_project(tmp_path, binary):
         result = project.run("check the install", "--allowedTools", "Bash")
     archived = assert_one_archived_record(project, result["session_id"])
     assert [e["details"]["tool_response"]["stdout"] for e in archived["activity_log"] if e["action"] == "tool_use"] == ["installed"]
+
+
+def test_tool_install_keeps_recording_after_the_checkout_is_gone(tmp_path, binary):
+    """Installed from a copy of the checkout into its own venv (as pipx does), `claude-sessions install`
+    wires a project; with the copy deleted, the real CLI still records there and doctor names the install."""
+    source = tmp_path / "checkout copy"
+    shutil.copytree(REPO, source, ignore=shutil.ignore_patterns(".git", ".venv*", ".cache", "node_modules", "__pycache__", "*.egg-info", "build"))
+    tool = tmp_path / "tool venv"
+    subprocess.run([sys.executable, "-m", "venv", str(tool)], check=True)
+    pip = subprocess.run([str(tool / "bin" / "python"), "-m", "pip", "install", "--quiet", "--disable-pip-version-check", str(source)], capture_output=True, text=True, timeout=600)
+    assert pip.returncode == 0, pip.stderr
+    shutil.rmtree(source)
+    project_dir = tmp_path / "tool project"
+    project_dir.mkdir()
+    done = subprocess.run([str(tool / "bin" / "claude-sessions"), "install", str(project_dir)], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert "site-packages" in (project_dir / ".claude" / "settings.json").read_text()
+    with FakeAnthropic([tools(("Bash", {"command": "echo from-the-tool"})), text("Works.")]) as api:
+        project = ClaudeProject(tmp_path, binary, api.url, project_dir=project_dir)
+        result = project.run("check the tool install", "--allowedTools", "Bash")
+    archived = assert_one_archived_record(project, result["session_id"])
+    assert [e["details"]["tool_response"]["stdout"] for e in archived["activity_log"] if e["action"] == "tool_use"] == ["from-the-tool"]
+    doctor = subprocess.run([str(tool / "bin" / "claude-sessions"), "doctor"], cwd=project_dir, capture_output=True, text=True, env=dict(os.environ, HOME=str(project.home)))
+    assert doctor.returncode == 0, doctor.stdout
+    assert f"hooks run {tool / 'bin' / 'python'} with the installed package in " in doctor.stdout
 
 
 def test_plugin_records_a_session(run_claude):

@@ -9,9 +9,9 @@ import time
 
 import pytest
 
-from conftest import REPO, read_json
+from conftest import HOOK_ENTRY, REPO, read_json
 
-SCRIPTS = {
+LEGACY_SCRIPTS = {  # what install.sh wired before 0.2; such settings must keep working
     "SessionStart": "session_start.py",
     "UserPromptSubmit": "user_prompt_submit.py",
     "PostToolUse": "post_tool_use.py",
@@ -33,7 +33,7 @@ def run_hook_process(event, payload, project, stdin_bytes=None, extra_env=None):
     env.update(extra_env or {})
     data = stdin_bytes if stdin_bytes is not None else json.dumps(payload).encode()
     result = subprocess.run(
-        [sys.executable, "-I", "-S", str(REPO / "hooks" / SCRIPTS[event])], input=data, capture_output=True, env=env, timeout=60
+        [sys.executable, "-I", "-S", str(HOOK_ENTRY), event], input=data, capture_output=True, env=env, timeout=60
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout == b"", "a hook printed to stdout, which Claude Code would feed to the model"
@@ -46,7 +46,7 @@ def hook(request, capfd):
     if request.param == "process":
         yield run_hook_process
         return
-    from session_management import _dispatch
+    from session_management.capture import dispatch as _dispatch
 
     def run_in_process(event, payload, project, stdin_bytes=None, extra_env=None):
         env = {"CLAUDE_PROJECT_DIR": str(project)} if project is not None else {}
@@ -111,6 +111,27 @@ def test_a_whole_session_through_every_hook(hook, project):
     assert recorded.metadata["transcript_path"] == "/t.jsonl"
     archive = project / ".claude" / "runtime" / "sessions" / "archive" / f"session_{SID}.json"
     assert read_json(archive)["activity_log"] == recorded.activity_log
+
+
+def test_settings_from_earlier_installs_keep_recording(project):
+    """Each per-event script that install.sh wired before 0.2 still records its event, silently."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("CLAUDE", "COV_"))}
+    env["CLAUDE_PROJECT_DIR"] = str(project)
+    for name, script in LEGACY_SCRIPTS.items():
+        result = subprocess.run([sys.executable, "-I", "-S", str(REPO / "hooks" / script)], input=json.dumps(event(name)).encode(), capture_output=True, env=env, timeout=60)
+        assert (result.returncode, result.stdout) == (0, b""), result.stderr
+    assert [e["action"] for e in session(project).activity_log] == [
+        "session_start", "user_input", "tool_use", "tool_failure", "subagent_start", "subagent_stop", "compaction", "turn_end", "session_end",
+    ]
+
+
+def test_the_event_name_falls_back_to_the_payload(project):
+    """A hook command that lost its event argument still records the event the payload names."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("CLAUDE", "COV_"))}
+    env["CLAUDE_PROJECT_DIR"] = str(project)
+    result = subprocess.run([sys.executable, "-I", "-S", str(HOOK_ENTRY)], input=json.dumps(event("UserPromptSubmit", prompt="hi")).encode(), capture_output=True, env=env, timeout=60)
+    assert (result.returncode, result.stdout) == (0, b""), result.stderr
+    assert [(e["action"], e["details"]["prompt"]) for e in session(project).activity_log] == [("user_input", "hi")]
 
 
 def test_stop_archives_and_the_next_prompt_restores(hook, project):
@@ -210,7 +231,7 @@ def test_stdin_left_open_does_not_hang_the_hook(project):
     """A hook whose stdin is never closed gives up, logs it, and exits 0."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("CLAUDE")}
     env["CLAUDE_PROJECT_DIR"] = str(project)
-    process = subprocess.Popen([sys.executable, "-I", "-S", str(REPO / "hooks" / "stop.py")], stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=env)
+    process = subprocess.Popen([sys.executable, "-I", "-S", str(HOOK_ENTRY), "Stop"], stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=env)
     started = time.monotonic()
     try:
         assert process.wait(timeout=30) == 0

@@ -8,7 +8,7 @@ import sys
 
 import pytest
 
-from conftest import REPO
+from conftest import HOOK_ENTRY, REPO
 
 VENV = REPO / ".cache" / "hook-venv-e2e"  # shared with the end-to-end test: built once, reused
 
@@ -23,9 +23,12 @@ def install(*args, home=None, check=True):
     return result
 
 
-def our_commands(settings_file):
-    settings = json.loads(settings_file.read_text())
+def our_commands_in(settings):
     return [h["command"] for groups in settings.get("hooks", {}).values() for g in groups for h in g["hooks"] if "claude-session-tracker" in h["command"]]
+
+
+def our_commands(settings_file):
+    return our_commands_in(json.loads(settings_file.read_text()))
 
 
 @pytest.fixture
@@ -47,7 +50,7 @@ def test_fresh_project_gets_every_hook(project):
     assert settings["hooks"]["PostToolUse"][0]["matcher"] == "*"
     for command in our_commands(settings_file):
         assert command.startswith(str(VENV / "bin" / "python") + " -I -S ")
-        assert str(REPO / "hooks") in command
+        assert str(HOOK_ENTRY) in command
     assert ".claude/runtime/" in (project / ".gitignore").read_text().splitlines()
     assert "new file" in result.stdout
 
@@ -130,41 +133,47 @@ def test_help_and_usage_errors():
 
 
 def test_this_repo_tracks_itself():
-    """The repo's own .claude/settings.json wires every hook to a script that exists."""
-    from session_management._install import HOOKS
+    """The repo's own .claude/settings.json wires every hook to the package's entry script."""
+    from session_management.install.settings import HOOKS
 
     settings = json.loads((REPO / ".claude" / "settings.json").read_text())
     assert set(settings["hooks"]) == set(HOOKS)
-    for event, (script, _matcher, _timeout) in HOOKS.items():
+    for event in HOOKS:
         [group] = settings["hooks"][event]
         command = group["hooks"][0]["command"]
-        assert f'/hooks/{script}"' in command and (REPO / "hooks" / script).exists()
+        assert command.endswith(f'/session_management/capture/hook.py" {event} || exit 1 #claude-session-tracker') and HOOK_ENTRY.exists()
 
 
-def test_settings_step_in_process(tmp_path, capsys):
-    """The settings merge itself: add, re-add, remove, and refusal of a non-object "hooks"."""
-    from session_management import _install
+def test_install_command_in_process(tmp_path, capsys):
+    """claude-sessions install: add, re-add, remove, and refusal of a non-object "hooks" or a missing project."""
+    from session_management.install import settings as _install
+    from session_management.present import cli
 
-    settings_file = tmp_path / "s" / "settings.json"
-    assert _install.main(["add", str(settings_file), "--python", "/py", "--hooks-dir", "/h", "--project", str(tmp_path)]) == 0
+    project = tmp_path / "p"
+    project.mkdir()
+    settings_file = project / ".claude" / "settings.json"
+    assert cli.main(["install", str(project)]) == 0
     assert len(our_commands(settings_file)) == 9
-    assert "'/py'" not in our_commands(settings_file)[0]  # plain paths need no quotes
-    assert _install.main(["add", str(settings_file), "--python", "/py", "--hooks-dir", "/h"]) == 0
+    assert all(f"{sys.executable} -I -S {HOOK_ENTRY} " in command for command in our_commands(settings_file))
+    assert cli.main(["install", str(project)]) == 0
     assert "nothing changed" in capsys.readouterr().out
-    assert _install.main(["add", str(settings_file), "--python", "/new py", "--hooks-dir", "/h"]) == 0
-    assert all(command.startswith("'/new py' -I -S ") for command in our_commands(settings_file))
-    assert _install.main(["remove", str(settings_file)]) == 0
+    assert cli.main(["install", "--uninstall", str(project)]) == 0
     assert json.loads(settings_file.read_text()) == {}
     settings_file.write_text('{"hooks": []}')
-    assert _install.main(["remove", str(settings_file)]) == 1
+    assert cli.main(["install", "--uninstall", str(project)]) == 1
     assert '"hooks" is not an object' in capsys.readouterr().err
     settings_file.write_text("[1]")
-    assert _install.main(["add", str(settings_file), "--python", "/py", "--hooks-dir", "/h"]) == 1
+    assert cli.main(["install", str(project)]) == 1
+    assert settings_file.read_text() == "[1]"
+    assert cli.main(["install", str(tmp_path / "missing")]) == 1
+    assert cli.main(["install", "--global", str(project)]) == 2
+    quoted = _install.add_ours({}, "/new py", "/h/hook.py")
+    assert all(command.startswith("'/new py' -I -S /h/hook.py ") for command in our_commands_in(quoted))
 
 
 def test_gitignore_line_is_added_once(tmp_path):
     """ensure_gitignored appends after a missing final newline and never twice."""
-    from session_management._install import ensure_gitignored
+    from session_management.install.settings import ensure_gitignored
 
     (tmp_path / ".gitignore").write_text("node_modules")
     assert ensure_gitignored(str(tmp_path)) is True
@@ -174,8 +183,8 @@ def test_gitignore_line_is_added_once(tmp_path):
 
 
 def test_plugin_files_match_the_installer():
-    """hooks/hooks.json wires the same events and scripts as install.sh; the manifests are valid."""
-    from session_management._install import HOOKS
+    """hooks/hooks.json wires the same events as the installer; the manifests are valid."""
+    from session_management.install.settings import HOOKS
 
     manifest = json.loads((REPO / ".claude-plugin" / "plugin.json").read_text())
     assert manifest["name"] == "claude-session-tracker"
@@ -183,10 +192,10 @@ def test_plugin_files_match_the_installer():
     assert [p["name"] for p in market["plugins"]] == [manifest["name"]] and market["plugins"][0]["source"] == "./"
     hooks = json.loads((REPO / "hooks" / "hooks.json").read_text())["hooks"]
     assert set(hooks) == set(HOOKS)
-    for event, (script, matcher, _timeout) in HOOKS.items():
+    for event, (matcher, _timeout) in HOOKS.items():
         [group] = hooks[event]
         assert group.get("matcher") == matcher
-        assert group["hooks"][0]["command"] == f'sh "${{CLAUDE_PLUGIN_ROOT}}/hooks/plugin-hook.sh" {script}'
+        assert group["hooks"][0]["command"] == f'sh "${{CLAUDE_PLUGIN_ROOT}}/hooks/plugin-hook.sh" {event}'
 
 
 def test_hooks_work_without_filelock_and_yaml(tmp_path):
@@ -195,7 +204,7 @@ def test_hooks_work_without_filelock_and_yaml(tmp_path):
     (tmp_path / ".claude" / "session-tracking.yaml").write_text("timeout_seconds: 60\n")
     code = (
         "import sys; sys.modules['filelock'] = None; sys.modules['yaml'] = None; "
-        f"sys.path.insert(0, {str(REPO)!r}); from session_management._dispatch import run; run(sys.argv[1])"
+        f"sys.path.insert(0, {str(REPO)!r}); from session_management.capture.dispatch import run; run(sys.argv[1])"
     )
     env = {k: v for k, v in os.environ.items() if not k.startswith("CLAUDE")}
     env["CLAUDE_PROJECT_DIR"] = str(tmp_path)

@@ -4,7 +4,7 @@ import fcntl
 import os
 
 
-from session_management import _journal
+from session_management.store import journal as _journal, writer
 
 
 def test_append_if_live_refuses_unknown_sessions(session_dir, manager):
@@ -18,14 +18,14 @@ def test_append_returns_appended_for_live_sessions(session_dir, manager):
     """The fast path appends to a live session and the entry is read back."""
     manager.create_session(session_id="live")
     record = {"action": "x", "timestamp": "2030-01-01T00:00:00.000Z", "details": {"k": 1}}
-    assert _journal.append(str(session_dir), "live", [record]) == "appended"
+    assert writer.append(str(session_dir), "live", [record]) == "appended"
     assert manager.get_session("live").activity_log == [record]
 
 
 def test_append_creates_the_directory_tree_when_missing(session_dir):
     """The first event in a project with no runtime directory creates it."""
     record = {"action": "x", "timestamp": "2030-01-01T00:00:00.000Z", "details": {}}
-    assert _journal.append(str(session_dir), "first", [record]) == "created"
+    assert writer.append(str(session_dir), "first", [record]) == "created"
     assert (session_dir / "session_first.json").exists()
 
 

@@ -17,8 +17,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import PYTHON, REPO, python_env
-from session_management import SessionManager, _dispatch
+from conftest import HOOK_ENTRY, PYTHON, REPO, python_env
+from session_management import SessionManager
+from session_management.capture import dispatch as _dispatch
 
 ctx = multiprocessing.get_context("fork")
 SID = "0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0"
@@ -198,8 +199,7 @@ def test_sigkill_at_every_write_step_loses_nothing_acknowledged(tmp_path, steps,
 def run_hook(project, event, payload, preexec=None):
     env = {k: v for k, v in os.environ.items() if not k.startswith(("CLAUDE", "COV_"))}
     env["CLAUDE_PROJECT_DIR"] = str(project)
-    script = {"UserPromptSubmit": "user_prompt_submit.py", "PostToolUse": "post_tool_use.py", "Stop": "stop.py"}[event]
-    result = subprocess.run([PYTHON, "-I", "-S", str(REPO / "hooks" / script)], input=json.dumps(dict(payload, session_id=SID)).encode(),
+    result = subprocess.run([PYTHON, "-I", "-S", str(HOOK_ENTRY), event], input=json.dumps(dict(payload, session_id=SID)).encode(),
                             env=env, capture_output=True, timeout=60, preexec_fn=preexec)
     assert result.returncode == 0 and result.stdout == b"", result.stderr
     return result

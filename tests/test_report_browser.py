@@ -9,7 +9,7 @@ import zlib
 import pytest
 
 from test_cli import replay
-from session_management import cli
+from session_management.present import cli
 
 CHROMIUM_FLAGS = [
     "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",

@@ -24,6 +24,8 @@ import json
 import os
 import time
 
+from ..core.jsontext import to_json
+
 LOCK_TIMEOUT = 10.0
 JOURNAL_VERSION = 1
 
@@ -69,31 +71,6 @@ class FlockLock:
     def __exit__(self, *exc_info):
         os.close(self._fd)  # closing the descriptor releases the flock
         self._fd = -1
-
-
-def finite(value):
-    """``value`` with NaN and infinities (which JSON cannot hold) replaced by their names as strings."""
-    if isinstance(value, float) and (value != value or abs(value) == float("inf")):
-        return repr(value).replace("inf", "Infinity").replace("nan", "NaN")
-    if isinstance(value, dict):
-        return {key: finite(item) for key, item in value.items()}
-    if isinstance(value, list):
-        return [finite(item) for item in value]
-    return value
-
-
-def to_json(value, indent=None, separators=None) -> str:
-    """Strict JSON text (no NaN or Infinity); readable UTF-8 unless the data holds lone surrogates."""
-    try:
-        text = json.dumps(value, ensure_ascii=False, indent=indent, separators=separators, allow_nan=False)
-    except ValueError:
-        text = json.dumps(finite(value), ensure_ascii=False, indent=indent, separators=separators, allow_nan=False)
-    if not text.isascii():  # O(1); only non-ASCII text can hold a lone surrogate
-        try:
-            text.encode("utf-8")
-        except UnicodeEncodeError:
-            text = json.dumps(finite(value), indent=indent, separators=separators, allow_nan=False)
-    return text
 
 
 def encode_record(record) -> bytes:
@@ -198,25 +175,3 @@ def read(path: str):
     if base is None:  # header lost: treat every record as new rather than drop any
         base = -1
     return base, records, torn
-
-
-def append(session_dir: str, session_id: str, records: list, timeout_seconds: int = 3600, metadata: dict = None, manager=None, is_repeat=None) -> str:
-    """Append records to a session, by the fast path when it is live; see ``SessionManager.append_records``.
-
-    Returns ``"appended"``, ``"repeat"`` (nothing written, see ``append_if_live``), or what the
-    slow path had to do (``restored``, ``repaired``, ``created``). ``manager`` is a callable giving
-    the SessionManager for the slow path (default: a plain one). The id must already be
-    validated: it names files.
-    """
-    payload = b"".join(encode_record(record) for record in records)
-    try:
-        done = append_if_live(session_dir, session_id, payload, is_repeat=is_repeat)
-        if done:
-            return done
-    except FileNotFoundError:  # no sessions directory yet
-        pass
-    if manager is None:
-        from .session_manager import SessionManager
-
-        manager = lambda: SessionManager(session_dir)  # noqa: E731
-    return manager().append_records(session_id, records, timeout_seconds, metadata, is_repeat)

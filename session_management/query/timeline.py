@@ -3,7 +3,7 @@
 import json
 import os
 
-from .claude_session import parse_timestamp
+from ..claude_session import parse_timestamp
 
 KINDS = {
     "session_start": "start",

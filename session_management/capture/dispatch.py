@@ -13,9 +13,10 @@ import os
 import sys
 import time
 
-from . import _capping, _config, _journal
-from ._ids import validate_session_id
-from ._timestamps import format_epoch, now_iso
+from . import capping as _capping
+from ..store import config as _config, writer
+from ..core.ids import validate_session_id
+from ..core.timestamps import format_epoch, now_iso
 
 STDIN_TIMEOUT = 10.0
 REPEAT_WINDOW_SECONDS = 30
@@ -55,7 +56,7 @@ class Event:
     @property
     def redactor(self):
         if self._redactor is None:
-            from ._redact import Redactor
+            from .redact import Redactor
 
             self._redactor = Redactor(self.config["redact"], self.config["redact_patterns"])
         return self._redactor
@@ -63,7 +64,7 @@ class Event:
     @property
     def logger(self):
         if self._logger is None:
-            from .toolkit_logger import ToolkitLogger
+            from ..toolkit_logger import ToolkitLogger
 
             self._logger = ToolkitLogger(
                 "session_management",
@@ -86,7 +87,7 @@ class Event:
     def manager(self):
         """A SessionManager, with the log configured first so whatever it reports lands in the log."""
         _ = self.logger
-        from .session_manager import SessionManager
+        from ..session_manager import SessionManager
 
         return SessionManager(self.session_dir, lock_timeout=5.0)
 
@@ -122,6 +123,8 @@ def handle(event_name: str, raw, env) -> str:
         if not isinstance(payload, dict):
             problem = f"{event_name} hook: input is a JSON {type(payload).__name__}, not an object; event dropped"
             payload = None
+    if not event_name:  # a hook command without its event name: trust the payload's
+        event_name = str((payload or {}).get("hook_event_name") or "UnnamedEvent")
     if not project_dir and payload is not None and isinstance(payload.get("cwd"), str):
         project_dir = payload["cwd"]
     if not project_dir or not os.path.isabs(project_dir) or not os.path.isdir(project_dir):
@@ -180,7 +183,7 @@ def _record(event: Event, session_id: str) -> str:
     if metadata is not None:
         metadata = records[1]["_set"]["metadata"]  # the redacted copy
     is_repeat = _repeat_check(payload) if name == "SessionStart" else None
-    outcome = _journal.append(event.session_dir, session_id, records, config["timeout_seconds"], metadata, event.manager, is_repeat)
+    outcome = writer.append(event.session_dir, session_id, records, config["timeout_seconds"], metadata, event.manager, is_repeat)
     _log_outcome(event, session_id, outcome)
     if outcome == "repeat":
         return outcome
@@ -311,7 +314,7 @@ def _last_resort(event_name: str, exc: BaseException) -> None:
     project_dir = os.environ.get("CLAUDE_PROJECT_DIR")
     if project_dir and os.path.isdir(project_dir):
         try:
-            from .toolkit_logger import ToolkitLogger
+            from ..toolkit_logger import ToolkitLogger
 
             ToolkitLogger("session_management", os.path.join(project_dir, ".claude", "runtime", "logs", "toolkit.log")).log_error(
                 message, exc if isinstance(exc, Exception) else None

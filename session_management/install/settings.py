@@ -1,32 +1,29 @@
-"""Wire the tracking hooks into a Claude Code settings file, or take them out again.
+"""Merge the tracking hooks into a Claude Code settings file, or take them out again.
 
-Used by ``install.sh``; kept in Python so the merge is tested like the rest of the library.
 Our hook entries are recognised by a marker comment at the end of their command, so
 uninstalling removes exactly them and nothing a user or another tool added.
 """
 
-import argparse
 import json
 import os
 import shlex
 import shutil
-import sys
 
-from ._timestamps import stamp_for_filename
-from .file_utils import atomic_write
+from ..core.timestamps import stamp_for_filename
+from ..file_utils import atomic_write
 
 MARKER = "#claude-session-tracker"
-# event -> (script, matcher or None, timeout in seconds)
+# event -> (matcher or None, timeout in seconds)
 HOOKS = {
-    "SessionStart": ("session_start.py", None, 30),
-    "UserPromptSubmit": ("user_prompt_submit.py", None, 10),
-    "PostToolUse": ("post_tool_use.py", "*", 10),
-    "PostToolUseFailure": ("post_tool_use_failure.py", "*", 10),
-    "SubagentStart": ("subagent_start.py", None, 10),
-    "SubagentStop": ("subagent_stop.py", None, 10),
-    "PreCompact": ("pre_compact.py", None, 10),
-    "Stop": ("stop.py", None, 30),
-    "SessionEnd": ("session_end.py", None, 10),
+    "SessionStart": (None, 30),
+    "UserPromptSubmit": (None, 10),
+    "PostToolUse": ("*", 10),
+    "PostToolUseFailure": ("*", 10),
+    "SubagentStart": (None, 10),
+    "SubagentStop": (None, 10),
+    "PreCompact": (None, 10),
+    "Stop": (None, 30),
+    "SessionEnd": (None, 10),
 }
 
 
@@ -34,9 +31,14 @@ class SettingsError(Exception):
     """The settings file cannot be used as it is; nothing was changed."""
 
 
-def hook_command(python: str, hooks_dir: str, script: str) -> str:
-    """The shell command for one hook: quoted absolute paths, no site import, our marker."""
-    return f"{shlex.quote(python)} -I -S {shlex.quote(os.path.join(hooks_dir, script))} {MARKER}"
+def hook_command(python: str, entry: str, event: str) -> str:
+    """The shell command for one hook: quoted absolute paths, no site import, our marker.
+
+    ``|| exit 1``: if the interpreter or the entry script is gone (package removed, checkout
+    moved), Python exits 2, which Claude Code reads as "block" (a prompt erased, a turn forced
+    on). Any failure to start becomes exit 1, which only shows a hook error.
+    """
+    return f"{shlex.quote(python)} -I -S {shlex.quote(entry)} {event} || exit 1 {MARKER}"
 
 
 def is_ours(hook) -> bool:
@@ -71,12 +73,12 @@ def remove_ours(settings: dict) -> dict:
     return result
 
 
-def add_ours(settings: dict, python: str, hooks_dir: str) -> dict:
+def add_ours(settings: dict, python: str, entry: str) -> dict:
     """Settings with our hook entries (replacing any older ones of ours), everything else kept."""
     result = remove_ours(settings)
     hooks = dict(result.get("hooks") or {})
-    for event, (script, matcher, timeout) in HOOKS.items():
-        group = {"hooks": [{"type": "command", "command": hook_command(python, hooks_dir, script), "timeout": timeout}]}
+    for event, (matcher, timeout) in HOOKS.items():
+        group = {"hooks": [{"type": "command", "command": hook_command(python, entry, event), "timeout": timeout}]}
         if matcher is not None:
             group = {"matcher": matcher, **group}
         hooks[event] = list(hooks.get(event) or []) + [group]
@@ -141,38 +143,3 @@ def ensure_gitignored(project_dir: str, entry: str = ".claude/runtime/") -> bool
     with open(path, "a", encoding="utf-8") as handle:
         handle.write(f"{prefix}# session tracking data (claude-session-tracker)\n{entry}\n")
     return True
-
-
-def main(argv=None) -> int:
-    parser = argparse.ArgumentParser(prog="install.sh (settings step)", description=__doc__)
-    parser.add_argument("action", choices=("add", "remove"))
-    parser.add_argument("settings", help="the settings.json to change")
-    parser.add_argument("--python", help="interpreter the hooks run with (add)")
-    parser.add_argument("--hooks-dir", help="directory holding the hook scripts (add)")
-    parser.add_argument("--project", help="project whose .gitignore gets .claude/runtime/ (add)")
-    args = parser.parse_args(argv)
-    try:
-        before = read_settings(args.settings)
-        if args.action == "add":
-            after = add_ours(before, os.path.abspath(args.python), os.path.abspath(args.hooks_dir))
-        else:
-            after = remove_ours(before)
-        backup = write_settings(args.settings, before, after)
-    except SettingsError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 1
-    except OSError as exc:
-        print(f"error: cannot write {args.settings}: {exc}", file=sys.stderr)
-        return 1
-    verb = "wired into" if args.action == "add" else "removed from"
-    if backup is None:
-        print(f"{args.settings}: already up to date, nothing changed")
-    else:
-        print(f"{args.settings}: tracking hooks {verb} it" + (f" (backup: {backup})" if backup else " (new file)"))
-    if args.action == "add" and args.project and ensure_gitignored(args.project):
-        print(f"{os.path.join(args.project, '.gitignore')}: added .claude/runtime/")
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -89,7 +89,7 @@ def load(claude_dir: str, runtime_dir: str) -> tuple:
         pass
     config, problems = parse_file(path)
     try:
-        from .file_utils import atomic_write, dumps, ensure_private_dir
+        from ..file_utils import atomic_write, dumps, ensure_private_dir
 
         ensure_private_dir(runtime_dir)
         atomic_write(cache, dumps({"path": path, "key": key, "config": config, "problems": problems}))
@@ -100,7 +100,7 @@ def load(claude_dir: str, runtime_dir: str) -> tuple:
 
 def parse_file(path: str) -> tuple:
     """Parse and validate one YAML settings file."""
-    from ._site import enable_site_packages
+    from ..core.sitepackages import enable_site_packages
 
     enable_site_packages()
     try:

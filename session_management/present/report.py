@@ -3,8 +3,8 @@
 import html
 import json
 
-from ._summaries import summarize
-from ._timeline import rows as timeline_rows
+from ..query.summaries import summarize
+from ..query.timeline import rows as timeline_rows
 
 LANES = ["prompt", "tool", "failure", "subagent", "decision", "turn end", "start", "end", "compaction"]
 COLOURS = {

@@ -7,8 +7,10 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-from . import _config
-from ._install import HOOKS, MARKER, is_ours
+from ..store import config as _config
+from ..install.settings import HOOKS, MARKER, is_ours
+
+PLUGIN_NAME = "claude-session-tracker"  # .claude-plugin/plugin.json
 
 
 def _settings_files(project: Path):
@@ -32,26 +34,54 @@ def _our_commands(path: Path):
     return found
 
 
+REINSTALL = "re-run claude-sessions install (or ./install.sh from a checkout)"
+
+
+def describe_command(command: str, project: Path):
+    """``(python, script, kind)`` of one of our hook commands; kind says how it was installed."""
+    words = shlex.split(command.replace(MARKER, "").replace("$CLAUDE_PROJECT_DIR", str(project)))
+    script = next((word for word in words[1:] if word.endswith(".py")), None)
+    if not words or script is None:
+        return None
+    parts = Path(script).parts
+    if parts[-2:] == ("capture", "hook.py"):
+        root = Path(script).parent.parent.parent
+        kind = f"installed package in {root}" if root.name in ("site-packages", "dist-packages") else f"checkout at {root}"
+    else:
+        kind = f"per-event scripts of a checkout at {Path(script).parent.parent} (wired before 0.2; {REINSTALL} to update)"
+    return words[0], script, kind
+
+
 def _check_command(command: str, project: Path, imports_ok: dict):
     """Problems with one hook command: interpreter and script must exist, dependencies import.
 
     ``imports_ok`` remembers each interpreter's answer, so nine hooks cost one import check.
     """
-    words = shlex.split(command.replace(MARKER, "").replace("$CLAUDE_PROJECT_DIR", str(project)))
-    if len(words) < 2:
+    described = describe_command(command, project)
+    if described is None:
         return [f"cannot parse hook command {command!r}"]
-    python, script = words[0], words[-1]
+    python, script, _kind = described
     problems = []
     if not (os.path.isfile(python) and os.access(python, os.X_OK)):
-        problems.append(f"interpreter {python} is missing or not executable (re-run ./install.sh)")
+        problems.append(f"interpreter {python} is missing or not executable ({REINSTALL})")
     else:
         if python not in imports_ok:
             imports_ok[python] = subprocess.run([python, "-I", "-c", "import filelock, yaml"], capture_output=True).returncode == 0
         if not imports_ok[python]:
-            problems.append(f"{python} cannot import filelock and yaml (re-run ./install.sh)")
+            problems.append(f"{python} cannot import filelock and yaml ({REINSTALL})")
     if not os.path.isfile(script):
-        problems.append(f"hook script {script} is missing (was the repository moved? re-run ./install.sh)")
+        problems.append(f"hook script {script} is missing (was the package removed or the checkout moved? {REINSTALL})")
     return problems
+
+
+def _enabled_plugins(path: Path):
+    """Our plugin's ids (``claude-session-tracker@marketplace``) enabled in one settings file."""
+    try:
+        settings = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return []
+    plugins = settings.get("enabledPlugins") if isinstance(settings, dict) else None
+    return [key for key, on in (plugins or {}).items() if key.split("@")[0] == PLUGIN_NAME and on] if isinstance(plugins, dict) else []
 
 
 def _project_for(runtime_dir):
@@ -91,11 +121,17 @@ def run_checks(runtime_dir=None, as_json=False) -> list:
             continue
         for event, commands in found.items():
             wired.setdefault(event, []).append((label, path, commands))
-    if not wired:
-        checks.append((False, f"tracking hooks are not wired for {project}", f"run ./install.sh {project} (or --global), or install the plugin"))
-    else:
+    plugins = [(plugin, path) for _label, path in _settings_files(project) if path.exists() for plugin in _enabled_plugins(path)]
+    for plugin, path in plugins:
+        checks.append((True, f"plugin {plugin} enabled in {path}: its own hooks record every session", ""))
+    if plugins and wired:
+        where = ", ".join(sorted({str(path) for places in wired.values() for _label, path, _ in places}))
+        checks.append((False, f"tracked twice: by the plugin and by hooks in {where}", "every event would be recorded twice: claude-sessions install --uninstall, or disable the plugin"))
+    if not wired and not plugins:
+        checks.append((False, f"tracking hooks are not wired for {project}", f"run claude-sessions install {project} (or --global), or install the plugin"))
+    elif wired:
         missing = [event for event in HOOKS if event not in wired]
-        checks.append((not missing, f"hooks wired for {len(HOOKS) - len(missing)} of {len(HOOKS)} events", f"missing {', '.join(missing)}: re-run ./install.sh" if missing else ""))
+        checks.append((not missing, f"hooks wired for {len(HOOKS) - len(missing)} of {len(HOOKS)} events", f"missing {', '.join(missing)}: {REINSTALL}" if missing else ""))
         for event, places in wired.items():
             if len(places) > 1 or len(places[0][2]) > 1:
                 where = ", ".join(str(path) for _label, path, _ in places)
@@ -112,6 +148,8 @@ def run_checks(runtime_dir=None, as_json=False) -> list:
         if not any(not ok for ok, *_ in checks):
             sources = sorted({str(path) for places in wired.values() for _label, path, _ in places})
             checks.append((True, f"hook commands runnable (wired in {', '.join(sources)})", ""))
+        for python, kind in sorted({described[::2] for described in map(lambda c: describe_command(c, project), seen) if described}):
+            checks.append((True, f"hooks run {python} with the {kind}", ""))
     runtime = Path(runtime_dir).resolve() if runtime_dir else project / ".claude" / "runtime"
     problem = _writable(runtime)
     checks.append((problem is None, f"runtime directory {runtime} writable" if problem is None else problem, "fix its permissions" if problem else ""))

@@ -1,4 +1,4 @@
-"""claude-sessions: look at the sessions Claude Code recorded under .claude/runtime/.
+"""claude-sessions: install the tracking hooks, and look at the sessions they record under .claude/runtime/.
 
 Exit status: 0 ok, 1 not found or nothing to do, 2 usage error. Errors are one line on stderr.
 """
@@ -11,7 +11,7 @@ import time
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
-from . import __version__
+from .. import __version__
 
 
 class CliError(Exception):
@@ -41,14 +41,14 @@ def find_runtime_dir(explicit=None, start=None) -> Path:
 
 
 def manager_for(runtime_dir: Path):
-    from .session_manager import SessionManager
+    from ..session_manager import SessionManager
 
     return SessionManager(str(runtime_dir / "sessions"))
 
 
 def resolve_id(runtime_dir: Path, prefix: str):
     """``(full id, registry status)`` from an id or a unique prefix of one."""
-    from ._summaries import read_registry
+    from ..query.summaries import read_registry
 
     sessions = read_registry(runtime_dir / "sessions")
     if prefix in sessions:
@@ -64,8 +64,8 @@ def resolve_id(runtime_dir: Path, prefix: str):
 
 def load_session(runtime_dir: Path, prefix: str):
     """``(data, decisions)`` of one session."""
-    from ._summaries import read_session
-    from ._timeline import decision_records
+    from ..query.summaries import read_session
+    from ..query.timeline import decision_records
 
     session_id, status = resolve_id(runtime_dir, prefix)
     try:
@@ -116,8 +116,8 @@ def emit_json(value) -> None:
 
 
 def cmd_list(args) -> int:
-    from ._report import duration_text
-    from ._summaries import all_summaries
+    from .report import duration_text
+    from ..query.summaries import all_summaries
 
     runtime = find_runtime_dir(args.runtime_dir)
     summaries = all_summaries(runtime)
@@ -153,9 +153,9 @@ def cmd_list(args) -> int:
 
 
 def cmd_show(args) -> int:
-    from ._report import duration_text
-    from ._summaries import summarize
-    from ._timeline import rows as timeline_rows
+    from .report import duration_text
+    from ..query.summaries import summarize
+    from ..query.timeline import rows as timeline_rows
 
     runtime = find_runtime_dir(args.runtime_dir)
     data, decisions = load_session(runtime, args.id)
@@ -179,7 +179,7 @@ def cmd_show(args) -> int:
 
 
 def cmd_stats(args) -> int:
-    from ._summaries import all_summaries, summarize
+    from ..query.summaries import all_summaries, summarize
 
     runtime = find_runtime_dir(args.runtime_dir)
     if args.id:
@@ -230,7 +230,7 @@ def write_output(text: str, output) -> None:
     if output in (None, "-"):
         sys.stdout.write(text)
         return
-    from .file_utils import atomic_write
+    from ..file_utils import atomic_write
 
     try:
         atomic_write(output, text)
@@ -240,7 +240,7 @@ def write_output(text: str, output) -> None:
 
 
 def cmd_export(args) -> int:
-    from ._report import html_report, markdown
+    from .report import html_report, markdown
 
     runtime = find_runtime_dir(args.runtime_dir)
     data, decisions = load_session(runtime, args.id)
@@ -255,8 +255,8 @@ def cmd_export(args) -> int:
 
 
 def cmd_tail(args) -> int:
-    from ._summaries import all_summaries, files_fingerprint
-    from ._timeline import describe
+    from ..query.summaries import all_summaries, files_fingerprint
+    from ..query.timeline import describe
 
     runtime = find_runtime_dir(args.runtime_dir)
     manager = manager_for(runtime)
@@ -296,7 +296,7 @@ def cmd_tail(args) -> int:
 
 
 def cmd_cleanup(args) -> int:
-    from . import _config
+    from ..store import config as _config
 
     runtime = find_runtime_dir(args.runtime_dir)
     manager = manager_for(runtime)
@@ -317,16 +317,40 @@ def cmd_cleanup(args) -> int:
 
 
 def cmd_doctor(args) -> int:
-    from ._doctor import run_checks
+    from .doctor import run_checks
 
     problems = run_checks(args.runtime_dir, args.json)
     return 1 if problems else 0
 
 
-def cmd_demo(args) -> int:
-    from ._demo import run_demo
+def cmd_install(args) -> int:
+    from ..install.settings import SettingsError
+    from ..install.wiring import install
 
-    return run_demo(args.output)
+    try:
+        lines = install(args.project_dir, args.global_, args.uninstall)
+    except ValueError as exc:
+        raise CliError(str(exc), 2) from None
+    except (NotADirectoryError, SettingsError) as exc:
+        raise CliError(str(exc)) from None
+    except OSError as exc:
+        raise CliError(f"cannot write the settings file: {exc}") from None
+    print("\n".join(lines))
+    return 0
+
+
+def cmd_demo(args) -> int:
+    from .demo import replay
+
+    project, session_id = replay()
+    runtime = str(project / ".claude" / "runtime")
+    print(file=sys.stderr)
+    main(["--runtime-dir", runtime, "show", session_id])
+    report = args.output or str(project / "session-report.html")
+    main(["--runtime-dir", runtime, "export", session_id, "--format", "html", "-o", report])
+    program = sys.argv[0] if os.path.basename(sys.argv[0]) == "claude-sessions" else f"{sys.executable} -m session_management"
+    print(f"\nThe demo project stays in {project}; look around with:\n  {program} --runtime-dir {runtime} list", file=sys.stderr)
+    return 0
 
 
 # -- entry point ----------------------------------------------------------------------------
@@ -335,7 +359,7 @@ def cmd_demo(args) -> int:
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="claude-sessions",
-        description="Look at the Claude Code sessions recorded under .claude/runtime/ by claude-session-tracker.",
+        description="Record Claude Code sessions under .claude/runtime/ (install) and look at them (list, show, tail, stats, export).",
         epilog="Exit status: 0 ok, 1 not found or nothing to do, 2 usage error.",
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
@@ -379,6 +403,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     sub = command("doctor", "check an installation: hooks wired, commands runnable, runtime writable, config valid", cmd_doctor)
     sub.add_argument("--json", action="store_true", help="print the checks as JSON")
+
+    sub = command("install", "wire the tracking hooks into a project's .claude/settings.json (this interpreter and package run them)", cmd_install)
+    sub.add_argument("project_dir", nargs="?", metavar="PROJECT_DIR", help="the project to track (default: the current directory)")
+    sub.add_argument("--global", dest="global_", action="store_true", help="wire ~/.claude/settings.json instead: every project, each recorded in its own .claude/runtime/")
+    sub.add_argument("--uninstall", action="store_true", help="remove exactly this tool's hook entries (recorded sessions are kept)")
 
     sub = command("demo", "replay a recorded Claude Code session through the real hooks and show the result", cmd_demo)
     sub.add_argument("-o", "--output", metavar="FILE", help="where to write the HTML report (default: session-report.html in the demo project)")

@@ -8,8 +8,8 @@ Archived sessions rarely change, so after the first listing most summaries come 
 import json
 import os
 
-from .claude_session import ClaudeSession, parse_timestamp
-from .file_utils import atomic_write, dumps, load_session_registry
+from ..claude_session import ClaudeSession, parse_timestamp
+from ..file_utils import atomic_write, dumps, load_session_registry
 
 CACHE_NAME = "summary-cache.json"
 CACHE_VERSION = 1
@@ -75,7 +75,7 @@ def read_registry(session_dir) -> dict:
     try:
         return load_session_registry(os.path.join(session_dir, "registry.json"))["sessions"]
     except ValueError:
-        from .session_manager import SessionManager
+        from ..session_manager import SessionManager
 
         return SessionManager(str(session_dir)).read_registry()["sessions"]
 
@@ -83,7 +83,7 @@ def read_registry(session_dir) -> dict:
 def read_session(session_dir, session_id: str, archived: bool) -> dict:
     """A session in the storage format. An archived session whose journal holds no records (the
     normal case) is read straight from its file, taking no lock and creating no lock file."""
-    from . import _journal
+    from ..store import journal as _journal
 
     if archived:
         folder = os.path.join(session_dir, "archive")
@@ -97,14 +97,14 @@ def read_session(session_dir, session_id: str, archived: bool) -> dict:
                     return data
             except (OSError, ValueError):
                 pass  # let the manager deal with it: it sets corrupt files aside
-    from .session_manager import SessionManager
+    from ..session_manager import SessionManager
 
     return SessionManager(str(session_dir)).get_session(session_id).to_dict()
 
 
 def all_summaries(runtime_dir) -> list:
     """Summaries of every session in the registry (unreadable ones are skipped), cache refreshed."""
-    from ._journal import journal_path
+    from ..store.journal import journal_path
 
     session_dir = os.path.join(runtime_dir, "sessions")
     cache_file = os.path.join(runtime_dir, CACHE_NAME)

@@ -1,0 +1,5 @@
+"""Install: wire the capture hooks into Claude Code's settings files, or take them out again.
+
+May import ``capture`` (which events exist), ``store``, ``core`` and the spec's modules; never query,
+present or export. Standard library only, so uninstalling works without the hooks' virtualenv.
+"""
