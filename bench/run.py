@@ -2,7 +2,7 @@
 real-CLI overhead, CLI reads, and peak memory. Every ratio is against a baseline measured in the
 same run, interleaved with it, because this machine is shared and absolute times drift.
 
-Usage: python bench/run.py [--quick] [--only NAMES] [--json FILE]
+Usage: python bench/run.py [--quick] [--only NAMES] [--against REV] [--json FILE]
 """
 
 import argparse
@@ -26,8 +26,12 @@ FLOOR = [PYTHON, "-I", "-S", "-c", "import sys; sys.stdin.read()"]  # the interp
 SID = "bench-0000-1111-2222-333344445555"
 
 
-def hook_command(script: str) -> list:
-    return [PYTHON, "-I", "-S", str(REPO / "hooks" / script)]
+HOOK_ENTRY = REPO / "session_management" / "capture" / "hook.py"
+
+
+def hook_command(event: str) -> list:
+    """What an installed hook runs (``claude-sessions install``)."""
+    return [PYTHON, "-I", "-S", str(HOOK_ENTRY), event]
 
 
 def payloads(large_bytes: int) -> dict:
@@ -36,15 +40,15 @@ def payloads(large_bytes: int) -> dict:
     line = "def function_%d(argument):\n    return argument * %d  # some source code\n"
     content = "".join(line % (n, n) for n in range(large_bytes // 60))[:large_bytes]
     return {
-        "PostToolUse Bash": ("post_tool_use.py", dict(common, hook_event_name="PostToolUse", tool_name="Bash",
+        "PostToolUse Bash": ("PostToolUse", dict(common, hook_event_name="PostToolUse", tool_name="Bash",
             tool_input={"command": "git status --short", "description": "Show status"},
             tool_response={"stdout": " M src/app.py\n?? notes.txt\n" * 20, "stderr": "", "interrupted": False},
             tool_use_id="toolu_01", duration_ms=31)),
-        f"PostToolUse Read {large_bytes // 1024} KiB": ("post_tool_use.py", dict(common, hook_event_name="PostToolUse", tool_name="Read",
+        f"PostToolUse Read {large_bytes // 1024} KiB": ("PostToolUse", dict(common, hook_event_name="PostToolUse", tool_name="Read",
             tool_input={"file_path": "/home/u/p/big.py"},
             tool_response={"type": "text", "file": {"filePath": "/home/u/p/big.py", "content": content, "numLines": content.count("\n")}},
             tool_use_id="toolu_02", duration_ms=5)),
-        "UserPromptSubmit": ("user_prompt_submit.py", dict(common, hook_event_name="UserPromptSubmit",
+        "UserPromptSubmit": ("UserPromptSubmit", dict(common, hook_event_name="UserPromptSubmit",
             prompt="Please refactor the parser so that errors carry line numbers, and add tests for it.")),
     }
 
@@ -95,9 +99,9 @@ def bench_latency(rounds: int, large_bytes: int) -> list:
     env = dict(os.environ, CLAUDE_PROJECT_DIR=str(project))
     seed_session(project, 10)
     rows = []
-    for name, (script, payload) in payloads(large_bytes).items():
+    for name, (event, payload) in payloads(large_bytes).items():
         data = json.dumps(payload).encode()
-        commands = {"baseline": DO_NOTHING, "floor": FLOOR, name: hook_command(script)}
+        commands = {"baseline": DO_NOTHING, "floor": FLOOR, name: hook_command(event)}
         result = interleaved(commands, dict.fromkeys(commands, data), env, rounds)
         rows.append((f"1. {name}", result[name], result["baseline"], "ms"))
         rows.append((f"1. {name}, against python -I -S floor", result[name], result["floor"], "ms"))
@@ -106,7 +110,7 @@ def bench_latency(rounds: int, large_bytes: int) -> list:
 
 
 def bench_growth(rounds: int, sizes=(10, 1000, 5000)) -> list:
-    script, payload = payloads(1024)["PostToolUse Bash"]
+    event, payload = payloads(1024)["PostToolUse Bash"]
     data = json.dumps(payload).encode()
     commands, inputs, envs = {}, {}, {}
     projects = []
@@ -114,7 +118,7 @@ def bench_growth(rounds: int, sizes=(10, 1000, 5000)) -> list:
         project = fresh_project()
         projects.append(project)
         seed_session(project, size)
-        commands[size] = [*hook_command(script)]
+        commands[size] = [*hook_command(event)]
         inputs[size] = data
         envs[size] = dict(os.environ, CLAUDE_PROJECT_DIR=str(project))
     samples = {size: [] for size in sizes}
@@ -135,9 +139,39 @@ def bench_stop(rounds: int, sizes=(10, 1000, 5000)) -> list:
         project = fresh_project()
         seed_session(project, size)
         env = dict(os.environ, CLAUDE_PROJECT_DIR=str(project))
-        medians[size] = statistics.median(timed(hook_command("stop.py"), stop, env) for _ in range(max(rounds // 3, 3)))
+        medians[size] = statistics.median(timed(hook_command("Stop"), stop, env) for _ in range(max(rounds // 3, 3)))
         shutil.rmtree(project)
     return [(f"2. Stop (fold + archive), {size} events stored (vs {sizes[0]})", medians[size], medians[sizes[0]], "ms") for size in sizes]
+
+
+def bench_against_revision(rev: str, rounds: int) -> list:
+    """Hook latency now against the hooks of an earlier commit (``--against REV``), interleaved in
+    one run: what a change to the hook path cost, without trusting figures from another day."""
+    import re
+
+    old = Path(tempfile.mkdtemp(prefix="bench-rev-"))
+    archive = subprocess.run(["git", "-C", str(REPO), "archive", rev], capture_output=True, check=True).stdout
+    subprocess.run(["tar", "-x", "-C", str(old)], input=archive, check=True)
+    rows = []
+    events = dict(payloads(1024))
+    events["Stop"] = ("Stop", {"session_id": SID, "hook_event_name": "Stop", "stop_hook_active": False, "last_assistant_message": "Done."})
+    for name, (event, payload) in events.items():
+        script = old / "hooks" / (re.sub(r"(?<!^)(?=[A-Z])", "_", event).lower() + ".py")
+        commands = {"then": [PYTHON, "-I", "-S", str(script)], "now": hook_command(event)}
+        projects = {key: fresh_project() for key in commands}
+        for project in projects.values():
+            seed_session(project, 10)
+        envs = {key: dict(os.environ, CLAUDE_PROJECT_DIR=str(project)) for key, project in projects.items()}
+        samples = {key: [] for key in commands}
+        data = json.dumps(payload).encode()
+        for _ in range(rounds if event != "Stop" else max(rounds // 3, 3)):
+            for key, command in commands.items():
+                samples[key].append(timed(command, data, envs[key]))
+        rows.append((f"0. {name}: now vs {rev}", statistics.median(samples["now"]), statistics.median(samples["then"]), "ms"))
+        for project in projects.values():
+            shutil.rmtree(project)
+    shutil.rmtree(old)
+    return rows
 
 
 def all_at_once(command, data: bytes, env, count: int) -> float:
@@ -155,12 +189,12 @@ def bench_concurrency(rounds: int, count: int = 8) -> list:
     project = fresh_project()
     env = dict(os.environ, CLAUDE_PROJECT_DIR=str(project))
     seed_session(project, 10)
-    script, payload = payloads(1024)["PostToolUse Bash"]
+    event, payload = payloads(1024)["PostToolUse Bash"]
     data = json.dumps(payload).encode()
     ours, base = [], []
     for _ in range(rounds):
         base.append(all_at_once(DO_NOTHING, data, env, count))
-        ours.append(all_at_once(hook_command(script), data, env, count))
+        ours.append(all_at_once(hook_command(event), data, env, count))
     from session_management import SessionManager
 
     stored = len(SessionManager(str(project / ".claude" / "runtime" / "sessions")).get_session(SID).activity_log)
@@ -183,9 +217,9 @@ def peak_rss_kib(command, data: bytes, env) -> int:
 def bench_memory(large_bytes: int) -> list:
     project = fresh_project()
     env = dict(os.environ, CLAUDE_PROJECT_DIR=str(project))
-    name, (script, payload) = list(payloads(large_bytes).items())[1]
+    name, (event, payload) = list(payloads(large_bytes).items())[1]
     data = json.dumps(payload).encode()
-    ours = peak_rss_kib(hook_command(script), data, env)
+    ours = peak_rss_kib(hook_command(event), data, env)
     base = peak_rss_kib(DO_NOTHING, data, env)
     shutil.rmtree(project)
     return [(f"6. peak memory, {name}", ours / 1024, base / 1024, "MiB")]
@@ -207,7 +241,7 @@ def bench_real_cli(tool_calls: int) -> list:
     variants = {
         "no hooks": {},
         "do-nothing hook": {"hooks": {event: [{"matcher": "*", "hooks": [{"type": "command", "command": do_nothing}]}] for event in _install.HOOKS}},
-        "tracking": _install.add_ours({}, PYTHON, str(REPO / "session_management" / "capture" / "hook.py")),
+        "tracking": _install.add_ours({}, PYTHON, str(HOOK_ENTRY)),
     }
     times = {}
     for name, settings in variants.items():
@@ -256,12 +290,15 @@ def main(argv=None) -> int:
     parser.add_argument("--quick", action="store_true", help="few iterations, small sizes: checks the benchmarks run, not the numbers")
     parser.add_argument("--only", default="latency,growth,stop,concurrency,cli,reads,memory", help="comma-separated: latency,growth,stop,concurrency,cli,reads,memory")
     parser.add_argument("--json", help="also write the rows as JSON to this file")
+    parser.add_argument("--against", metavar="REV", help="also time the hooks of git revision REV against today's, interleaved")
     args = parser.parse_args(argv)
     only = set(args.only.split(","))
     rounds = 3 if args.quick else 30
     large = 64 * 1024 if args.quick else 1024 * 1024
     rows = []
     print(f"python {sys.version.split()[0]} at {PYTHON}; rounds={rounds}", flush=True)
+    if args.against:
+        rows += bench_against_revision(args.against, rounds)
     if "latency" in only:
         rows += bench_latency(rounds, large)
     if "growth" in only:

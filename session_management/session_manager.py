@@ -2,7 +2,7 @@
 
 Concurrency model: every read-modify-write of a session holds ``session_<id>.lock`` and every
 change of the registry holds ``registry.lock`` (filelock; taken in that order, never the
-reverse). Appends go to the session's journal (see ``_journal``), so a long session is never
+reverse). Appends go to the session's journal (see ``store.journal``), so a long session is never
 rewritten per event; the journal is folded into ``session_<id>.json`` on save and archive.
 """
 
@@ -262,7 +262,7 @@ class SessionManager:
         created (with ``metadata``) if unknown. Returns what that took: ``"appended"``,
         ``"restored"``, ``"repaired"`` or ``"created"`` — or ``"repeat"``, writing nothing, when
         ``is_repeat(last entry)`` is true. Hooks call this only when the fast path
-        (``_journal.append_if_live``) found no live journal.
+        (``store.journal.append_if_live``) found no live journal.
 
         Raises:
             ValueError: If session_id is invalid
