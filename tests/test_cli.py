@@ -258,6 +258,33 @@ def test_doctor_on_an_installed_project(tmp_path, capsys, monkeypatch):
     assert "missing Stop" in out and "PostToolUse is wired more than once" in out and "/gone/hook.py is missing" in out
 
 
+def test_doctor_knows_the_plugin_and_how_hooks_were_installed(tmp_path, capsys, monkeypatch):
+    """doctor names the install kind of each hook command, accepts the plugin alone, and flags
+    the plugin enabled beside installed hooks (every event recorded twice)."""
+    from session_management.install import settings as _install
+
+    project = tmp_path / "p"
+    (project / ".claude").mkdir(parents=True)
+    monkeypatch.chdir(project)
+    user_settings = Path.home() / ".claude" / "settings.json"
+    user_settings.parent.mkdir(parents=True)
+    user_settings.write_text(json.dumps({"enabledPlugins": {"claude-session-tracker@claude-session-tracker": True, "other@x": True}}))
+    code, out = cli.main(["doctor"]), capsys.readouterr().out
+    assert code == 0, out
+    assert f"plugin claude-session-tracker@claude-session-tracker enabled in {user_settings}" in out
+    (project / ".claude" / "settings.json").write_text(json.dumps(_install.add_ours({}, sys.executable, str(HOOK_ENTRY))))
+    code, out = cli.main(["doctor"]), capsys.readouterr().out
+    assert code == 1 and "tracked twice: by the plugin and by hooks in" in out
+    assert f"hooks run {sys.executable} with the checkout at {REPO}" in out
+    user_settings.write_text("{}")
+    legacy = _install.add_ours({}, sys.executable, str(HOOK_ENTRY))
+    for event, groups in legacy["hooks"].items():
+        groups[0]["hooks"][0]["command"] = f"{sys.executable} -I -S {REPO / 'hooks' / 'stop.py'} {_install.MARKER}"
+    (project / ".claude" / "settings.json").write_text(json.dumps(legacy))
+    code, out = cli.main(["doctor"]), capsys.readouterr().out
+    assert code == 0 and f"per-event scripts of a checkout at {REPO} (wired before 0.2" in out
+
+
 def test_demo_replays_through_the_real_hooks(tmp_path):
     """demo records the bundled session through the hook scripts, shows it and writes the HTML report."""
     report = tmp_path / "demo.html"
