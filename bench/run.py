@@ -228,20 +228,22 @@ def bench_memory(large_bytes: int) -> list:
 def bench_real_cli(tool_calls: int) -> list:
     """The real Claude Code CLI with tracking, with no hooks, and with a do-nothing hook."""
     try:
-        from claude_cli import _binary, ClaudeProject
+        from claude_cli import CLAUDE_CODE_VERSION, _binary, ClaudeProject
         from fake_api import FakeAnthropic, text, tools
+        from session_management.capture.events import to_wire
         from session_management.install import settings as _install
     except ImportError as exc:
         return [("4. real CLI: skipped", None, None, f"cannot import test helpers: {exc}")]
-    binary = _binary()
+    binary = _binary(CLAUDE_CODE_VERSION)
+    wired = to_wire(tuple(int(part) for part in CLAUDE_CODE_VERSION.split(".")), {})
     if not binary.exists():
         return [("4. real CLI: skipped", None, None, "CLI not installed (run the tests once, or npm)")]
     script = [tools(("Bash", {"command": f"echo {n}"})) for n in range(tool_calls)] + [text("done")]
     do_nothing = " ".join(DO_NOTHING[:3]) + " 'import sys; sys.stdin.read()'"
     variants = {
         "no hooks": {},
-        "do-nothing hook": {"hooks": {event: [{"matcher": "*", "hooks": [{"type": "command", "command": do_nothing}]}] for event in _install.HOOKS}},
-        "tracking": _install.add_ours({}, PYTHON, str(HOOK_ENTRY)),
+        "do-nothing hook": {"hooks": {event: [{"matcher": "*", "hooks": [{"type": "command", "command": do_nothing}]}] for event in wired}},
+        "tracking": _install.add_ours({}, PYTHON, str(HOOK_ENTRY), wired),
     }
     times = {}
     for name, settings in variants.items():

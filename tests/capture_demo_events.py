@@ -14,9 +14,9 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from claude_cli import REPO, ClaudeProject, claude_binary  # noqa: E402
+from claude_cli import CLAUDE_CODE_VERSION, REPO, ClaudeProject, claude_binary  # noqa: E402
 from fake_api import FakeAnthropic, text, tools  # noqa: E402
-from session_management.install.settings import HOOKS  # noqa: E402
+from session_management.capture.events import ORIGINAL, matcher_and_timeout  # noqa: E402
 
 SCRIPT = [
     tools(("Bash", {"command": "ls"}), ("Read", {"file_path": "{project}/notes.md"}), say="Let me look around."),
@@ -38,7 +38,7 @@ def capture(workdir: Path) -> list:
     copy = f"{shlex.quote(sys.executable)} -I -c " + shlex.quote(
         "import sys; data = sys.stdin.read(); open(sys.argv[1], 'a').write(data.replace('\\n', ' ') + '\\n')"
     ) + f" {shlex.quote(str(out))}"
-    settings = {"hooks": {event: [{**({"matcher": "*"} if matcher else {}), "hooks": [{"type": "command", "command": copy}]}] for event, (matcher, _t) in HOOKS.items()}}
+    settings = {"hooks": {event: [{**({"matcher": "*"} if matcher_and_timeout(event)[0] else {}), "hooks": [{"type": "command", "command": copy}]}] for event in sorted(ORIGINAL)}}
     script = json.loads(json.dumps(SCRIPT).replace("{project}", str(workdir / "project dir")))
     with FakeAnthropic(script) as api:
         project = ClaudeProject(workdir, binary, api.url)
@@ -55,9 +55,9 @@ def capture(workdir: Path) -> list:
 def _binary_or_exit():
     from claude_cli import _binary
 
-    if not _binary().exists():
+    if not _binary(CLAUDE_CODE_VERSION).exists():
         sys.exit("install the CLI first: run the tests once (they install it with npm)")
-    return _binary()
+    return _binary(CLAUDE_CODE_VERSION)
 
 
 if __name__ == "__main__":

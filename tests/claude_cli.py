@@ -10,23 +10,29 @@ from pathlib import Path
 
 import pytest
 
+from session_management.capture.events import to_wire
 from session_management.install import settings as _install
 
 REPO = Path(__file__).resolve().parent.parent
 HOOK_ENTRY = REPO / "session_management" / "capture" / "hook.py"
 # Pinned so a new release cannot break CI overnight; bump on purpose after re-checking the facts.
-CLAUDE_CODE_VERSION = "2.1.197"
-CACHE = REPO / ".cache" / f"claude-code-{CLAUDE_CODE_VERSION}"
+CLAUDE_CODE_VERSION = "2.1.332"
+# The oldest release we still prove installs work with (it knows 30 hook events, not 34).
+CLAUDE_CODE_OLD_VERSION = "2.1.197"
 
 
-def _binary():
+def _cache(version: str) -> Path:
+    return REPO / ".cache" / f"claude-code-{version}"
+
+
+def _binary(version: str):
     arch = {"x86_64": "x64", "aarch64": "arm64", "arm64": "arm64"}.get(os.uname().machine, os.uname().machine)
-    return CACHE / "node_modules" / "@anthropic-ai" / f"claude-code-linux-{arch}" / "claude"
+    return _cache(version) / "node_modules" / "@anthropic-ai" / f"claude-code-linux-{arch}" / "claude"
 
 
-def claude_binary() -> Path:
+def claude_binary(version: str = CLAUDE_CODE_VERSION) -> Path:
     """The CLI binary, installed from npm on first use. Skips (or fails under CI=true) if it cannot be."""
-    binary = _binary()
+    binary = _binary(version)
     if binary.exists():
         return binary
     npm = shutil.which("npm")
@@ -34,15 +40,15 @@ def claude_binary() -> Path:
     if npm is None:
         reason = "npm is not installed, so the real Claude Code CLI cannot be installed"
     else:
-        CACHE.mkdir(parents=True, exist_ok=True)
+        _cache(version).mkdir(parents=True, exist_ok=True)
         result = subprocess.run(
-            [npm, "install", "--prefix", str(CACHE), "--no-audit", "--no-fund", f"@anthropic-ai/claude-code@{CLAUDE_CODE_VERSION}"],
+            [npm, "install", "--prefix", str(_cache(version)), "--no-audit", "--no-fund", f"@anthropic-ai/claude-code@{version}"],
             capture_output=True,
             text=True,
             timeout=600,
         )
         if result.returncode != 0 or not binary.exists():
-            reason = f"npm install of @anthropic-ai/claude-code@{CLAUDE_CODE_VERSION} failed: {result.stderr[-2000:]}"
+            reason = f"npm install of @anthropic-ai/claude-code@{version} failed: {result.stderr[-2000:]}"
     if reason:
         if os.environ.get("CI") == "true":
             pytest.fail(reason + " (CI=true: end-to-end tests must run)")
@@ -53,9 +59,9 @@ def claude_binary() -> Path:
 class ClaudeProject:
     """A temp project with the hooks wired in, and a way to run the CLI in it."""
 
-    def __init__(self, root: Path, binary: Path, api_url: str, project_dir: Path = None):
-        """Wire the hooks into ``root/project dir`` (with ``sys.executable``), or use an already
-        installed ``project_dir`` as it is."""
+    def __init__(self, root: Path, binary: Path, api_url: str, project_dir: Path = None, version: str = CLAUDE_CODE_VERSION):
+        """Wire the hooks into ``root/project dir`` (with ``sys.executable``, the events an install
+        for ``version`` wires), or use an already installed ``project_dir`` as it is."""
         self.dir = project_dir or root / "project dir"  # a space, on purpose: hook commands must quote paths
         self.home = root / "claude-home"
         self.dir.mkdir(parents=True, exist_ok=True)
@@ -64,7 +70,8 @@ class ClaudeProject:
         self.api_url = api_url
         if project_dir is None:
             (self.dir / ".claude").mkdir(exist_ok=True)
-            settings = _install.add_ours({}, sys.executable, str(HOOK_ENTRY))
+            wired = to_wire(tuple(int(part) for part in version.split(".")), {})
+            settings = _install.add_ours({}, sys.executable, str(HOOK_ENTRY), wired)
             (self.dir / ".claude" / "settings.json").write_text(json.dumps(settings, indent=2))
         trust = {"hasCompletedOnboarding": True, "projects": {str(self.dir): {"hasTrustDialogAccepted": True}}}
         (self.home / ".claude.json").write_text(json.dumps(trust))
@@ -84,18 +91,18 @@ class ClaudeProject:
         )
         return env
 
-    def run(self, *args, timeout=120) -> dict:
-        """``claude -p … --output-format json``; returns the parsed result."""
+    def run(self, *args, timeout=120, check=True, env=None) -> dict:
+        """``claude -p … --output-format json``; returns the parsed result (``check``: exit 0 required)."""
         result = subprocess.run(
             [str(self.binary), "-p", *args, "--output-format", "json"],
             cwd=self.dir,
-            env=self.env(),
+            env=dict(self.env(), **(env or {})),
             capture_output=True,
             text=True,
             timeout=timeout,
             stdin=subprocess.DEVNULL,
         )
-        assert result.returncode == 0, f"claude exited {result.returncode}: {result.stderr[-3000:]}{result.stdout[-2000:]}"
+        assert result.returncode == 0 or not check, f"claude exited {result.returncode}: {result.stderr[-3000:]}{result.stdout[-2000:]}"
         return json.loads(result.stdout)
 
     def run_turns(self, prompts, *args, timeout=120) -> list:

@@ -11,24 +11,40 @@ import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 
-def text(message: str) -> dict:
-    """A reply that ends the turn with ``message``."""
-    return {"content": [{"type": "text", "text": message}], "stop_reason": "end_turn"}
+def text(message: str, usage: dict = None) -> dict:
+    """A reply that ends the turn with ``message`` (``usage``: the token counts it reports)."""
+    return {"content": [{"type": "text", "text": message}], "stop_reason": "end_turn", "usage": usage}
 
 
-def tools(*calls, say: str = None) -> dict:
+def tools(*calls, say: str = None, usage: dict = None) -> dict:
     """A reply asking for one or more tool calls: ``("Bash", {"command": "ls"})`` …"""
     content = [{"type": "text", "text": say}] if say else []
     for name, tool_input in calls:
         content.append({"type": "tool_use", "name": name, "input": tool_input})
-    return {"content": content, "stop_reason": "tool_use"}
+    return {"content": content, "stop_reason": "tool_use", "usage": usage}
+
+
+def failure(status: int = 500, kind: str = "api_error") -> dict:
+    """A reply that is an HTTP error (500: server_error, 429: rate_limit, 401: authentication)."""
+    return {"status": status, "error": {"type": "error", "error": {"type": kind, "message": f"fake {status}"}}}
+
+
+def _first_user_text(body: dict) -> str:
+    messages = body.get("messages") or [{}]
+    content = messages[0].get("content", "")
+    if isinstance(content, list):
+        content = " ".join(block.get("text", "") for block in content if isinstance(block, dict))
+    return content if isinstance(content, str) else ""
 
 
 class FakeAnthropic:
     """Serve ``script`` (a list of replies, see ``text`` and ``tools``) until stopped."""
 
-    def __init__(self, script):
+    def __init__(self, script, routes: dict = None):
+        """``routes``: ``{text: replies}`` for conversations whose first user message contains
+        ``text`` (a subagent's prompt): they run beside the main one, in any order."""
         self.script = list(script)
+        self.routes = {marker: list(replies) for marker, replies in (routes or {}).items()}
         self.requests = []
         self.turn_requests = 0
         self._ids = itertools.count(1)
@@ -54,6 +70,10 @@ class FakeAnthropic:
             self.requests.append(body)
             if not body.get("tools"):
                 return text("Session title")
+            first = _first_user_text(body)
+            for marker, replies in self.routes.items():
+                if marker in first:
+                    return replies.pop(0) if replies else text("(the route has no more replies)")
             index = self.turn_requests
             self.turn_requests += 1
         if index < len(self.script):
@@ -97,6 +117,8 @@ class FakeAnthropic:
                 if not self.path.startswith("/v1/messages"):
                     return self._json(404, {"type": "error", "error": {"type": "not_found_error", "message": self.path}})
                 reply = fake.next_reply(body)
+                if "status" in reply:
+                    return self._json(reply["status"], reply["error"])
                 if body.get("stream"):
                     self._stream(body, reply)
                 else:
@@ -104,6 +126,7 @@ class FakeAnthropic:
 
             def _stream(self, body, reply):
                 self.send_response(200)
+                self.send_header("request-id", f"req_fake{next(fake._ids):06d}")
                 self.send_header("Content-Type", "text/event-stream")
                 self.send_header("Cache-Control", "no-cache")
                 self.send_header("Connection", "close")
@@ -134,8 +157,17 @@ class FakeAnthropic:
             "content": content,
             "stop_reason": reply["stop_reason"] if complete else None,
             "stop_sequence": None,
-            "usage": {"input_tokens": 10, "output_tokens": 5 if complete else 1},
+            "usage": self.usage(reply, complete),
         }
+
+    @staticmethod
+    def usage(reply, final: bool) -> dict:
+        """The reply's usage: ``message_start`` carries the input side and 1 output token, the
+        final ``message_delta`` the output count, as the real API streams it."""
+        usage = dict(reply.get("usage") or {"input_tokens": 10, "output_tokens": 5})
+        if not final:
+            usage["output_tokens"] = 1
+        return usage
 
     def events(self, body, reply):
         yield "message_start", {"type": "message_start", "message": self.message(body, reply)}
@@ -149,6 +181,6 @@ class FakeAnthropic:
                 delta = {"type": "input_json_delta", "partial_json": json.dumps(block["input"])}
                 yield "content_block_delta", {"type": "content_block_delta", "index": index, "delta": delta}
             yield "content_block_stop", {"type": "content_block_stop", "index": index}
-        delta = {"type": "message_delta", "delta": {"stop_reason": reply["stop_reason"], "stop_sequence": None}, "usage": {"output_tokens": 5}}
+        delta = {"type": "message_delta", "delta": {"stop_reason": reply["stop_reason"], "stop_sequence": None}, "usage": self.usage(reply, True)}
         yield "message_delta", delta
         yield "message_stop", {"type": "message_stop"}

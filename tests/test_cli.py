@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from conftest import HOOK_ENTRY, REPO
+from session_management.capture.events import ORIGINAL
 from session_management.capture import dispatch as _dispatch
 from session_management.present import cli
 
@@ -240,7 +241,7 @@ def test_doctor_on_an_installed_project(tmp_path, capsys, monkeypatch):
     monkeypatch.chdir(project)
     assert cli.main(["doctor"]) == 1
     assert "tracking hooks are not wired" in capsys.readouterr().out
-    settings = _install.add_ours({}, sys.executable, str(HOOK_ENTRY))
+    settings = _install.add_ours({}, sys.executable, str(HOOK_ENTRY), sorted(ORIGINAL))
     (project / ".claude" / "settings.json").write_text(json.dumps(settings))
     code, out = cli.main(["doctor"]), capsys.readouterr().out
     assert code == 0, out
@@ -272,12 +273,12 @@ def test_doctor_knows_the_plugin_and_how_hooks_were_installed(tmp_path, capsys, 
     code, out = cli.main(["doctor"]), capsys.readouterr().out
     assert code == 0, out
     assert f"plugin claude-session-tracker@claude-session-tracker enabled in {user_settings}" in out
-    (project / ".claude" / "settings.json").write_text(json.dumps(_install.add_ours({}, sys.executable, str(HOOK_ENTRY))))
+    (project / ".claude" / "settings.json").write_text(json.dumps(_install.add_ours({}, sys.executable, str(HOOK_ENTRY), sorted(ORIGINAL))))
     code, out = cli.main(["doctor"]), capsys.readouterr().out
     assert code == 1 and "tracked twice: by the plugin and by hooks in" in out
     assert f"hooks run {sys.executable} with the checkout at {REPO}" in out
     user_settings.write_text("{}")
-    legacy = _install.add_ours({}, sys.executable, str(HOOK_ENTRY))
+    legacy = _install.add_ours({}, sys.executable, str(HOOK_ENTRY), sorted(ORIGINAL))
     for event, groups in legacy["hooks"].items():
         groups[0]["hooks"][0]["command"] = f"{sys.executable} -I -S {REPO / 'hooks' / 'stop.py'} {_install.MARKER}"
     (project / ".claude" / "settings.json").write_text(json.dumps(legacy))

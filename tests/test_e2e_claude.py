@@ -8,11 +8,12 @@ import os
 import shutil
 import subprocess
 import sys
+import time
 
 import pytest
 
-from claude_cli import REPO, ClaudeProject, claude_binary
-from fake_api import FakeAnthropic, text, tools
+from claude_cli import CLAUDE_CODE_OLD_VERSION, CLAUDE_CODE_VERSION, REPO, ClaudeProject, claude_binary
+from fake_api import FakeAnthropic, failure, text, tools
 
 pytestmark = pytest.mark.e2e
 
@@ -27,8 +28,8 @@ def run_claude(tmp_path, binary):
     """Start a fake API with a script and give back a project wired with the hooks."""
     servers = []
 
-    def start(script, root=None):
-        api = FakeAnthropic(script).__enter__()
+    def start(script, root=None, routes=None):
+        api = FakeAnthropic(script, routes).__enter__()
         servers.append(api)
         return ClaudeProject(root or tmp_path, binary, api.url), api
 
@@ -150,15 +151,12 @@ def test_resume_in_a_new_process_continues_the_record(run_claude):
 
 
 def test_subagent_is_recorded_with_its_tool_calls(run_claude):
-    """An Agent call records subagent_start/stop, the subagent's own tool call with agent_id, then the Agent tool_use."""
-    agent_input = {"description": "look around", "prompt": "run echo", "subagent_type": "general-purpose"}
-    script = [
-        tools(("Agent", agent_input)),
-        tools(("Bash", {"command": "echo from-subagent"})),
-        text("Subagent finished."),
-        text("Main agent finished."),
-    ]
-    project, api = run_claude(script)
+    """An Agent call (a background subagent since 2.1.3xx) records subagent_start/stop and the
+    subagent's own tool call with its agent_id, all in the one session record."""
+    agent_input = {"description": "look around", "prompt": "run echo for me", "subagent_type": "general-purpose"}
+    script = [tools(("Agent", agent_input)), text("Started it."), text("Main agent finished.")]
+    routes = {"run echo for me": [tools(("Bash", {"command": "echo from-subagent"})), text("Subagent finished.")]}
+    project, api = run_claude(script, routes=routes)
     result = project.run("delegate", "--allowedTools", "Bash Agent")
     archived = assert_one_archived_record(project, result["session_id"])
     log = archived["activity_log"]
@@ -167,9 +165,9 @@ def test_subagent_is_recorded_with_its_tool_calls(run_claude):
     start = next(e["details"] for e in log if e["action"] == "subagent_start")
     assert start["agent_id"] and start["agent_type"]
     bash = next(e["details"] for e in log if e["action"] == "tool_use" and e["details"]["tool_name"] == "Bash")
-    assert bash["agent_id"] == start["agent_id"]
-    agent_call = next(e for e in log if e["action"] == "tool_use" and e["details"]["tool_name"] == "Agent")
-    assert names.index("subagent_start") < names.index("subagent_stop") <= log.index(agent_call)
+    assert bash["agent_id"] == start["agent_id"] and bash["tool_response"]["stdout"] == "from-subagent"
+    assert names.index("subagent_start") < names.index("subagent_stop")
+    assert any(e["action"] == "tool_use" and e["details"]["tool_name"] == "Agent" for e in log)
 
 
 def test_large_tool_output_is_capped(run_claude):
@@ -252,3 +250,71 @@ def test_plugin_records_a_session(run_claude):
     assert [e["details"]["tool_response"]["stdout"] for e in archived["activity_log"] if e["action"] == "tool_use"] == ["via-plugin"]
     [data_dir] = (project.home / ".claude" / "plugins" / "data").iterdir()
     assert (data_dir / "venv" / "bin" / "python").exists(), (data_dir / "setup.log").read_text()
+
+
+def wait_for(predicate, seconds=15.0):
+    """Poll until ``predicate()`` is true: a hook may outlive the CLI run that started it."""
+    deadline = time.monotonic() + seconds
+    while not predicate():
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.1)
+
+
+def test_api_error_ends_the_turn_even_in_headless_mode(run_claude):
+    """An HTTP 500 with retries off ends the turn: claude -p exits at once (sending the StopFailure
+    hook SIGTERM), yet the record gets a stop_failure entry with the error, and is archived."""
+    project, _ = run_claude([failure(500)])
+    result = project.run("this will fail", check=False, env={"CLAUDE_CODE_MAX_RETRIES": "0"})
+    assert result["is_error"] and result["api_error_status"] == 500
+    archive = project.runtime / "sessions" / "archive" / f"session_{result['session_id']}.json"
+    wait_for(lambda: archive.exists() and "stop_failure" in archive.read_text())
+    wait_for(lambda: any(r["details"]["why"].startswith("StopFailure event") for r in decisions(project, "archive session")))
+    archived = assert_one_archived_record(project, result["session_id"])
+    [failed] = [e for e in archived["activity_log"] if e["action"] == "stop_failure"]
+    assert failed["details"]["error"] == "server_error" and "API Error: 500" in failed["details"]["last_assistant_message"]
+
+
+def test_permission_request_is_recorded_and_decides_nothing(run_claude):
+    """A tool outside --allowedTools asks for permission: the request is recorded, and the tool is
+    still refused, exactly as without our hook (-p cannot ask the user)."""
+    project, _ = run_claude([tools(("Write", {"file_path": "written.txt", "content": "x"})), text("Could not write.")])
+    result = project.run("write a file", "--allowedTools", "Bash")
+    archived = assert_one_archived_record(project, result["session_id"])
+    assert not (project.dir / "written.txt").exists()
+    [request] = [e for e in archived["activity_log"] if e["action"] == "permission_request"]
+    assert request["details"]["tool_name"] == "Write"
+
+
+def test_events_new_to_the_current_release_are_recorded(run_claude):
+    """A CLAUDE.md and a cd in Bash: InstructionsLoaded and CwdChanged arrive and are recorded."""
+    project, _ = run_claude([tools(("Bash", {"command": "cd / && pwd"})), text("Moved.")])
+    (project.dir / "CLAUDE.md").write_text("Be brief.\n")
+    result = project.run("move", "--allowedTools", "Bash")
+    archived = assert_one_archived_record(project, result["session_id"])
+    [loaded] = [e for e in archived["activity_log"] if e["action"] == "instructions_loaded"]
+    assert loaded["details"]["file_path"].endswith("CLAUDE.md")
+    [moved] = [e for e in archived["activity_log"] if e["action"] == "cwd_changed"]
+    assert moved["details"]["new_cwd"] == "/"
+
+
+@pytest.mark.parametrize("version", [CLAUDE_CODE_OLD_VERSION, CLAUDE_CODE_VERSION])
+def test_install_wires_only_the_events_the_cli_knows(tmp_path, version):
+    """claude-sessions install asks the CLI its version and wires only events it knows (an older
+    release warns about unknown ones at every interactive start); that CLI then records through them."""
+    from session_management.capture.events import to_wire
+
+    binary = claude_binary(version)
+    project_dir = tmp_path / "versioned project"
+    project_dir.mkdir()
+    done = subprocess.run([sys.executable, "-m", "session_management", "install", "--claude", str(binary), str(project_dir)], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    expected = to_wire(tuple(int(part) for part in version.split(".")), {})
+    assert f"Claude Code {version} ({binary}): wiring {len(expected)} events" in done.stdout
+    wired = json.loads((project_dir / ".claude" / "settings.json").read_text())["hooks"]
+    assert list(wired) == expected
+    assert ("PostModelSwitch" in wired) == (version == CLAUDE_CODE_VERSION)
+    with FakeAnthropic([tools(("Bash", {"command": "echo versioned"})), text("Works.")]) as api:
+        project = ClaudeProject(tmp_path, binary, api.url, project_dir=project_dir)
+        result = project.run("check", "--allowedTools", "Bash")
+    archived = assert_one_archived_record(project, result["session_id"])
+    assert [e["details"]["tool_response"]["stdout"] for e in archived["activity_log"] if e["action"] == "tool_use"] == ["versioned"]

@@ -150,6 +150,43 @@ def test_stop_archives_and_the_next_prompt_restores(hook, project):
     assert whats == [f"archive session {SID}", "resume the session from the archive"]
 
 
+def test_every_event_of_current_claude_code_is_recorded(hook, project):
+    """Each of the 34 events becomes an entry named after it (the nine 0.1 names kept), with its fields;
+    an event from a future release is recorded the same way, not dropped."""
+    from session_management.capture.events import ALL_EVENTS
+
+    names = [name for name in ALL_EVENTS if name not in ("SessionStart", "Stop", "StopFailure", "SessionEnd")] + ["FancyNewEvent"]
+    hook("SessionStart", event("SessionStart", source="startup"), project)
+    for name in names:
+        hook(name, event(name, marker=name), project)
+    recorded = session(project).activity_log[1:]
+    assert [e["details"]["marker"] for e in recorded] == names
+    actions = dict(zip(names, (e["action"] for e in recorded)))
+    assert actions["PostToolUse"] == "tool_use" and actions["PreCompact"] == "compaction" and actions["UserPromptSubmit"] == "user_input"
+    assert actions["PermissionRequest"] == "permission_request" and actions["PostCompact"] == "post_compact"
+    assert actions["UserPromptExpansion"] == "user_prompt_expansion" and actions["FancyNewEvent"] == "fancy_new_event"
+
+
+def test_stop_failure_ends_the_turn_like_stop(hook, project):
+    """An API error that ends the turn is recorded with its error, and the session is paused and archived."""
+    hook("UserPromptSubmit", event("UserPromptSubmit", prompt="one"), project)
+    hook("StopFailure", event("StopFailure", error="server_error", last_assistant_message="API Error: 500"), project)
+    archived = read_json(project / ".claude" / "runtime" / "sessions" / "archive" / f"session_{SID}.json")
+    assert archived["status"] == "paused"
+    assert [(e["action"], e["details"].get("error")) for e in archived["activity_log"]] == [("user_input", None), ("stop_failure", "server_error")]
+    whats = [(r["details"]["what"], r["details"]["why"]) for r in log_records(project) if r["event"] == "decision"][-1]
+    assert whats == (f"archive session {SID}", "StopFailure event (an API error ended the turn; archive_on: stop)")
+
+
+def test_model_switch_keeps_the_current_model(hook, project):
+    """PostModelSwitch records the switch and makes its to_model the session's model."""
+    hook("SessionStart", event("SessionStart", source="startup", model="claude-sonnet-4-5"), project)
+    hook("PostModelSwitch", event("PostModelSwitch", from_model="claude-sonnet-4-5", to_model="claude-opus-4-1", source="user"), project)
+    recorded = session(project)
+    assert recorded.metadata["model"] == "claude-opus-4-1"
+    assert recorded.activity_log[-1]["action"] == "post_model_switch" and recorded.activity_log[-1]["details"]["from_model"] == "claude-sonnet-4-5"
+
+
 def test_archive_on_session_end_keeps_the_session_live(hook, project):
     """With archive_on: session_end, Stop only records the turn end."""
     (project / ".claude").mkdir()
@@ -318,3 +355,71 @@ def test_cap_counts_json_escapes(hook, project):
     [entry] = session(project).activity_log
     assert len(json.dumps(entry["details"]["prompt"], ensure_ascii=False).encode()) <= 16384
     assert entry["details"]["_truncated"]["prompt"]["original_bytes"] > 16384
+
+
+def transcript_line(message_id, text, usage, agent=None, stop="end_turn"):
+    record = {"type": "assistant", "requestId": f"req_{message_id}", "timestamp": "2026-11-27T10:00:00.000Z",
+              "message": {"id": message_id, "model": "claude-sonnet-4-5", "content": [{"type": "text", "text": text}], "stop_reason": stop, "usage": usage}}
+    if agent:
+        record.update(isSidechain=True, agentId=agent)
+    return json.dumps(record) + "\n"
+
+
+def responses(project):
+    return [e["details"] for e in session(project).activity_log if e["action"] == "assistant_message"]
+
+
+def test_turn_end_records_each_new_response_once_with_its_tokens(hook, project, tmp_path):
+    """Stop reads the transcript from where it stopped: new responses once each, tokens as written,
+    the subagent's under its agent (and type, once SubagentStop told it); a lagging line arrives later."""
+    transcript = tmp_path / "claude" / f"{SID}.jsonl"
+    transcript.parent.mkdir()
+    usage = {"input_tokens": 3, "output_tokens": 20, "cache_creation_input_tokens": 100, "cache_read_input_tokens": 500}
+    transcript.write_text(transcript_line("msg_1", "first answer", usage) * 2)
+    stop = event("Stop", transcript_path=str(transcript))
+    hook("UserPromptSubmit", event("UserPromptSubmit", prompt="one"), project)
+    hook("Stop", stop, project)
+    hook("Stop", stop, project)  # nothing new: nothing added
+    assert [(r["message_id"], r["text"], r["usage"]) for r in responses(project)] == [("msg_1", "first answer", usage)]
+    assert [e["action"] for e in session(project).activity_log] == ["user_input", "assistant_message", "turn_end", "turn_end"]
+    agent_file = tmp_path / "claude" / SID / "subagents" / "agent-a7.jsonl"
+    agent_file.parent.mkdir(parents=True)
+    agent_file.write_text(transcript_line("msg_s", "from the subagent", usage, agent="a7"))
+    hook("SubagentStop", event("SubagentStop", agent_id="a7", agent_type="Explore", agent_transcript_path=str(agent_file)), project)
+    with transcript.open("a") as handle:
+        handle.write(transcript_line("msg_2", "second answer", usage)[:-40])  # still being written
+    hook("Stop", stop, project)
+    with transcript.open("a") as handle:
+        handle.write(transcript_line("msg_2", "second answer", usage)[-40:])
+    hook("SessionEnd", event("SessionEnd", reason="other", transcript_path=str(transcript)), project)
+    recorded = responses(project)
+    assert [(r["message_id"], r.get("agent_id"), r.get("agent_type")) for r in recorded] == [("msg_1", None, None), ("msg_s", "a7", "Explore"), ("msg_2", None, None)]
+
+
+def test_a_lost_harvest_state_is_rebuilt_without_counting_twice(hook, project, tmp_path):
+    """With its state file deleted or garbled, the next turn end rereads the transcript but records only what is new."""
+    transcript = tmp_path / "t.jsonl"
+    transcript.write_text(transcript_line("msg_1", "one", {"input_tokens": 1, "output_tokens": 2}))
+    stop = event("Stop", transcript_path=str(transcript))
+    hook("Stop", stop, project)
+    state = project / ".claude" / "runtime" / "transcripts" / f"{SID}.json"
+    for damage in (state.unlink, lambda: state.write_text("{garbled")):
+        damage()
+        with transcript.open("a") as handle:
+            handle.write(transcript_line(f"msg_{damage.__name__}", "more", {"input_tokens": 1, "output_tokens": 2}))
+        hook("Stop", stop, project)
+    assert [r["message_id"] for r in responses(project)] == ["msg_1", "msg_unlink", "msg_<lambda>"]
+    assert any("rebuild the transcript harvest state" in r["details"].get("what", "") for r in log_records(project))
+
+
+def test_harvested_text_is_capped_and_redacted(hook, project, tmp_path):
+    """An assistant message is stored like any field: secrets replaced, size capped."""
+    (project / ".claude").mkdir()
+    (project / ".claude" / "session-tracking.yaml").write_text("max_field_bytes: 4096\n")
+    transcript = tmp_path / "t.jsonl"
+    secret = "sk-ant-api03-" + "A" * 90
+    transcript.write_text(transcript_line("msg_1", f"the key is {secret} " + "x" * 20000, {"input_tokens": 1, "output_tokens": 2}))
+    hook("Stop", event("Stop", transcript_path=str(transcript)), project)
+    [recorded] = responses(project)
+    assert secret not in json.dumps(recorded) and "[REDACTED:" in recorded["text"]
+    assert len(json.dumps(recorded["text"])) <= 4096 and recorded["usage"] == {"input_tokens": 1, "output_tokens": 2}

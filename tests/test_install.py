@@ -134,12 +134,11 @@ def test_help_and_usage_errors():
 
 def test_this_repo_tracks_itself():
     """The repo's own .claude/settings.json wires every hook to the package's entry script."""
-    from session_management.install.settings import HOOKS
+    from session_management.capture.events import to_wire
 
     settings = json.loads((REPO / ".claude" / "settings.json").read_text())
-    assert set(settings["hooks"]) == set(HOOKS)
-    for event in HOOKS:
-        [group] = settings["hooks"][event]
+    assert list(settings["hooks"]) == to_wire((2, 1, 332), {})
+    for event, [group] in settings["hooks"].items():
         command = group["hooks"][0]["command"]
         assert command.endswith(f'/session_management/capture/hook.py" {event} || exit 1 #claude-session-tracker') and HOOK_ENTRY.exists()
 
@@ -167,7 +166,7 @@ def test_install_command_in_process(tmp_path, capsys):
     assert settings_file.read_text() == "[1]"
     assert cli.main(["install", str(tmp_path / "missing")]) == 1
     assert cli.main(["install", "--global", str(project)]) == 2
-    quoted = _install.add_ours({}, "/new py", "/h/hook.py")
+    quoted = _install.add_ours({}, "/new py", "/h/hook.py", ["Stop"])
     assert all(command.startswith("'/new py' -I -S /h/hook.py ") for command in our_commands_in(quoted))
 
 
@@ -183,19 +182,20 @@ def test_gitignore_line_is_added_once(tmp_path):
 
 
 def test_plugin_files_match_the_installer():
-    """hooks/hooks.json wires the same events as the installer; the manifests are valid."""
-    from session_management.install.settings import HOOKS
+    """hooks/hooks.json wires what an install for Claude Code 2.1.197 would (a plugin cannot ask
+    the CLI's version), through plugin-hook.sh; the manifests are valid."""
+    from session_management.capture.events import matcher_and_timeout, to_wire
 
     manifest = json.loads((REPO / ".claude-plugin" / "plugin.json").read_text())
     assert manifest["name"] == "claude-session-tracker"
     market = json.loads((REPO / ".claude-plugin" / "marketplace.json").read_text())
     assert [p["name"] for p in market["plugins"]] == [manifest["name"]] and market["plugins"][0]["source"] == "./"
     hooks = json.loads((REPO / "hooks" / "hooks.json").read_text())["hooks"]
-    assert set(hooks) == set(HOOKS)
-    for event, (matcher, _timeout) in HOOKS.items():
-        [group] = hooks[event]
-        assert group.get("matcher") == matcher
-        assert group["hooks"][0]["command"] == f'sh "${{CLAUDE_PLUGIN_ROOT}}/hooks/plugin-hook.sh" {event}'
+    assert list(hooks) == to_wire((2, 1, 197), {})
+    for event, [group] in hooks.items():
+        assert group.get("matcher") == matcher_and_timeout(event)[0]
+        guard = "trap '' TERM HUP INT; " if event == "StopFailure" else ""
+        assert group["hooks"][0]["command"] == f'{guard}sh "${{CLAUDE_PLUGIN_ROOT}}/hooks/plugin-hook.sh" {event}'
 
 
 def test_hooks_work_without_filelock_and_yaml(tmp_path):

@@ -20,6 +20,7 @@ from hypothesis import strategies as st
 from conftest import HOOK_ENTRY, PYTHON, REPO, python_env
 from session_management import SessionManager
 from session_management.capture import dispatch as _dispatch
+from session_management.capture.events import ALL_EVENTS
 
 ctx = multiprocessing.get_context("fork")
 SID = "0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0"
@@ -297,7 +298,7 @@ def test_stale_lock_from_a_dead_process_does_not_block(tmp_path):
 
 # -- 4. hostile input ----------------------------------------------------------------------------
 
-EVENTS = list(_dispatch.ACTIONS)
+EVENTS = list(ALL_EVENTS)
 json_leaf = st.one_of(st.none(), st.booleans(), st.integers(), st.floats(allow_nan=True, allow_infinity=True), st.text(max_size=50))
 json_value = st.recursive(json_leaf, lambda inner: st.one_of(st.lists(inner, max_size=4), st.dictionaries(st.text(max_size=10), inner, max_size=4)), max_leaves=20)
 hostile_ids = st.one_of(

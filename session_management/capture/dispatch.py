@@ -14,6 +14,7 @@ import sys
 import time
 
 from . import capping as _capping
+from .events import HARVEST_EVENTS, TURN_ENDS, action_for
 from ..store import config as _config, writer
 from ..core.ids import validate_session_id
 from ..core.timestamps import format_epoch, now_iso
@@ -22,17 +23,6 @@ STDIN_TIMEOUT = 10.0
 REPEAT_WINDOW_SECONDS = 30
 MAX_STDIN_BYTES = 256 * 1024 * 1024
 
-ACTIONS = {
-    "SessionStart": "session_start",
-    "UserPromptSubmit": "user_input",
-    "PostToolUse": "tool_use",
-    "PostToolUseFailure": "tool_failure",
-    "SubagentStart": "subagent_start",
-    "SubagentStop": "subagent_stop",
-    "PreCompact": "compaction",
-    "Stop": "turn_end",
-    "SessionEnd": "session_end",
-}
 # Payload keys not repeated in every entry: the id is the session's, the transcript path and
 # event name are in the session metadata or the action.
 _NOT_IN_DETAILS = ("session_id", "hook_event_name", "transcript_path")
@@ -164,10 +154,9 @@ def _dispatch_event(event: Event, problem) -> str:
 
 def _record(event: Event, session_id: str) -> str:
     name, payload, config = event.name, event.payload, event.config
-    action = ACTIONS.get(name, name)
     details = {key: value for key, value in payload.items() if key not in _NOT_IN_DETAILS}
     _capping.cap_fields(details, config["max_field_bytes"])
-    records = [{"action": action, "timestamp": now_iso(), "details": details}]
+    records = [{"action": action_for(name), "timestamp": now_iso(), "details": details}]
     metadata = None
     if name == "SessionStart":
         metadata = {key: value for key, value in payload.items() if key not in _START_METADATA_SKIP}
@@ -176,28 +165,71 @@ def _record(event: Event, session_id: str) -> str:
         records.append({"_set": {"metadata": metadata}})
     elif name == "SessionEnd":
         records.append({"_set": {"status": "ended", "metadata": {"end_reason": payload.get("reason")}}})
-    archive = name == "SessionEnd" or (name == "Stop" and config["archive_on"] == "stop")
-    if name == "Stop" and archive:
+    elif name == "PostModelSwitch" and isinstance(payload.get("to_model"), str):
+        records.append({"_set": {"metadata": {"model": payload["to_model"][:200]}}})
+    turn_end = name in TURN_ENDS
+    archive = name == "SessionEnd" or (turn_end and config["archive_on"] == "stop")
+    if turn_end and archive:
         records.append({"_set": {"status": "paused"}})
     records = event.redactor(records)
     if metadata is not None:
         metadata = records[1]["_set"]["metadata"]  # the redacted copy
     is_repeat = _repeat_check(payload) if name == "SessionStart" else None
-    outcome = writer.append(event.session_dir, session_id, records, config["timeout_seconds"], metadata, event.manager, is_repeat)
+    if name in HARVEST_EVENTS:
+        outcome = _append_with_harvest(event, session_id, records)
+    else:
+        outcome = writer.append(event.session_dir, session_id, records, config["timeout_seconds"], metadata, event.manager, is_repeat)
     _log_outcome(event, session_id, outcome)
     if outcome == "repeat":
         return outcome
     if archive:
         event.manager().archive_session(session_id)
+        ended = {"SessionEnd": "the session ended", "StopFailure": "an API error ended the turn; archive_on: stop"}
         event.logger.log_decision(
             what=f"archive session {session_id}",
-            why=f"{name} event ({'the session ended' if name == 'SessionEnd' else 'the turn ended; archive_on: stop'})",
-            alternatives="keep it live until SessionEnd (archive_on: session_end)" if name == "Stop" else None,
+            why=f"{name} event ({ended.get(name, 'the turn ended; archive_on: stop')})",
+            alternatives="keep it live until SessionEnd (archive_on: session_end)" if turn_end else None,
             session_id=session_id,
         )
     if name == "SessionStart":
         _housekeeping(event)
     return outcome
+
+
+def _append_with_harvest(event: Event, session_id: str, records: list) -> str:
+    """Append the event's records after the responses new in the session's transcripts, holding
+    the harvest lock until both are written, so concurrent harvests never record one twice."""
+    from . import harvest
+
+    with harvest.lock(event.runtime_dir, session_id):
+        state = harvest.load_state(event.runtime_dir, session_id)
+        if state is None:
+            state = _rebuild_harvest_state(event, session_id)
+        found = harvest.collect(state, harvest.sources(event.name, event.payload))
+        for record in found:
+            _capping.cap_fields(record["details"], event.config["max_field_bytes"])
+        outcome = writer.append(event.session_dir, session_id, event.redactor(found) + records, event.config["timeout_seconds"], None, event.manager)
+        harvest.save_state(event.runtime_dir, session_id, state)
+    return outcome
+
+
+def _rebuild_harvest_state(event: Event, session_id: str) -> dict:
+    """No harvest state (a first turn, or the file was lost): learn the recorded responses from the session."""
+    from . import harvest
+
+    try:
+        entries = event.manager().get_session(session_id).activity_log
+    except (KeyError, OSError):
+        entries = []
+    state = harvest.rebuilt_state(entries)
+    if state["seen"]:
+        event.logger.log_decision(
+            what="rebuild the transcript harvest state from the session",
+            why=f"its state file was missing or unreadable; the session already records {len(state['seen'])} responses",
+            alternatives="start over without it (would record those responses again)",
+            session_id=session_id,
+        )
+    return state
 
 
 def _repeat_check(payload: dict):

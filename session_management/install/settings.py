@@ -9,24 +9,11 @@ import os
 import shlex
 import shutil
 
+from ..capture.events import SURVIVES_SHUTDOWN, matcher_and_timeout
 from ..core.timestamps import stamp_for_filename
 from ..file_utils import atomic_write
 
 MARKER = "#claude-session-tracker"
-# event -> (matcher or None, timeout in seconds)
-HOOKS = {
-    "SessionStart": (None, 30),
-    "UserPromptSubmit": (None, 10),
-    "PostToolUse": ("*", 10),
-    "PostToolUseFailure": ("*", 10),
-    "SubagentStart": (None, 10),
-    "SubagentStop": (None, 10),
-    "PreCompact": (None, 10),
-    "Stop": (None, 30),
-    "SessionEnd": (None, 10),
-}
-
-
 class SettingsError(Exception):
     """The settings file cannot be used as it is; nothing was changed."""
 
@@ -36,9 +23,11 @@ def hook_command(python: str, entry: str, event: str) -> str:
 
     ``|| exit 1``: if the interpreter or the entry script is gone (package removed, checkout
     moved), Python exits 2, which Claude Code reads as "block" (a prompt erased, a turn forced
-    on). Any failure to start becomes exit 1, which only shows a hook error.
+    on). Any failure to start becomes exit 1, which only shows a hook error. Events in
+    ``SURVIVES_SHUTDOWN`` ignore the SIGTERM an exiting ``claude -p`` sends them, so they finish.
     """
-    return f"{shlex.quote(python)} -I -S {shlex.quote(entry)} {event} || exit 1 {MARKER}"
+    guard = "trap '' TERM HUP INT; " if event in SURVIVES_SHUTDOWN else ""
+    return f"{guard}{shlex.quote(python)} -I -S {shlex.quote(entry)} {event} || exit 1 {MARKER}"
 
 
 def is_ours(hook) -> bool:
@@ -73,11 +62,12 @@ def remove_ours(settings: dict) -> dict:
     return result
 
 
-def add_ours(settings: dict, python: str, entry: str) -> dict:
-    """Settings with our hook entries (replacing any older ones of ours), everything else kept."""
+def add_ours(settings: dict, python: str, entry: str, events) -> dict:
+    """Settings with our hooks for ``events`` (replacing any older ones of ours), everything else kept."""
     result = remove_ours(settings)
     hooks = dict(result.get("hooks") or {})
-    for event, (matcher, timeout) in HOOKS.items():
+    for event in events:
+        matcher, timeout = matcher_and_timeout(event)
         group = {"hooks": [{"type": "command", "command": hook_command(python, entry, event), "timeout": timeout}]}
         if matcher is not None:
             group = {"matcher": matcher, **group}

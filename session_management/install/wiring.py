@@ -7,15 +7,48 @@ so an installed tool needs nothing of the checkout it was built from.
 """
 
 import os
+import re
+import shutil
+import subprocess
 import sys
 from pathlib import Path
 
+from ..capture.events import NEVER, known_to, to_wire
+from ..store import config as _config
 from .settings import add_ours, ensure_gitignored, read_settings, remove_ours, write_settings
 
 
 def entry_script() -> str:
     """The hook entry of this package (``capture/hook.py``), wherever the package lives."""
     return os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "capture", "hook.py")
+
+
+def claude_version(claude: str = None) -> tuple:
+    """``(version, what)``: the release ``claude --version`` reports as a tuple (None if it cannot
+    be asked) and a phrase saying what was found, for the user."""
+    path = claude or shutil.which("claude")
+    if not path:
+        return None, "no claude on PATH"
+    try:
+        done = subprocess.run([path, "--version"], capture_output=True, text=True, timeout=30, stdin=subprocess.DEVNULL)
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        return None, f"{path} --version failed ({exc})"
+    found = re.search(r"(\d+)\.(\d+)\.(\d+)", done.stdout)
+    if done.returncode != 0 or not found:
+        return None, f"{path} --version said nothing usable"
+    version = tuple(int(part) for part in found.groups())
+    return version, f"Claude Code {'.'.join(map(str, version))} ({path})"
+
+
+def events_switched(project) -> tuple:
+    """``(switched, problems)``: the config's ``events`` setting for a project (none for --global)."""
+    if project is None:
+        return {}, []
+    path = Path(project) / ".claude" / _config.CONFIG_NAME
+    if not path.exists():
+        return {}, []
+    config, problems = _config.parse_file(str(path))
+    return config["events"], problems
 
 
 def settings_file(project_dir, global_: bool) -> Path:
@@ -25,8 +58,12 @@ def settings_file(project_dir, global_: bool) -> Path:
     return Path(project_dir) / ".claude" / "settings.json"
 
 
-def install(project_dir=None, global_: bool = False, uninstall: bool = False, python: str = None) -> list:
+def install(project_dir=None, global_: bool = False, uninstall: bool = False, python: str = None, claude: str = None) -> list:
     """Change the settings file; return what to tell the user, a line each.
+
+    Only the events the user's Claude Code knows are wired (``claude --version``; ``claude`` names
+    the CLI to ask): an older release given an event it does not know shows a blocking "Settings
+    Warning" dialog at every interactive start.
 
     Raises ``ValueError`` for arguments that do not go together, ``NotADirectoryError`` for a
     missing project, ``SettingsError`` or ``OSError`` when the settings file cannot be used; in
@@ -42,17 +79,28 @@ def install(project_dir=None, global_: bool = False, uninstall: bool = False, py
         project = project.resolve()
     path = str(settings_file(project, global_))
     before = read_settings(path)
+    notes = []
     if uninstall:
         after = remove_ours(before)
     else:
+        version, found = claude_version(claude)
+        switched, problems = events_switched(project)
+        notes += [f"config: {problem}" for problem in problems]
+        notes += [f"config: {event} is never wired: {NEVER[event]}" for event, on in switched.items() if on and event in NEVER]
+        events = to_wire(version, switched)
+        notes.append(f"{found}: wiring {len(events)} events" + ("" if version else " (the nine every release sends; give --claude PATH to wire more)"))
+        unknown = sorted(event for event, on in switched.items() if on and event not in known_to(version) and event not in NEVER)
+        if unknown:
+            notes.append(f"config: not wired, unknown to this Claude Code: {', '.join(unknown)}")
         # Not resolved: a virtualenv's python is a symlink whose target lacks the venv's packages.
-        after = add_ours(before, os.path.abspath(python or sys.executable), entry_script())
+        after = add_ours(before, os.path.abspath(python or sys.executable), entry_script(), events)
     backup = write_settings(path, before, after)
     verb = "removed from" if uninstall else "wired into"
+    lines = notes
     if backup is None:
-        lines = [f"{path}: already up to date, nothing changed"]
+        lines.append(f"{path}: already up to date, nothing changed")
     else:
-        lines = [f"{path}: tracking hooks {verb} it" + (f" (backup: {backup})" if backup else " (new file)")]
+        lines.append(f"{path}: tracking hooks {verb} it" + (f" (backup: {backup})" if backup else " (new file)"))
     if not uninstall and project is not None and ensure_gitignored(str(project)):
         lines.append(f"{project / '.gitignore'}: added .claude/runtime/")
     if uninstall:

@@ -328,7 +328,7 @@ def cmd_install(args) -> int:
     from ..install.wiring import install
 
     try:
-        lines = install(args.project_dir, args.global_, args.uninstall)
+        lines = install(args.project_dir, args.global_, args.uninstall, claude=args.claude)
     except ValueError as exc:
         raise CliError(str(exc), 2) from None
     except (NotADirectoryError, SettingsError) as exc:
@@ -408,6 +408,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_argument("project_dir", nargs="?", metavar="PROJECT_DIR", help="the project to track (default: the current directory)")
     sub.add_argument("--global", dest="global_", action="store_true", help="wire ~/.claude/settings.json instead: every project, each recorded in its own .claude/runtime/")
     sub.add_argument("--uninstall", action="store_true", help="remove exactly this tool's hook entries (recorded sessions are kept)")
+    sub.add_argument("--claude", metavar="PATH", help="the Claude Code CLI whose --version decides which events are wired (default: claude on PATH)")
 
     sub = command("demo", "replay a recorded Claude Code session through the real hooks and show the result", cmd_demo)
     sub.add_argument("-o", "--output", metavar="FILE", help="where to write the HTML report (default: session-report.html in the demo project)")

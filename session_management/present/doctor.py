@@ -8,7 +8,9 @@ import tempfile
 from pathlib import Path
 
 from ..store import config as _config
-from ..install.settings import HOOKS, MARKER, is_ours
+from ..capture.events import known_to, to_wire
+from ..install.settings import MARKER, is_ours
+from ..install.wiring import claude_version, events_switched
 
 PLUGIN_NAME = "claude-session-tracker"  # .claude-plugin/plugin.json
 
@@ -130,8 +132,13 @@ def run_checks(runtime_dir=None, as_json=False) -> list:
     if not wired and not plugins:
         checks.append((False, f"tracking hooks are not wired for {project}", f"run claude-sessions install {project} (or --global), or install the plugin"))
     elif wired:
-        missing = [event for event in HOOKS if event not in wired]
-        checks.append((not missing, f"hooks wired for {len(HOOKS) - len(missing)} of {len(HOOKS)} events", f"missing {', '.join(missing)}: {REINSTALL}" if missing else ""))
+        version, found = claude_version()
+        expected = to_wire(version, events_switched(project)[0])
+        missing = [event for event in expected if event not in wired]
+        checks.append((not missing, f"hooks wired for {len(expected) - len(missing)} of the {len(expected)} events to record with {found}", f"missing {', '.join(missing)}: {REINSTALL}" if missing else ""))
+        unknown = sorted(event for event in wired if version and event not in known_to(version))
+        if unknown:
+            checks.append((False, f"{found} does not know {', '.join(unknown)}: interactive sessions show a Settings Warning", REINSTALL))
         for event, places in wired.items():
             if len(places) > 1 or len(places[0][2]) > 1:
                 where = ", ".join(str(path) for _label, path, _ in places)

@@ -21,6 +21,7 @@ DEFAULTS = {
     "retention_days": None,  # delete archived sessions older than this (None: keep forever)
     "log_max_bytes": 10 * 1024 * 1024,  # rotate toolkit.log past this size (0: never)
     "log_backup_count": 3,
+    "events": {},  # hook events switched on or off against the defaults, e.g. {PreToolUse: true}; read at install
 }
 _CHOICES = {"archive_on": ("stop", "session_end")}
 
@@ -33,6 +34,8 @@ def _valid(key, value) -> bool:
         return isinstance(value, bool)
     if key == "redact_patterns":
         return isinstance(value, list) and all(isinstance(p, str) for p in value)
+    if key == "events":
+        return isinstance(value, dict) and all(isinstance(k, str) and isinstance(v, bool) for k, v in value.items())
     if key == "retention_days":
         return value is None or (isinstance(value, (int, float)) and not isinstance(value, bool) and value > 0)
     if isinstance(default, int):

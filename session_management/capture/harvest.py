@@ -1,0 +1,111 @@
+"""Turn what is new in a session's transcripts into ``assistant_message`` records, each API
+response once, with its tokens: the main transcript, every subagent's, and late arrivals.
+
+Where each transcript was read up to, the keys of the responses already recorded and the agent
+types learnt from SubagentStop are kept in ``.claude/runtime/transcripts/<session id>.json``,
+changed only under ``<session id>.lock`` beside it, which the caller holds until the records are
+appended. That file is derived: when it is missing or unreadable the keys are rebuilt from the
+session's own entries and every transcript is read again, so nothing is counted twice.
+"""
+
+import json
+import os
+
+from ..core.jsontext import to_json
+from ..core.timestamps import now_iso
+from ..store.journal import FlockLock
+from .transcript import read_new, response_key
+
+STATE_VERSION = 1
+
+
+def state_dir(runtime_dir: str) -> str:
+    return os.path.join(runtime_dir, "transcripts")
+
+
+def lock(runtime_dir: str, session_id: str) -> FlockLock:
+    os.makedirs(state_dir(runtime_dir), mode=0o700, exist_ok=True)
+    return FlockLock(os.path.join(state_dir(runtime_dir), f"{session_id}.lock"))
+
+
+def load_state(runtime_dir: str, session_id: str):
+    """The harvest state, or None if there is none or it cannot be read (then: rebuild)."""
+    try:
+        with open(os.path.join(state_dir(runtime_dir), f"{session_id}.json"), encoding="utf-8") as handle:
+            state = json.load(handle)
+    except (OSError, ValueError):
+        return None
+    if not isinstance(state, dict) or state.get("version") != STATE_VERSION:
+        return None
+    return state
+
+
+def rebuilt_state(entries) -> dict:
+    """A state knowing the responses already in the session's entries, every transcript unread."""
+    seen = [response_key(e["details"].get("message_id"), e["details"].get("request_id")) for e in entries if _is_response(e)]
+    return {"version": STATE_VERSION, "positions": {}, "seen": seen, "agents": {}}
+
+
+def save_state(runtime_dir: str, session_id: str, state: dict) -> None:
+    from ..file_utils import atomic_write
+
+    atomic_write(os.path.join(state_dir(runtime_dir), f"{session_id}.json"), to_json(state, separators=(",", ":")))
+
+
+def sources(event_name: str, payload: dict) -> list:
+    """``[(path, agent_id, agent_type)]`` to read for one event: at SubagentStop the subagent's
+    transcript; otherwise the main one and every subagent transcript beside it."""
+    if event_name == "SubagentStop":
+        path = payload.get("agent_transcript_path")
+        return [(path, payload.get("agent_id"), payload.get("agent_type"))] if _usable(path) else []
+    main = payload.get("transcript_path")
+    if not _usable(main):
+        return []
+    found = [(main, None, None)]
+    folder = os.path.join(main[: -len(".jsonl")], "subagents")
+    try:
+        names = sorted(os.listdir(folder))
+    except OSError:
+        names = []
+    for name in names:
+        if name.startswith("agent-") and name.endswith(".jsonl"):
+            found.append((os.path.join(folder, name), name[len("agent-") : -len(".jsonl")], None))
+    return found
+
+
+def collect(state: dict, found_sources) -> list:
+    """New ``assistant_message`` records from the sources; ``state`` is updated in place."""
+    seen = set(state["seen"])
+    records = []
+    for path, agent_id, agent_type in found_sources:
+        if agent_id and agent_type:
+            state["agents"][agent_id] = agent_type
+        responses, state["positions"][path] = read_new(path, state["positions"].get(path, {}))
+        for response in responses:
+            key = response_key(response["message_id"], response["request_id"])
+            if key in seen:
+                continue
+            seen.add(key)
+            state["seen"].append(key)
+            records.append(_record(response, agent_id, state["agents"]))
+    return records
+
+
+def _record(response: dict, agent_id, agents: dict) -> dict:
+    details = {key: response[key] for key in ("message_id", "request_id", "model", "stop_reason", "text", "tool_use_ids")}
+    agent = response["agent_id"] or agent_id
+    if agent:
+        details["agent_id"] = agent
+        if agents.get(agent):
+            details["agent_type"] = agents[agent]
+    details["transcript_timestamp"] = response["timestamp"]
+    details["usage"] = response["usage"]
+    return {"action": "assistant_message", "timestamp": now_iso(), "details": details}
+
+
+def _is_response(entry) -> bool:
+    return isinstance(entry, dict) and entry.get("action") == "assistant_message" and isinstance(entry.get("details"), dict)
+
+
+def _usable(path) -> bool:
+    return isinstance(path, str) and os.path.isabs(path) and path.endswith(".jsonl")

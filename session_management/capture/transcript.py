@@ -1,0 +1,107 @@
+"""Read the assistant's side of a conversation, and its tokens, from a Claude Code transcript.
+
+No hook payload carries token usage; the transcript does. It is JSON lines: an API response is
+written as one ``"type": "assistant"`` line per content block, the lines sharing ``message.id`` and
+``requestId`` and repeating the response's final usage. Reading is incremental: it starts at a
+remembered byte offset, stops before a last line still being written, skips lines that are not
+JSON, and starts over when the file shrank or was rewritten (the caller drops what it has seen).
+"""
+
+import json
+import os
+import zlib
+
+USAGE_KEYS = ("input_tokens", "output_tokens", "cache_creation_input_tokens", "cache_read_input_tokens")
+CACHE_SPLIT_KEYS = ("ephemeral_5m_input_tokens", "ephemeral_1h_input_tokens")
+_HEAD_BYTES = 512  # a rewritten file is told by its first bytes changing
+
+
+def response_key(message_id, request_id) -> str:
+    """How one API response is identified (as ccusage does): message id and request id."""
+    return f"{message_id}/{request_id}"
+
+
+def read_new(path: str, position: dict) -> tuple:
+    """``(responses, position)``: responses that start after ``position`` (``{"offset", "head",
+    "head_len"}``, empty for a file never read), in transcript order, and where to continue.
+
+    Each response: ``message_id``, ``request_id``, ``model``, ``stop_reason``, ``text``,
+    ``tool_use_ids``, ``agent_id`` (from the line's ``agentId``), ``timestamp`` and ``usage``.
+    A missing or unreadable file gives no responses and leaves the position as it was.
+    """
+    try:
+        with open(path, "rb") as handle:
+            head = handle.read(_HEAD_BYTES)
+            size = os.fstat(handle.fileno()).st_size
+            offset = position.get("offset", 0)
+            if offset > size or zlib.crc32(head[: position.get("head_len", 0)]) != position.get("head", 0):
+                offset = 0  # shrank or rewritten: read it all again
+            handle.seek(offset)
+            data = handle.read(size - offset)
+    except OSError:
+        return [], position
+    end = data.rfind(b"\n") + 1  # a last line without its newline may still be being written
+    return _parse(data[:end]), {"offset": offset + end, "head": zlib.crc32(head), "head_len": len(head)}
+
+
+def _parse(data: bytes) -> list:
+    grouped, blocks_seen = {}, {}
+    for line in data.split(b"\n"):
+        if b'"assistant"' not in line:  # cheap skip of user, attachment and bookkeeping lines
+            continue
+        try:
+            record = json.loads(line)
+        except ValueError:
+            continue
+        if not isinstance(record, dict) or record.get("type") != "assistant":
+            continue
+        message = record.get("message")
+        if not isinstance(message, dict) or not isinstance(message.get("id"), str):
+            continue
+        key = response_key(message["id"], record.get("requestId"))
+        response = grouped.get(key)
+        if response is None:
+            response = grouped[key] = {
+                "message_id": message["id"],
+                "request_id": record.get("requestId"),
+                "model": message.get("model"),
+                "stop_reason": message.get("stop_reason"),
+                "text": "",
+                "tool_use_ids": [],
+                "agent_id": record.get("agentId") if record.get("isSidechain") else None,
+                "timestamp": record.get("timestamp"),
+                "usage": {},
+            }
+            blocks_seen[key] = set()
+        _merge(response, message, blocks_seen[key])
+    return list(grouped.values())
+
+
+def _merge(response: dict, message: dict, blocks_seen: set) -> None:
+    """Fold one content-block line into its response: text and tool ids add up (a line written
+    twice counts once); of the usages seen, the larger is kept (the lines repeat one final usage)."""
+    content = message.get("content")
+    for block in content if isinstance(content, list) else ():
+        if not isinstance(block, dict) or repr(block) in blocks_seen:
+            continue
+        blocks_seen.add(repr(block))
+        if block.get("type") == "text" and isinstance(block.get("text"), str):
+            response["text"] = f"{response['text']}\n{block['text']}" if response["text"] else block["text"]
+        elif block.get("type") == "tool_use" and block.get("id"):
+            response["tool_use_ids"].append(block["id"])
+    response["stop_reason"] = message.get("stop_reason") or response["stop_reason"]
+    usage = _usage(message.get("usage"))
+    if sum(usage.get(key, 0) for key in USAGE_KEYS) >= sum(response["usage"].get(key, 0) for key in USAGE_KEYS):
+        response["usage"] = usage
+
+
+def _usage(raw) -> dict:
+    if not isinstance(raw, dict):
+        return {}
+    usage = {key: raw[key] for key in USAGE_KEYS if isinstance(raw.get(key), int) and not isinstance(raw.get(key), bool)}
+    split = raw.get("cache_creation")
+    if isinstance(split, dict):
+        split = {key: split[key] for key in CACHE_SPLIT_KEYS if isinstance(split.get(key), int) and not isinstance(split.get(key), bool)}
+        if split:
+            usage["cache_creation"] = split
+    return usage
