@@ -56,6 +56,25 @@ def claude_binary(version: str = CLAUDE_CODE_VERSION) -> Path:
     return binary
 
 
+CCUSAGE_VERSION = "18.0.11"  # the last release that runs on Node alone (later ones need a native binary)
+
+
+def ccusage_command() -> list:
+    """ccusage (npm), the reference people compare token counts with; installed on first use."""
+    cache = REPO / ".cache" / f"ccusage-{CCUSAGE_VERSION}"
+    script = cache / "node_modules" / ".bin" / "ccusage"
+    if not script.exists():
+        npm = shutil.which("npm")
+        result = subprocess.run([npm or "npm", "install", "--prefix", str(cache), "--no-audit", "--no-fund", f"ccusage@{CCUSAGE_VERSION}"],
+                                capture_output=True, text=True, timeout=600) if npm else None
+        if result is None or result.returncode != 0 or not script.exists():
+            reason = f"cannot install ccusage@{CCUSAGE_VERSION} with npm"
+            if os.environ.get("CI") == "true":
+                pytest.fail(reason + " (CI=true: end-to-end tests must run)")
+            pytest.skip(reason)
+    return [str(script)]
+
+
 class ClaudeProject:
     """A temp project with the hooks wired in, and a way to run the CLI in it."""
 

@@ -11,17 +11,18 @@ import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 
-def text(message: str, usage: dict = None) -> dict:
-    """A reply that ends the turn with ``message`` (``usage``: the token counts it reports)."""
-    return {"content": [{"type": "text", "text": message}], "stop_reason": "end_turn", "usage": usage}
+def text(message: str, usage: dict = None, model: str = None) -> dict:
+    """A reply that ends the turn with ``message`` (``usage``: the token counts it reports;
+    ``model``: the model it says answered, default the one asked for)."""
+    return {"content": [{"type": "text", "text": message}], "stop_reason": "end_turn", "usage": usage, "model": model}
 
 
-def tools(*calls, say: str = None, usage: dict = None) -> dict:
+def tools(*calls, say: str = None, usage: dict = None, model: str = None) -> dict:
     """A reply asking for one or more tool calls: ``("Bash", {"command": "ls"})`` …"""
     content = [{"type": "text", "text": say}] if say else []
     for name, tool_input in calls:
         content.append({"type": "tool_use", "name": name, "input": tool_input})
-    return {"content": content, "stop_reason": "tool_use", "usage": usage}
+    return {"content": content, "stop_reason": "tool_use", "usage": usage, "model": model}
 
 
 def failure(status: int = 500, kind: str = "api_error") -> dict:
@@ -153,7 +154,7 @@ class FakeAnthropic:
             "id": f"msg_fake{next(self._ids):06d}",
             "type": "message",
             "role": "assistant",
-            "model": body.get("model", "claude-fake"),
+            "model": reply.get("model") or body.get("model", "claude-fake"),
             "content": content,
             "stop_reason": reply["stop_reason"] if complete else None,
             "stop_sequence": None,

@@ -318,3 +318,60 @@ def test_install_wires_only_the_events_the_cli_knows(tmp_path, version):
         result = project.run("check", "--allowedTools", "Bash")
     archived = assert_one_archived_record(project, result["session_id"])
     assert [e["details"]["tool_response"]["stdout"] for e in archived["activity_log"] if e["action"] == "tool_use"] == ["versioned"]
+
+
+def usage(input_tokens, output_tokens, cache_write_5m=0, cache_write_1h=0, cache_read=0):
+    """A realistic usage block as the API reports it, cache writes split by lifetime."""
+    return {"input_tokens": input_tokens, "output_tokens": output_tokens, "cache_read_input_tokens": cache_read,
+            "cache_creation_input_tokens": cache_write_5m + cache_write_1h,
+            "cache_creation": {"ephemeral_5m_input_tokens": cache_write_5m, "ephemeral_1h_input_tokens": cache_write_1h}}
+
+
+def token_totals(entries) -> dict:
+    keys = ("input_tokens", "output_tokens", "cache_creation_input_tokens", "cache_read_input_tokens")
+    once = {(e["details"]["message_id"], e["details"]["request_id"]): e["details"]["usage"] for e in entries if e["action"] == "assistant_message"}
+    return {key: sum(u.get(key, 0) for u in once.values()) for key in keys} | {"requests": len(once)}
+
+
+def ccusage_totals(project) -> dict:
+    from claude_cli import ccusage_command
+
+    env = dict(project.env(), CLAUDE_CONFIG_DIR=str(project.home / ".claude"))
+    done = subprocess.run([*ccusage_command(), "session", "--json", "--offline"], capture_output=True, text=True, env=env, timeout=120)
+    assert done.returncode == 0, done.stderr
+    totals = json.loads(done.stdout)["totals"]
+    return {"input_tokens": totals["inputTokens"], "output_tokens": totals["outputTokens"],
+            "cache_creation_input_tokens": totals["cacheCreationTokens"], "cache_read_input_tokens": totals["cacheReadTokens"]}
+
+
+def test_recorded_tokens_equal_ccusage_and_subagents_get_theirs(run_claude):
+    """Two models, cache writes and reads, a background subagent, then a --resume turn: the record's
+    responses carry exactly the tokens ccusage counts in the same transcripts, each response once,
+    the subagent's attributed to it, and the resumed turn adds only its own."""
+    agent_input = {"description": "count", "prompt": "count the files please", "subagent_type": "general-purpose"}
+    script = [
+        tools(("Agent", agent_input), say="Delegating.", usage=usage(4, 120, cache_write_5m=9000, cache_write_1h=2500)),
+        text("Started the count.", usage=usage(6, 40, cache_read=11500)),
+        text("There are two files.", usage=usage(3, 55, cache_write_5m=300, cache_read=11500), model="claude-haiku-4-5"),
+        text("Resumed: still two.", usage=usage(8, 30, cache_read=11800)),
+    ]
+    routes = {"count the files please": [tools(("Bash", {"command": "ls | wc -l"}), usage=usage(12, 64, cache_write_1h=4000)),
+                                         text("2", usage=usage(2, 9, cache_read=4000))]}
+    project, _ = run_claude(script, routes=routes)
+    first = project.run("how many files?", "--allowedTools", "Bash Agent")
+    session_id = first["session_id"]
+    archived = assert_one_archived_record(project, session_id)
+    ours = token_totals(archived["activity_log"])
+    assert ours["requests"] == 5
+    assert {k: v for k, v in ours.items() if k != "requests"} == ccusage_totals(project)
+    by_agent = token_totals([e for e in archived["activity_log"] if e["details"].get("agent_id")])
+    assert (by_agent["requests"], by_agent["output_tokens"], by_agent["cache_creation_input_tokens"]) == (2, 73, 4000)
+    models = {e["details"]["model"] for e in archived["activity_log"] if e["action"] == "assistant_message"}
+    assert "claude-haiku-4-5" in models and len(models) == 2
+    split = [e["details"]["usage"].get("cache_creation") for e in archived["activity_log"] if e["action"] == "assistant_message"]
+    assert {"ephemeral_5m_input_tokens": 9000, "ephemeral_1h_input_tokens": 2500} in split
+    project.run("--resume", session_id, "and now?", "--allowedTools", "Bash Agent")
+    resumed = assert_one_archived_record(project, session_id)
+    again = token_totals(resumed["activity_log"])
+    assert again["requests"] == 6 and again["output_tokens"] == ours["output_tokens"] + 30
+    assert {k: v for k, v in again.items() if k != "requests"} == ccusage_totals(project)
