@@ -69,7 +69,7 @@ def test_list_shows_every_session_newest_first(run):
     assert [line.split()[0] for line in lines[1:]] == ["bbbb3333", "aaaa2222", "aaaa1111"]
     complete = lines[2].split()
     assert complete[1:3] == ["ended", "(archived)"]
-    assert complete[-3:] == ["2", "6", "1"]  # prompts, tool calls, failures
+    assert complete[-5:-2] == ["2", "6", "1"]  # prompts, tool calls, failures (then tokens, cost)
 
 
 def test_list_filters_and_json(run):

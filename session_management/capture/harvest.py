@@ -98,9 +98,11 @@ def _record(response: dict, agent_id, agents: dict) -> dict:
         details["agent_id"] = agent
         if agents.get(agent):
             details["agent_type"] = agents[agent]
-    details["transcript_timestamp"] = response["timestamp"]
     details["usage"] = response["usage"]
-    return {"action": "assistant_message", "timestamp": now_iso(), "details": details}
+    # When the response was written, if the transcript says so in our format; else when read.
+    stamp = response["timestamp"]
+    timestamp = stamp if isinstance(stamp, str) and len(stamp) == 24 and stamp[10] == "T" and stamp.endswith("Z") else now_iso()
+    return {"action": "assistant_message", "timestamp": timestamp, "details": details}
 
 
 def _is_response(entry) -> bool:

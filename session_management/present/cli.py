@@ -104,6 +104,38 @@ def table(headers, rows) -> str:
     return "\n".join([line(headers)] + [line(row) for row in rows])
 
 
+def tokens_text(count: int) -> str:
+    """12, 12.3k, 4.56M: token counts at a glance."""
+    if count < 1000:
+        return str(count)
+    if count < 1_000_000:
+        return f"{count / 1000:.1f}k"
+    return f"{count / 1_000_000:.2f}M"
+
+
+def cost_text(cost) -> str:
+    return "n/a" if cost is None else f"${cost:,.4f}" if cost < 1 else f"${cost:,.2f}"
+
+
+def all_tokens(totals: dict) -> int:
+    """Every token of a total, as ccusage's "total tokens": input, output, cache writes and reads."""
+    return totals["input_tokens"] + totals["output_tokens"] + totals["cache_creation_input_tokens"] + totals["cache_read_input_tokens"]
+
+
+def pricer_for(runtime: Path):
+    """A pricer with the project's own ``prices:`` from its config."""
+    from ..query.cost import Pricer
+    from ..store import config as _config
+
+    config, _problems = _config.load(str(runtime.parent), str(runtime))
+    return Pricer(config["prices"])
+
+
+def unpriced_note(pricer) -> None:
+    if pricer.unpriced:
+        print(f"no price known for {', '.join(sorted(pricer.unpriced))}: its cost is shown as n/a (set prices: in the config)", file=sys.stderr)
+
+
 def plural(count: int, noun: str) -> str:
     return f"{count} {noun}{'' if count == 1 else 's'}"
 
@@ -129,6 +161,11 @@ def cmd_list(args) -> int:
     summaries.sort(key=lambda s: s["created_at"], reverse=True)
     if args.limit is not None:
         summaries = summaries[: args.limit]
+    from ..query.cost import priced
+
+    pricer = pricer_for(runtime)
+    for summary in summaries:
+        summary["usage"] = priced(summary["usage"], pricer)
     if args.json:
         emit_json(summaries)
         return 0
@@ -145,24 +182,31 @@ def cmd_list(args) -> int:
             s["prompts"],
             s["tool_calls"],
             s["failures"],
+            tokens_text(all_tokens(s["usage"])),
+            cost_text(s["usage"]["cost_usd"]),
         )
         for s in summaries
     ]
-    print(table(("ID", "STATUS", "STARTED (UTC)", "LAST ACTIVITY", "DURATION", "PROMPTS", "TOOLS", "FAILURES"), rows))
+    print(table(("ID", "STATUS", "STARTED (UTC)", "LAST ACTIVITY", "DURATION", "PROMPTS", "TOOLS", "FAILURES", "TOKENS", "COST"), rows))
+    unpriced_note(pricer)
     return 0
 
 
 def cmd_show(args) -> int:
     from .report import duration_text
+    from ..query.cost import priced
     from ..query.summaries import summarize
     from ..query.timeline import rows as timeline_rows
+    from ..query.usage import per_turn, total_of
 
     runtime = find_runtime_dir(args.runtime_dir)
     data, decisions = load_session(runtime, args.id)
-    if args.json:
-        emit_json({"session": data, "decisions": decisions})
-        return 0
     summary = summarize(data, data["status"])
+    pricer = pricer_for(runtime)
+    spent = priced(summary["usage"], pricer)
+    if args.json:
+        emit_json({"session": data, "decisions": decisions, "usage": spent})
+        return 0
     print(f"Session {data['session_id']}  ({data['status']})")
     print(
         f"started {data['created_at']} · last activity {data['last_activity']} · {duration_text(summary['duration_seconds'])} · "
@@ -171,14 +215,31 @@ def cmd_show(args) -> int:
     meta = [f"{key} {data['metadata'][key]}" for key in ("cwd", "source", "model", "end_reason") if data["metadata"].get(key)]
     if meta:
         print(" · ".join(meta))
+    if spent["requests"]:
+        print(usage_line(spent))
     print()
+    turns = per_turn(data["activity_log"])
     for row in timeline_rows(data, decisions):
         duration = f"  ({row['duration_ms']:.0f} ms)" if row["duration_ms"] is not None else ""
-        print(f"{row['at'][11:23]}  +{row['offset']:7.1f}s  {row['kind']:<10} {row['text']}{duration}")
+        turn = turns.get(row["order"]) if row["action"] != "decision" else None
+        spent_in_turn = f"  [{tokens_text(all_tokens(total_of(turn)))} tokens, {cost_text(pricer.total(turn))}]" if turn else ""
+        print(f"{row['at'][11:23]}  +{row['offset']:7.1f}s  {row['kind']:<10} {row['text']}{duration}{spent_in_turn}")
+    unpriced_note(pricer)
     return 0
 
 
+def usage_line(spent: dict) -> str:
+    """One line of a priced usage: tokens by kind, requests, cost, and cost per model."""
+    models = " · ".join(f"{model} {cost_text(t['cost_usd'])}" for model, t in spent["by_model"].items())
+    return (
+        f"tokens {tokens_text(spent['input_tokens'])} in · {tokens_text(spent['output_tokens'])} out · "
+        f"{tokens_text(spent['cache_creation_input_tokens'])} cache write · {tokens_text(spent['cache_read_input_tokens'])} cache read · "
+        f"{plural(spent['requests'], 'request')} · cost {cost_text(spent['cost_usd'])} ({models})"
+    )
+
+
 def cmd_stats(args) -> int:
+    from ..query.cost import priced
     from ..query.summaries import all_summaries, summarize
 
     runtime = find_runtime_dir(args.runtime_dir)
@@ -197,6 +258,8 @@ def cmd_stats(args) -> int:
             stats[0] += calls
             stats[1] += failures
             stats[2] += total_ms
+    pricer = pricer_for(runtime)
+    spent = priced(combined_usage(summaries), pricer)
     prompts = sum(s["prompts"] for s in summaries)
     calls = sum(s["tool_calls"] for s in summaries)
     failures = sum(s["failures"] for s in summaries)
@@ -211,6 +274,7 @@ def cmd_stats(args) -> int:
             name: {"calls": c, "failures": f, "failure_rate": round(f / c, 4) if c else 0.0, "total_ms": round(t), "mean_ms": round(t / c, 1) if c else 0.0}
             for name, (c, f, t) in sorted(tools.items(), key=lambda item: -item[1][0])
         },
+        "usage": spent,
     }
     if args.json:
         emit_json(result)
@@ -219,11 +283,89 @@ def cmd_stats(args) -> int:
         f"{result['sessions']} session(s) · {prompts} prompts ({result['prompts_per_session']} per session) · "
         f"{calls} tool calls · {failures} failures ({result['failure_rate']:.1%})"
     )
+    if spent["requests"]:
+        print(usage_line(spent))
+        agents = [(agent, t["requests"], tokens_text(all_tokens(t)), cost_text(t["cost_usd"])) for agent, t in spent["by_agent"].items()]
+        if len(agents) > 1:
+            print()
+            print(table(("AGENT", "REQUESTS", "TOKENS", "COST"), agents))
     if tools:
         print()
         rows = [(name, t["calls"], t["failures"], f"{t['failure_rate']:.1%}", round(t["total_ms"] / 1000, 1), t["mean_ms"]) for name, t in result["tools"].items()]
         print(table(("TOOL", "CALLS", "FAILURES", "FAIL RATE", "TOTAL S", "MEAN MS"), rows))
+    unpriced_note(pricer)
     return 0
+
+
+def combined_usage(summaries) -> dict:
+    """The usage of several sessions added up, by model and by agent and model."""
+    from ..query.usage import merge
+
+    by_model, cells = {}, {}
+    for summary in summaries:
+        merge(by_model, summary["usage"]["by_model"])
+        for agent, models in summary["usage"]["cells"].items():
+            merge(cells.setdefault(agent, {}), models)
+    return {"by_model": by_model, "cells": cells}
+
+
+def cmd_usage(args) -> int:
+    """ccusage-style: tokens and cost grouped by day, week, month, session, model or agent; totals last."""
+    from ..query.cost import priced
+    from ..query.summaries import all_summaries
+    from ..query.usage import merge, total_of
+
+    runtime = find_runtime_dir(args.runtime_dir)
+    summaries = all_summaries(runtime)
+    since = parse_since(args.since) if args.since else None
+    if since:
+        summaries = [s for s in summaries if datetime.fromisoformat(s["last_activity"].rstrip("Z")).replace(tzinfo=timezone.utc) >= since]
+    groups = {}  # key -> {model: totals}
+    for s in summaries:
+        usage = s["usage"]
+        if args.by in ("day", "week", "month"):
+            for day, models in usage["days"].items():
+                if since and day != "unknown" and day < since.strftime("%Y-%m-%d"):
+                    continue
+                merge(groups.setdefault(period(day, args.by), {}), models)
+        elif args.by == "session":
+            if usage["requests"]:
+                merge(groups.setdefault(s["session_id"], {}), usage["by_model"])
+        elif args.by == "model":
+            for model, totals in usage["by_model"].items():
+                merge(groups.setdefault(model, {}), {model: totals})
+        else:
+            for agent, models in usage["cells"].items():
+                merge(groups.setdefault(agent if agent == "main" else f"{agent} ({s['session_id'][:8]})", {}), models)
+    pricer = pricer_for(runtime)
+    everything = {}
+    rows = []
+    for key in sorted(groups):
+        merge(everything, groups[key])
+        rows.append({args.by: key, **total_of(groups[key]), "cost_usd": pricer.total(groups[key])})
+    totals = {**total_of(everything), "cost_usd": pricer.total(everything)}
+    if args.json:
+        emit_json({"by": args.by, "rows": rows, "totals": totals, "by_model": priced({"by_model": everything, "cells": {}}, pricer)["by_model"]})
+        return 0
+    if not rows:
+        print(f"no token usage recorded in {runtime}" + (" in that period" if since else ""), file=sys.stderr)
+        return 1
+    def cells(label, t):
+        return (label, t["requests"], t["input_tokens"], t["output_tokens"], t["cache_creation_input_tokens"], t["cache_read_input_tokens"], all_tokens(t), cost_text(t["cost_usd"]))
+    lines = [cells(row[args.by][:40], row) for row in rows] + [cells("TOTAL", totals)]
+    print(table((args.by.upper(), "REQUESTS", "INPUT", "OUTPUT", "CACHE WRITE", "CACHE READ", "TOTAL TOKENS", "COST"), lines))
+    unpriced_note(pricer)
+    return 0
+
+
+def period(day: str, by: str) -> str:
+    """The day, ISO week (2026-W48) or month (2026-11) a YYYY-MM-DD falls in."""
+    if by == "day" or day == "unknown":
+        return day
+    if by == "month":
+        return day[:7]
+    year, week, _ = datetime.strptime(day, "%Y-%m-%d").isocalendar()
+    return f"{year}-W{week:02d}"
 
 
 def write_output(text: str, output) -> None:
@@ -241,15 +383,16 @@ def write_output(text: str, output) -> None:
 
 def cmd_export(args) -> int:
     from .report import html_report, markdown
+    from ..query.cost import priced
+    from ..query.usage import summarize
 
     runtime = find_runtime_dir(args.runtime_dir)
     data, decisions = load_session(runtime, args.id)
     if args.format == "json":
         text = json.dumps(data, indent=2, ensure_ascii=False) + "\n"
-    elif args.format == "markdown":
-        text = markdown(data, decisions)
     else:
-        text = html_report(data, decisions)
+        spent = priced(summarize(data["activity_log"]), pricer_for(runtime))
+        text = (markdown if args.format == "markdown" else html_report)(data, decisions, spent)
     write_output(text, args.output)
     return 0
 
@@ -390,6 +533,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     sub = command("stats", "tool use, failure rate, time per tool, prompts per session (one session or all)", cmd_stats)
     sub.add_argument("id", nargs="?")
+    sub.add_argument("--json", action="store_true", help="print JSON")
+
+    sub = command("usage", "tokens and cost, ccusage-style: per day, week, month, session, model or agent, totals last", cmd_usage)
+    sub.add_argument("--by", choices=("day", "week", "month", "session", "model", "agent"), default="day", help="how to group (default: day)")
+    sub.add_argument("--since", metavar="WHEN", help="only usage since WHEN: 2h, 3d, 1w or an ISO date (UTC)")
     sub.add_argument("--json", action="store_true", help="print JSON")
 
     sub = command("export", "write one session as JSON, Markdown or a self-contained HTML report", cmd_export)

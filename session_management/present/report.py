@@ -6,10 +6,10 @@ import json
 from ..query.summaries import summarize
 from ..query.timeline import rows as timeline_rows
 
-LANES = ["prompt", "tool", "failure", "subagent", "decision", "turn end", "start", "end", "compaction"]
+LANES = ["prompt", "assistant", "tool", "failure", "subagent", "decision", "turn end", "start", "end", "compaction"]
 COLOURS = {
     "prompt": "#2563eb", "tool": "#059669", "failure": "#dc2626", "subagent": "#7c3aed", "decision": "#d97706",
-    "turn end": "#475569", "start": "#0f766e", "end": "#0f766e", "compaction": "#db2777",
+    "turn end": "#475569", "assistant": "#0891b2", "start": "#0f766e", "end": "#0f766e", "compaction": "#db2777",
 }
 
 
@@ -22,7 +22,22 @@ def duration_text(seconds: float) -> str:
     return f"{seconds // 3600}h{seconds % 3600 // 60:02d}m"
 
 
-def markdown(data: dict, decisions=()) -> str:
+def usage_rows(spent: dict) -> list:
+    """``(group, name, requests, input, output, cache write, cache read, cost text)`` rows of a priced usage."""
+    cost = lambda value: "n/a (no price known)" if value is None else f"${value:,.4f}"  # noqa: E731
+    rows = []
+    for group in ("by_model", "by_agent"):
+        for name, t in spent[group].items():
+            rows.append((group[3:], name, t["requests"], t["input_tokens"], t["output_tokens"], t["cache_creation_input_tokens"], t["cache_read_input_tokens"], cost(t["cost_usd"])))
+    rows.append(("all", "total", spent["requests"], spent["input_tokens"], spent["output_tokens"], spent["cache_creation_input_tokens"], spent["cache_read_input_tokens"], cost(spent["cost_usd"])))
+    return rows
+
+
+USAGE_HEADERS = ("per", "name", "requests", "input", "output", "cache write", "cache read", "cost")
+
+
+def markdown(data: dict, decisions=(), spent: dict = None) -> str:
+    """The session as Markdown; ``spent``: its priced usage (``query.cost.priced``), if any."""
     summary = summarize(data, data["status"])
     lines = [
         f"# Session `{data['session_id']}`",
@@ -39,6 +54,9 @@ def markdown(data: dict, decisions=()) -> str:
         text = row["text"].replace("|", "\\|").replace("\n", " ")
         duration = "" if row["duration_ms"] is None else f"{row['duration_ms']:.0f}"
         lines.append(f"| {row['at'][11:23]} | {row['offset']:.1f} | {row['kind']} | {text} | {duration} |")
+    if spent and spent["requests"]:
+        lines += ["", "## Tokens and cost", "", "| " + " | ".join(USAGE_HEADERS) + " |", "|---|---|---:|---:|---:|---:|---:|---:|"]
+        lines += ["| " + " | ".join(str(cell).replace("|", "\\|") for cell in row) + " |" for row in usage_rows(spent)]
     if summary["tools"]:
         lines += ["", "## Tools", "", "| tool | calls | failures | total ms |", "|---|---:|---:|---:|"]
         for name, (calls, failures, total) in sorted(summary["tools"].items(), key=lambda item: -item[1][0]):
@@ -117,8 +135,9 @@ def _svg(rows, total_seconds: float) -> str:
     return "".join(parts)
 
 
-def html_report(data: dict, decisions=()) -> str:
-    """One HTML file: summary cards, a time-axis chart, the timeline with details on demand, tool table."""
+def html_report(data: dict, decisions=(), spent: dict = None) -> str:
+    """One HTML file: summary cards, a time-axis chart, the timeline with details on demand, tool
+    table, and tokens and cost per model and per agent (``spent``, as for ``markdown``)."""
     summary = summarize(data, data["status"])
     rows = timeline_rows(data, decisions)
     total = max([summary["duration_seconds"]] + [row["offset"] for row in rows])
@@ -128,6 +147,12 @@ def html_report(data: dict, decisions=()) -> str:
         ("tool calls", summary["tool_calls"]), ("failures", summary["failures"]), ("subagents", summary["subagents"]),
         ("decisions", len(decisions)),
     ]
+    usage_section = ""
+    if spent and spent["requests"]:
+        tokens = spent["input_tokens"] + spent["output_tokens"] + spent["cache_creation_input_tokens"] + spent["cache_read_input_tokens"]
+        cards += [("tokens", f"{tokens:,}"), ("cost", "n/a" if spent["cost_usd"] is None else f"${spent['cost_usd']:,.4f}")]
+        body = "".join("<tr>" + "".join(f"<td{' class=n' if isinstance(cell, int) else ''}>{html.escape(str(cell))}</td>" for cell in row) + "</tr>" for row in usage_rows(spent))
+        usage_section = f"<section><h2>Tokens and cost</h2><table><tr>{''.join(f'<th>{h}</th>' for h in USAGE_HEADERS)}</tr>{body}</table></section>"
     meta = " · ".join(f"{esc(key)}: {esc(str(data['metadata'][key]))}" for key in ("cwd", "source", "model", "end_reason") if data["metadata"].get(key))
     kinds = [lane for lane in LANES if any(row["kind"] == lane for row in rows)]
     legend = "".join(
@@ -156,6 +181,7 @@ def html_report(data: dict, decisions=()) -> str:
 <main><div class="cards">{''.join(f'<div class="card"><b>{esc(str(value))}</b><span>{esc(label)}</span></div>' for label, value in cards)}</div>
 <section><h2>Timeline</h2><div class="legend">{legend}</div>{_svg(rows, total)}</section>
 <section><h2>Events ({len(rows)})</h2>{''.join(items) or '<p>No events recorded.</p>'}</section>
+{usage_section}
 <section><h2>Tools</h2>{f'<table><tr><th>tool</th><th>calls</th><th>failures</th><th>total ms</th></tr>{tool_rows}</table>' if tool_rows else '<p>No tool calls.</p>'}</section>
 </main><script>{_JS}</script></body></html>
 """

@@ -10,9 +10,10 @@ import os
 
 from ..claude_session import ClaudeSession, parse_timestamp
 from ..file_utils import atomic_write, dumps, load_session_registry
+from . import usage
 
 CACHE_NAME = "summary-cache.json"
-CACHE_VERSION = 1
+CACHE_VERSION = 2  # 2: token usage added
 
 
 def summarize(data: dict, registry_status: str) -> dict:
@@ -55,6 +56,8 @@ def summarize(data: dict, registry_status: str) -> dict:
         "turns": turns,
         "tools": tools,
         "cwd": data["metadata"].get("cwd"),
+        "model": data["metadata"].get("model"),
+        "usage": usage.summarize(data["activity_log"]),
     }
 
 

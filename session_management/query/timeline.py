@@ -15,6 +15,8 @@ KINDS = {
     "compaction": "compaction",
     "turn_end": "turn end",
     "session_end": "end",
+    "assistant_message": "assistant",
+    "stop_failure": "failure",
 }
 # Which input field says best what a tool call did.
 _TOOL_SUBJECT = ("command", "file_path", "notebook_path", "pattern", "url", "query", "description", "prompt", "path")
@@ -58,6 +60,16 @@ def describe(entry: dict) -> str:
         return f"context compaction ({details.get('trigger', '?')})"
     if action == "turn_end":
         return json.dumps(one_line(details.get("last_assistant_message") or "", 120), ensure_ascii=False)
+    if action == "assistant_message":
+        usage = details.get("usage") if isinstance(details.get("usage"), dict) else {}
+        tokens = sum(v for k, v in usage.items() if k.endswith("_tokens") and isinstance(v, int))
+        said = json.dumps(one_line(details.get("text") or "", 90), ensure_ascii=False) if details.get("text") else f"{len(details.get('tool_use_ids') or [])} tool call(s)"
+        agent = f"  [subagent {details['agent_id']}]" if details.get("agent_id") else ""
+        return f"{said}  ({details.get('model', '?')}, {tokens:,} tokens){agent}"
+    if action == "post_model_switch":
+        return f"model switched from {details.get('from_model', '?')} to {details.get('to_model', '?')} ({details.get('source', '?')})"
+    if action == "stop_failure":
+        return f"turn ended by an API error ({details.get('error', '?')})"
     if action == "session_end":
         return f"session ended ({details.get('reason', '?')})"
     return one_line(json.dumps(details, ensure_ascii=False), 120)

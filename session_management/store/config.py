@@ -21,6 +21,7 @@ DEFAULTS = {
     "retention_days": None,  # delete archived sessions older than this (None: keep forever)
     "log_max_bytes": 10 * 1024 * 1024,  # rotate toolkit.log past this size (0: never)
     "log_backup_count": 3,
+    "prices": {},  # USD per million tokens for models genai-prices does not know: {model: {input_mtok, output_mtok, …}}
     "events": {},  # hook events switched on or off against the defaults, e.g. {PreToolUse: true}; read at install
 }
 _CHOICES = {"archive_on": ("stop", "session_end")}
@@ -34,6 +35,8 @@ def _valid(key, value) -> bool:
         return isinstance(value, bool)
     if key == "redact_patterns":
         return isinstance(value, list) and all(isinstance(p, str) for p in value)
+    if key == "prices":
+        return isinstance(value, dict) and all(isinstance(model, str) and _valid_price(price) for model, price in value.items())
     if key == "events":
         return isinstance(value, dict) and all(isinstance(k, str) and isinstance(v, bool) for k, v in value.items())
     if key == "retention_days":
@@ -42,6 +45,18 @@ def _valid(key, value) -> bool:
         minimum = 0 if key in ("log_max_bytes", "log_backup_count") else 1
         return isinstance(value, int) and not isinstance(value, bool) and value >= minimum
     return False
+
+
+_PRICE_KEYS = ("input_mtok", "output_mtok", "cache_write_mtok", "cache_write_1h_mtok", "cache_read_mtok")
+
+
+def _valid_price(price) -> bool:
+    """One model's price: numbers per million tokens; input and output required."""
+    return (
+        isinstance(price, dict)
+        and {"input_mtok", "output_mtok"} <= set(price) <= set(_PRICE_KEYS)
+        and all(isinstance(v, (int, float)) and not isinstance(v, bool) and v >= 0 for v in price.values())
+    )
 
 
 def validate(raw) -> tuple:
