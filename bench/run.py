@@ -174,6 +174,43 @@ def bench_against_revision(rev: str, rounds: int) -> list:
     return rows
 
 
+def transcript_turn(turn: int, responses: int = 8) -> str:
+    """One turn of a realistic transcript: a prompt, then responses of a few hundred words with
+    tool calls between them, each written as a text line and a tool-use line sharing their usage."""
+    lines = [json.dumps({"type": "user", "message": {"role": "user", "content": f"turn {turn}: please continue"}})]
+    for n in range(responses):
+        mid = f"msg_{turn}_{n}"
+        use = {"input_tokens": 4, "output_tokens": 350, "cache_creation_input_tokens": 1200, "cache_read_input_tokens": 40000,
+               "cache_creation": {"ephemeral_5m_input_tokens": 1200, "ephemeral_1h_input_tokens": 0}}
+        for block in ({"type": "text", "text": "I looked at the parser and the failing test. " * 30},
+                      {"type": "tool_use", "id": f"toolu_{turn}_{n}", "name": "Bash", "input": {"command": "pytest -q"}}):
+            lines.append(json.dumps({"type": "assistant", "requestId": f"req_{turn}_{n}", "timestamp": "2030-01-01T00:00:00.000Z",
+                                     "message": {"id": mid, "model": "claude-sonnet-4-5", "content": [block], "stop_reason": "tool_use", "usage": use}}))
+        lines.append(json.dumps({"type": "user", "message": {"role": "user", "content": [{"type": "tool_result", "tool_use_id": f"toolu_{turn}_{n}", "content": "ok " * 600}]}}))
+    return "\n".join(lines) + "\n"
+
+
+def bench_stop_harvest(rounds: int, sizes=(10, 5000), output_bytes: int = 2048) -> list:
+    """Stop as people's sessions see it: every stored tool output a few KB, and a fresh turn of
+    transcript (8 responses) to read each time; the fold, archive and harvest together."""
+    medians = {}
+    for size in sizes:
+        project = fresh_project()
+        seed_session(project, size, large_every=1, large_bytes=output_bytes)
+        transcript = project / "transcript.jsonl"
+        transcript.write_text("")
+        env = dict(os.environ, CLAUDE_PROJECT_DIR=str(project))
+        stop = json.dumps({"session_id": SID, "hook_event_name": "Stop", "transcript_path": str(transcript), "last_assistant_message": "Done."}).encode()
+        samples = []
+        for turn in range(max(rounds // 3, 3)):
+            with transcript.open("a") as handle:
+                handle.write(transcript_turn(turn))
+            samples.append(timed(hook_command("Stop"), stop, env))
+        medians[size] = statistics.median(samples)
+        shutil.rmtree(project)
+    return [(f"2. Stop with harvest, {size} events of {output_bytes // 1024} KB (vs {sizes[0]})", medians[size], medians[sizes[0]], "ms") for size in sizes]
+
+
 def all_at_once(command, data: bytes, env, count: int) -> float:
     started = time.perf_counter()
     processes = [subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env) for _ in range(count)]
@@ -290,7 +327,7 @@ def print_table(rows) -> None:
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="few iterations, small sizes: checks the benchmarks run, not the numbers")
-    parser.add_argument("--only", default="latency,growth,stop,concurrency,cli,reads,memory", help="comma-separated: latency,growth,stop,concurrency,cli,reads,memory")
+    parser.add_argument("--only", default="latency,growth,stop,harvest,concurrency,cli,reads,memory", help="comma-separated: latency,growth,stop,harvest,concurrency,cli,reads,memory")
     parser.add_argument("--json", help="also write the rows as JSON to this file")
     parser.add_argument("--against", metavar="REV", help="also time the hooks of git revision REV against today's, interleaved")
     args = parser.parse_args(argv)
@@ -307,6 +344,8 @@ def main(argv=None) -> int:
         rows += bench_growth(rounds, (10, 100, 300) if args.quick else (10, 1000, 5000))
     if "stop" in only:
         rows += bench_stop(rounds, (10, 100, 300) if args.quick else (10, 1000, 5000))
+    if "harvest" in only:
+        rows += bench_stop_harvest(rounds, (10, 300) if args.quick else (10, 5000))
     if "concurrency" in only:
         rows += bench_concurrency(rounds)
     if "cli" in only:

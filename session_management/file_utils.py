@@ -58,8 +58,9 @@ def create_session_dir(path: str) -> Path:
     return session_dir
 
 
-def atomic_write(file_path, content: str, exclusive: bool = False) -> None:
-    """Replace ``file_path`` with ``content`` in one step: temp file, fsync, ``os.replace``.
+def atomic_write(file_path, content, exclusive: bool = False) -> None:
+    """Replace ``file_path`` with ``content`` (text, or bytes as they are) in one step: temp file,
+    fsync, ``os.replace``.
 
     With ``exclusive`` the caller holds a lock on the target, so the temp file has a fixed name
     and a crashed writer's leftover is simply reused. Otherwise the temp name is unique per
@@ -75,7 +76,7 @@ def atomic_write(file_path, content: str, exclusive: bool = False) -> None:
         _sweep_dead_temps(directory, name)
         tmp = os.path.join(directory, f".{name}.{os.getpid()}.{time.monotonic_ns()}.tmp")
         flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL
-    data = content.encode("utf-8")
+    data = content if isinstance(content, bytes) else content.encode("utf-8")
     fd = os.open(tmp, flags, FILE_MODE)
     try:
         try:

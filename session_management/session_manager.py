@@ -13,6 +13,7 @@ import time
 from pathlib import Path
 
 from .store import journal as _journal
+from .store import snapshot as _snapshot
 from .core.ids import validate_session_id
 from .core.sitepackages import enable_site_packages
 from .claude_session import (
@@ -52,15 +53,22 @@ class CorruptSessionError(OSError):
 
 
 def apply_journal(data: dict, journal) -> int:
-    """Fold journal records into snapshot ``data`` in place; return how many entries were added.
+    """Fold journal records into snapshot ``data`` in place; return how many entries were added."""
+    added = fold_records(data, journal, len(data["activity_log"]))
+    data["activity_log"].extend(added)
+    return len(added)
+
+
+def fold_records(data: dict, journal, present: int) -> list:
+    """Apply the journal's changes to ``data``'s fields; return its entries that the snapshot's
+    ``present`` entries do not hold yet.
 
     Entries are placed by position (``base + k``), so entries already in the snapshot are never
     added twice, whatever crash came between a fold and the journal reset.
     """
     base, records, _torn = journal
-    log = data["activity_log"]
     position = base
-    added = 0
+    added = []
     latest = parse_timestamp(data["last_activity"])
     for record in records:
         changes = record.get("_set")
@@ -69,9 +77,8 @@ def apply_journal(data: dict, journal) -> int:
             continue
         if not isinstance(record.get("action"), str):
             continue
-        if base < 0 or position >= len(log):
-            log.append(record)
-            added += 1
+        if base < 0 or position >= present:
+            added.append(record)
             try:
                 latest = max(latest, parse_timestamp(record.get("timestamp")))
             except ValueError:
@@ -232,7 +239,7 @@ class SessionManager:
                 data, _ = self._load(session_id)
                 self._register(session_id, data, archived=True)
             else:
-                data, _ = self._commit(session_id, [])
+                data = self._fold_by_splicing(session_id) or self._commit(session_id, [])[0]
                 self._move_to_archive(data)
 
     def restore_session(self, session_id: str) -> ClaudeSession:
@@ -412,9 +419,35 @@ class SessionManager:
             _journal.append_locked(journal_file, b"".join(_journal.encode_record(r) for r in records))
             apply_journal(data, (len(data["activity_log"]), records, 0))
         snapshot = self.archive_file(session_id) if archived else self.session_file(session_id)
-        atomic_write(snapshot, dumps(data, indent=2) + "\n", exclusive=True)
+        atomic_write(snapshot, _snapshot.encode(data), exclusive=True)
         atomic_write(journal_file, _journal.header(len(data["activity_log"])) + "\n", exclusive=True)
         return data, archived
+
+    def _fold_by_splicing(self, session_id: str):
+        """Fold a live session's journal by appending its entries to the snapshot's entry bytes
+        (see ``store.snapshot``): no parsing or re-encoding of what the snapshot already holds.
+        Returns the session's fields (without its entries), or None when the snapshot's layout
+        or the journal calls for the full fold (which also sets a corrupt file aside)."""
+        path = self.session_file(session_id)
+        journal_file = self._journal_file(session_id)
+        try:
+            parts = _snapshot.split(path.read_bytes())
+            journal = _journal.read(journal_file)
+        except OSError:
+            return None
+        if parts is None or journal is None:
+            return None
+        fields, kept, present = parts
+        try:
+            ClaudeSession.from_dict(dict(fields, activity_log=[]))
+        except ValueError:
+            return None
+        if fields.get("session_id") != session_id:
+            return None
+        added = fold_records(fields, journal, present)
+        atomic_write(path, _snapshot.encode(fields, added, kept), exclusive=True)
+        atomic_write(journal_file, _journal.header(present + len(added)) + "\n", exclusive=True)
+        return fields
 
     def _create(self, data: dict) -> dict:
         """Store a new live session: its entries (and any orphaned journal's) go through a fresh journal."""
@@ -424,7 +457,7 @@ class SessionManager:
         records = (orphan[1] if orphan else []) + data["activity_log"]
         body = b"".join(_journal.encode_record(record) for record in records).decode("utf-8")
         atomic_write(journal_file, _journal.header(0) + "\n" + body, exclusive=True)
-        atomic_write(self.session_file(session_id), dumps(dict(data, activity_log=[]), indent=2) + "\n", exclusive=True)
+        atomic_write(self.session_file(session_id), _snapshot.encode(dict(data, activity_log=[])), exclusive=True)
         if not records:  # the empty snapshot and its journal are already the whole session
             return data
         return self._commit(session_id, [])[0]
