@@ -10,6 +10,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from session_management.store import snapshot
+
 
 def _entry(n: int) -> dict:
     kinds = ("user_input", "tool_use", "tool_use", "tool_failure", "turn_end")
@@ -30,7 +32,7 @@ def build_runtime(root: Path, sessions: int, events: int) -> str:
             "session_id": sid, "created_at": "2026-01-01T00:00:00.000Z", "last_activity": "2026-01-01T01:00:00.000Z",
             "status": "ended", "timeout_seconds": 3600, "metadata": {"cwd": "/p"}, "activity_log": [_entry(i) for i in range(count)],
         }
-        (archive / f"session_{sid}.json").write_text(json.dumps(data, indent=2))
+        (archive / f"session_{sid}.json").write_bytes(snapshot.encode(data))
         (archive / f"session_{sid}.journal").write_text('{"journal": 1, "base": %d}\n' % count)
         registry[sid] = {"created_at": data["created_at"], "status": "archived", "timeout_seconds": 3600}
     (root / "sessions" / "registry.json").write_text(json.dumps({"sessions": registry}))

@@ -303,7 +303,7 @@ def bench_real_cli(tool_calls: int) -> list:
 def bench_cli_reads(sessions: int, events: int) -> list:
     """`claude-sessions list` over many sessions and `show` of a long one, against bare json.load."""
     try:
-        import session_management.cli  # noqa: F401
+        import session_management.present.cli  # noqa: F401
     except ImportError:
         return [("5. CLI reads: skipped", None, None, "no CLI in this version")]
     sys.path.insert(0, str(Path(__file__).resolve().parent))

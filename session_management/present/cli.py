@@ -162,10 +162,12 @@ def cmd_list(args) -> int:
     if args.limit is not None:
         summaries = summaries[: args.limit]
     from ..query.cost import priced
+    from ..query.summaries import usage_of
 
     pricer = pricer_for(runtime)
+    no_usage = priced(usage_of({}), pricer)
     for summary in summaries:
-        summary["usage"] = priced(summary["usage"], pricer)
+        summary["usage"] = priced(usage_of(summary), pricer) if summary["usage"] else no_usage
     if args.json:
         emit_json(summaries)
         return 0
@@ -195,7 +197,7 @@ def cmd_list(args) -> int:
 def cmd_show(args) -> int:
     from .report import duration_text
     from ..query.cost import priced
-    from ..query.summaries import summarize
+    from ..query.summaries import summarize, usage_of
     from ..query.timeline import rows as timeline_rows
     from ..query.usage import per_turn, total_of
 
@@ -203,7 +205,7 @@ def cmd_show(args) -> int:
     data, decisions = load_session(runtime, args.id)
     summary = summarize(data, data["status"])
     pricer = pricer_for(runtime)
-    spent = priced(summary["usage"], pricer)
+    spent = priced(usage_of(summary), pricer)
     if args.json:
         emit_json({"session": data, "decisions": decisions, "usage": spent})
         return 0
@@ -299,12 +301,13 @@ def cmd_stats(args) -> int:
 
 def combined_usage(summaries) -> dict:
     """The usage of several sessions added up, by model and by agent and model."""
+    from ..query.summaries import usage_of
     from ..query.usage import merge
 
     by_model, cells = {}, {}
     for summary in summaries:
-        merge(by_model, summary["usage"]["by_model"])
-        for agent, models in summary["usage"]["cells"].items():
+        merge(by_model, usage_of(summary)["by_model"])
+        for agent, models in usage_of(summary)["cells"].items():
             merge(cells.setdefault(agent, {}), models)
     return {"by_model": by_model, "cells": cells}
 
@@ -312,7 +315,7 @@ def combined_usage(summaries) -> dict:
 def cmd_usage(args) -> int:
     """ccusage-style: tokens and cost grouped by day, week, month, session, model or agent; totals last."""
     from ..query.cost import priced
-    from ..query.summaries import all_summaries
+    from ..query.summaries import all_summaries, usage_of
     from ..query.usage import merge, total_of
 
     runtime = find_runtime_dir(args.runtime_dir)
@@ -322,7 +325,7 @@ def cmd_usage(args) -> int:
         summaries = [s for s in summaries if datetime.fromisoformat(s["last_activity"].rstrip("Z")).replace(tzinfo=timezone.utc) >= since]
     groups = {}  # key -> {model: totals}
     for s in summaries:
-        usage = s["usage"]
+        usage = usage_of(s)
         if args.by in ("day", "week", "month"):
             for day, models in usage["days"].items():
                 if since and day != "unknown" and day < since.strftime("%Y-%m-%d"):

@@ -13,7 +13,7 @@ from ..file_utils import atomic_write, dumps, load_session_registry
 from . import usage
 
 CACHE_NAME = "summary-cache.json"
-CACHE_VERSION = 2  # 2: token usage added
+CACHE_VERSION = 3  # 2: token usage added; 3: None without responses
 
 
 def summarize(data: dict, registry_status: str) -> dict:
@@ -57,8 +57,22 @@ def summarize(data: dict, registry_status: str) -> dict:
         "tools": tools,
         "cwd": data["metadata"].get("cwd"),
         "model": data["metadata"].get("model"),
-        "usage": usage.summarize(data["activity_log"]),
+        "usage": _usage_or_none(data["activity_log"]),
     }
+
+
+NO_USAGE = usage.summarize([])
+
+
+def _usage_or_none(entries):
+    """The session's token usage, or None without responses (most of the cache stays small)."""
+    found = usage.summarize(entries)
+    return found if found["requests"] else None
+
+
+def usage_of(summary: dict) -> dict:
+    """A summary's token usage (see ``query.usage.summarize``), empty if it has none."""
+    return summary.get("usage") or NO_USAGE
 
 
 def files_fingerprint(paths) -> list:
