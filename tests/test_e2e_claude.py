@@ -375,3 +375,24 @@ def test_recorded_tokens_equal_ccusage_and_subagents_get_theirs(run_claude):
     again = token_totals(resumed["activity_log"])
     assert again["requests"] == 6 and again["output_tokens"] == ours["output_tokens"] + 30
     assert {k: v for k, v in again.items() if k != "requests"} == ccusage_totals(project)
+
+
+def test_doctor_notices_an_upgrade_that_brings_more_events(tmp_path):
+    """Wired for 2.1.197, then Claude Code upgraded: doctor names the events a re-install would add;
+    re-installed, it is content."""
+    old, new = claude_binary(CLAUDE_CODE_OLD_VERSION), claude_binary(CLAUDE_CODE_VERSION)
+    project_dir = tmp_path / "upgraded"
+    project_dir.mkdir()
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    (bin_dir / "claude").symlink_to(new)
+    env = dict(os.environ, PATH=f"{bin_dir}{os.pathsep}{os.environ['PATH']}", HOME=str(tmp_path))
+    cli = [sys.executable, "-m", "session_management"]
+    assert subprocess.run([*cli, "install", "--claude", str(old), str(project_dir)], capture_output=True, env=env).returncode == 0
+    doctor = subprocess.run([*cli, "doctor"], cwd=project_dir, capture_output=True, text=True, env=env)
+    assert doctor.returncode == 1
+    assert f"hooks wired for 22 of the 24 events to record with Claude Code {CLAUDE_CODE_VERSION}" in doctor.stdout
+    assert "missing PostModelSwitch, DirectoryAdded" in doctor.stdout
+    assert subprocess.run([*cli, "install", str(project_dir)], capture_output=True, env=env).returncode == 0
+    doctor = subprocess.run([*cli, "doctor"], cwd=project_dir, capture_output=True, text=True, env=env)
+    assert doctor.returncode == 0, doctor.stdout

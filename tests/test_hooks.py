@@ -423,3 +423,19 @@ def test_harvested_text_is_capped_and_redacted(hook, project, tmp_path):
     [recorded] = responses(project)
     assert secret not in json.dumps(recorded) and "[REDACTED:" in recorded["text"]
     assert len(json.dumps(recorded["text"])) <= 4096 and recorded["usage"] == {"input_tokens": 1, "output_tokens": 2}
+
+
+def test_a_session_left_behind_gets_its_last_responses_when_it_times_out(hook, project, tmp_path):
+    """No Stop, no SessionEnd (a killed CLI): when the timeout cleanup ends the session, its
+    transcript is read, so its last turn's responses and tokens are not lost."""
+    (project / ".claude").mkdir()
+    (project / ".claude" / "session-tracking.yaml").write_text("timeout_seconds: 1\n")
+    transcript = tmp_path / "left.jsonl"
+    transcript.write_text(transcript_line("msg_left", "half-way answer", {"input_tokens": 7, "output_tokens": 8}))
+    hook("SessionStart", event("SessionStart", source="startup", transcript_path=str(transcript)), project)
+    hook("UserPromptSubmit", event("UserPromptSubmit", prompt="one"), project)
+    time.sleep(1.2)
+    hook("SessionStart", dict(event("SessionStart", source="startup"), session_id="another-session"), project)
+    archived = read_json(project / ".claude" / "runtime" / "sessions" / "archive" / f"session_{SID}.json")
+    assert archived["status"] == "ended"
+    assert [e["details"]["message_id"] for e in archived["activity_log"] if e["action"] == "assistant_message"] == ["msg_left"]

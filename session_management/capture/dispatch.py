@@ -176,7 +176,9 @@ def _record(event: Event, session_id: str) -> str:
         metadata = records[1]["_set"]["metadata"]  # the redacted copy
     is_repeat = _repeat_check(payload) if name == "SessionStart" else None
     if name in HARVEST_EVENTS:
-        outcome = _append_with_harvest(event, session_id, records)
+        from .harvest import sources
+
+        outcome = _append_with_harvest(event, session_id, records, sources(name, payload))
     else:
         outcome = writer.append(event.session_dir, session_id, records, config["timeout_seconds"], metadata, event.manager, is_repeat)
     _log_outcome(event, session_id, outcome)
@@ -196,19 +198,24 @@ def _record(event: Event, session_id: str) -> str:
     return outcome
 
 
-def _append_with_harvest(event: Event, session_id: str, records: list) -> str:
-    """Append the event's records after the responses new in the session's transcripts, holding
-    the harvest lock until both are written, so concurrent harvests never record one twice."""
+def _append_with_harvest(event: Event, session_id: str, records: list, transcripts: list, if_found: list = ()):
+    """Append ``records`` after the responses new in ``transcripts`` (and ``if_found`` if there
+    were any), holding the harvest lock until all are written, so concurrent harvests never record
+    one twice. Returns the append's outcome, or None if there was nothing to append."""
     from . import harvest
 
     with harvest.lock(event.runtime_dir, session_id):
         state = harvest.load_state(event.runtime_dir, session_id)
         if state is None:
             state = _rebuild_harvest_state(event, session_id)
-        found = harvest.collect(state, harvest.sources(event.name, event.payload))
+        found = harvest.collect(state, transcripts)
         for record in found:
             _capping.cap_fields(record["details"], event.config["max_field_bytes"])
-        outcome = writer.append(event.session_dir, session_id, event.redactor(found) + records, event.config["timeout_seconds"], None, event.manager)
+        outcome = None
+        if found:
+            records = event.redactor(found) + records + list(if_found)
+        if records:
+            outcome = writer.append(event.session_dir, session_id, records, event.config["timeout_seconds"], None, event.manager)
         harvest.save_state(event.runtime_dir, session_id, state)
     return outcome
 
@@ -230,6 +237,18 @@ def _rebuild_harvest_state(event: Event, session_id: str) -> dict:
             session_id=session_id,
         )
     return state
+
+
+def _harvest_left_behind(event: Event, manager, session_id: str) -> None:
+    """A session ended by its timeout never had its last turn's transcript read: read it now."""
+    from .harvest import sources
+
+    try:
+        transcript = manager.get_session(session_id).metadata.get("transcript_path")
+    except (KeyError, OSError):
+        return
+    if _append_with_harvest(event, session_id, [], sources("SessionEnd", {"transcript_path": transcript}), [{"_set": {"status": "ended"}}]):
+        manager.archive_session(session_id)
 
 
 def _repeat_check(payload: dict):
@@ -289,6 +308,7 @@ def _housekeeping(event: Event) -> None:
             alternatives="leave it active",
             session_id=expired,
         )
+        _harvest_left_behind(event, manager, expired)
     retention = event.config["retention_days"]
     if retention:
         for pruned in manager.prune_archived(retention * 86400):
