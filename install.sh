@@ -56,7 +56,7 @@ while [ $# -gt 0 ]; do
 done
 
 venv_ready() {
-  [ -x "$VENV/bin/python" ] && "$VENV/bin/python" -c "import filelock, yaml, session_management" >/dev/null 2>&1
+  [ -x "$VENV/bin/python" ] && "$VENV/bin/python" -c "import filelock, yaml, genai_prices, session_management" >/dev/null 2>&1
 }
 
 if [ "$uninstall" = 1 ]; then
@@ -68,8 +68,8 @@ fi
 if ! venv_ready; then
   command -v "$python" >/dev/null 2>&1 || die "$python not found; pass --python PATH"
   "$python" -c 'import sys; sys.exit(sys.version_info < (3, 9))' || die "$python is older than Python 3.9"
-  echo "Creating the hooks' virtualenv at $VENV"
-  "$python" -m venv "$VENV" || die "could not create a virtualenv with $python (on Debian: apt-get install python3-venv)"
+  echo "Creating the hooks' virtualenv at $VENV (or bringing it up to date)"
+  [ -x "$VENV/bin/python" ] || "$python" -m venv "$VENV" || die "could not create a virtualenv with $python (on Debian: apt-get install python3-venv)"
   "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check -e "$REPO" || die "could not install the package into $VENV"
 fi
 

@@ -184,8 +184,8 @@ def cmd_list(args) -> int:
             s["prompts"],
             s["tool_calls"],
             s["failures"],
-            tokens_text(all_tokens(s["usage"])),
-            cost_text(s["usage"]["cost_usd"]),
+            tokens_text(all_tokens(s["usage"])) if s["usage"]["requests"] else "-",
+            cost_text(s["usage"]["cost_usd"]) if s["usage"]["requests"] else "-",
         )
         for s in summaries
     ]

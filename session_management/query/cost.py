@@ -36,7 +36,10 @@ class Pricer:
 
     @staticmethod
     def _library_cost(model: str, totals: dict):
-        from genai_prices import Usage, calc_price
+        try:
+            from genai_prices import Usage, calc_price
+        except ImportError:  # an environment built before 0.2 (re-run install.sh to add it)
+            return None
 
         writes = totals["cache_creation_input_tokens"]
         usage = Usage(
