@@ -241,10 +241,10 @@ def test_doctor_on_an_installed_project(tmp_path, capsys, monkeypatch):
     monkeypatch.chdir(project)
     assert cli.main(["doctor"]) == 1
     assert "tracking hooks are not wired" in capsys.readouterr().out
-    settings = _install.add_ours({}, sys.executable, str(HOOK_ENTRY), sorted(ORIGINAL))
+    settings = _install.add_ours({}, sys.executable, str(HOOK_ENTRY), sorted(ORIGINAL) + ["StopFailure"])
     (project / ".claude" / "settings.json").write_text(json.dumps(settings))
     code, out = cli.main(["doctor"]), capsys.readouterr().out
-    assert code == 0, out
+    assert code == 0, out  # the StopFailure command's `trap` guard is not mistaken for its interpreter
     (project / ".claude" / "session-tracking.yaml").write_text("archive_on: sometimes\n")
     assert cli.main(["doctor", "--json"]) == 1
     checks = json.loads(capsys.readouterr().out)

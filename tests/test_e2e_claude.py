@@ -73,7 +73,7 @@ def test_parallel_tool_calls_are_each_recorded_once(run_claude):
     result = project.run("run three commands", "--allowedTools", "Bash")
     session_id = result["session_id"]
     archived = assert_one_archived_record(project, session_id)
-    assert actions(archived) == ["session_start", "user_input", "tool_use", "tool_use", "tool_use", "turn_end", "session_end"]
+    assert actions(archived) == ["session_start", "user_input", "tool_use", "tool_use", "tool_use", "assistant_message", "assistant_message", "turn_end", "session_end"]
     tool_entries = [e["details"] for e in archived["activity_log"] if e["action"] == "tool_use"]
     assert sorted(d["tool_response"]["stdout"] for d in tool_entries) == ["call-0", "call-1", "call-2"]
     assert len({d["tool_use_id"] for d in tool_entries}) == 3
@@ -108,7 +108,8 @@ def test_two_turns_in_one_process_make_one_record(run_claude):
     assert results[1]["session_id"] == session_id
     archived = assert_one_archived_record(project, session_id)
     assert actions(archived) == [
-        "session_start", "user_input", "tool_use", "turn_end", "user_input", "tool_use", "turn_end", "session_end",
+        "session_start", "user_input", "tool_use", "assistant_message", "assistant_message", "turn_end",
+        "user_input", "tool_use", "assistant_message", "assistant_message", "turn_end", "session_end",
     ]
     prompts = [e["details"]["prompt"] for e in archived["activity_log"] if e["action"] == "user_input"]
     assert prompts == ["turn one", "turn two"]
@@ -396,3 +397,29 @@ def test_doctor_notices_an_upgrade_that_brings_more_events(tmp_path):
     assert subprocess.run([*cli, "install", str(project_dir)], capture_output=True, env=env).returncode == 0
     doctor = subprocess.run([*cli, "doctor"], cwd=project_dir, capture_output=True, text=True, env=env)
     assert doctor.returncode == 0, doctor.stdout
+
+
+def test_slash_commands_denials_and_compaction_are_recorded(run_claude):
+    """A custom slash command (UserPromptExpansion), a tool refused in auto mode (PermissionDenied:
+    the tool still does not run), and /compact (PreCompact, then PostCompact with its summary)."""
+    project, _ = run_claude([text("hello there")])
+    (project.dir / ".claude" / "commands").mkdir()
+    (project.dir / ".claude" / "commands" / "hello.md").write_text("Say hello to $ARGUMENTS.\n")
+    expanded = project.run("/hello world")
+    [entry] = [e for e in project.session(expanded["session_id"])["activity_log"] if e["action"] == "user_prompt_expansion"]
+    assert (entry["details"]["command_name"], entry["details"]["command_args"]) == ("hello", "world")
+
+    outside = project.dir.parent / "outside-the-project.txt"  # auto mode sends such a write to its classifier
+    project, _ = run_claude([tools(("Write", {"file_path": str(outside), "content": "x"})), text("It was refused.")], root=project.dir.parent / "auto")
+    refused = project.run("write it", "--permission-mode", "auto", check=False)
+    [entry] = [e for e in project.session(refused["session_id"])["activity_log"] if e["action"] == "permission_denied"]
+    assert entry["details"]["tool_name"] == "Write" and entry["details"]["reason"]
+    assert not outside.exists()
+
+    project, _ = run_claude([text("first answer"), text("The conversation so far, summarised.")], root=project.dir.parent / "compact")
+    results = project.run_turns(["first", "/compact"])
+    recorded = project.session(results[0]["session_id"])["activity_log"]
+    names = [e["action"] for e in recorded]
+    assert names.index("compaction") < names.index("post_compact")
+    [summary] = [e["details"] for e in recorded if e["action"] == "post_compact"]
+    assert summary["trigger"] == "manual" and summary["compact_summary"]

@@ -45,6 +45,8 @@ def describe_command(command: str, project: Path):
     script = next((word for word in words[1:] if word.endswith(".py")), None)
     if not words or script is None:
         return None
+    if "-I" in words:  # the interpreter comes before its flags, after any `trap …;` guard
+        words = words[words.index("-I") - 1 :]
     parts = Path(script).parts
     if parts[-2:] == ("capture", "hook.py"):
         root = Path(script).parent.parent.parent
