@@ -373,6 +373,8 @@ def test_recorded_tokens_equal_ccusage_and_subagents_get_theirs(run_claude):
     assert {"ephemeral_5m_input_tokens": 9000, "ephemeral_1h_input_tokens": 2500} in split
     project.run("--resume", session_id, "and now?", "--allowedTools", "Bash Agent")
     resumed = assert_one_archived_record(project, session_id)
+    switches = [e["details"] for e in resumed["activity_log"] if e["action"] == "post_model_switch"]
+    assert switches and resumed["metadata"]["model"] == switches[-1]["to_model"]  # --resume restored another model
     again = token_totals(resumed["activity_log"])
     assert again["requests"] == 6 and again["output_tokens"] == ours["output_tokens"] + 30
     assert {k: v for k, v in again.items() if k != "requests"} == ccusage_totals(project)
