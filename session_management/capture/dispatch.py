@@ -114,7 +114,7 @@ def handle(event_name: str, raw, env) -> str:
             problem = f"{event_name} hook: input is a JSON {type(payload).__name__}, not an object; event dropped"
             payload = None
     if not event_name:  # a hook command without its event name: trust the payload's
-        event_name = str((payload or {}).get("hook_event_name") or "UnnamedEvent")
+        event_name = str((payload or {}).get("hook_event_name") or "UnnamedEvent")[:100]
     if not project_dir and payload is not None and isinstance(payload.get("cwd"), str):
         project_dir = payload["cwd"]
     if not project_dir or not os.path.isabs(project_dir) or not os.path.isdir(project_dir):
