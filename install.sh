@@ -29,6 +29,8 @@ Options:
   --uninstall     remove exactly this tool's hook entries (recorded sessions, the virtualenv
                   and .gitignore are left alone)
   --python PATH   Python 3.9+ to build the virtualenv with (default: python3 on PATH)
+  --claude PATH   the Claude Code CLI whose version decides which events are wired
+                  (default: claude on PATH; without one, the nine events every release sends)
   -h, --help      show this help
 
 Environment:
@@ -48,6 +50,7 @@ while [ $# -gt 0 ]; do
     --global) args+=(--global) ;;
     --uninstall) uninstall=1; args+=(--uninstall) ;;
     --python) [ $# -ge 2 ] || { echo "install.sh: --python needs a path" >&2; exit 2; }; python="$2"; shift ;;
+    --claude) [ $# -ge 2 ] || { echo "install.sh: --claude needs a path" >&2; exit 2; }; args+=(--claude "$2"); shift ;;
     --python=*) python="${1#--python=}" ;;
     -*) echo "install.sh: unknown option $1 (see --help)" >&2; exit 2 ;;
     *) args+=("$1") ;;
