@@ -293,4 +293,5 @@ def test_demo_replays_through_the_real_hooks(tmp_path):
     assert result.returncode == 0, result.stderr
     assert "Replaying 14 events" in result.stderr
     assert "Find the failing test and fix it" in result.stdout and "subagent" in result.stdout
+    assert "8 requests · cost $" in result.stdout and "[subagent" in result.stdout  # the transcripts were replayed too
     assert report.read_text().startswith("<!DOCTYPE html>")

@@ -1,31 +1,62 @@
 """``claude-sessions demo``: replay a real Claude Code session through the real hook entry.
 
-The bundled ``demo_events.json`` was captured from the Claude Code CLI by
-``tests/capture_demo_events.py`` (paths replaced by placeholders). Each event is fed to the hook
-command Claude Code would run, as a separate process, into a fresh temporary project. No Claude
-Code account needed, and no checkout: it runs from an installed package too.
+The bundled ``demo_events.json`` and ``demo_transcripts.json`` were captured from the Claude
+Code CLI by ``tests/capture_demo_events.py`` (paths replaced by placeholders). Each event is fed
+to the hook command Claude Code would run, as a separate process, into a fresh temporary project,
+with the transcripts written as they stood when it fired, so tokens and cost are recorded too. No
+Claude Code account needed, and no checkout: it runs from an installed package too.
 """
 
 import json
 import os
+import re
 import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 
+from ..core.timestamps import format_epoch
 from ..install.wiring import entry_script
 
 
 def replay() -> tuple:
     """Record the captured session into a new temporary project; return ``(project, session_id)``."""
-    events_file = Path(__file__).with_name("demo_events.json")
     project = Path(tempfile.mkdtemp(prefix="claude-sessions-demo-"))
     home = project / "home"
-    text = events_file.read_text(encoding="utf-8").replace("{project}", str(project)).replace("{home}", str(home))
-    events = json.loads(text)
+
+    def load(name):
+        text = Path(__file__).with_name(name).read_text(encoding="utf-8")
+        return json.loads(text.replace("{project}", str(project)).replace("{home}", str(home)))
+
+    events, transcripts = load("demo_events.json"), load("demo_transcripts.json")
+    written, since = {}, time.time()  # lines written so far per transcript; when the last cut was
     env = {k: v for k, v in os.environ.items() if not k.startswith("CLAUDE")}
     env["CLAUDE_PROJECT_DIR"] = str(project)
     print(f"Replaying {len(events)} events of a captured Claude Code session through the hooks into {project}", file=sys.stderr)
-    for name, payload in events:
+    for index, (name, payload) in enumerate(events):
+        cut = transcripts["cuts"].get(str(index))
+        if cut:  # the transcripts as they stood when this event fired, their new lines dated since the last cut
+            since = _write_cut(transcripts["files"], cut, written, since)
         subprocess.run([sys.executable, "-I", "-S", entry_script(), name], input=json.dumps(payload).encode(), env=env, check=True)
+        if name == "UserPromptSubmit" and not written:
+            since = time.time()  # the first response follows the first prompt
     return project, events[0][1]["session_id"]
+
+
+_STAMP = re.compile(r'"timestamp":"[0-9T:.-]+Z"')
+
+
+def _write_cut(files: dict, cut: dict, written: dict, since: float) -> float:
+    """Write each transcript up to its line count in ``cut`` (``written`` holds the lines already
+    out, per path). Lines new since the previous cut are dated evenly between it and now, in their
+    order: the capture ran at another time and pace than the replay."""
+    now = time.time()
+    fresh = [(path, n) for path, count in cut.items() for n in range(len(written.get(path, [])), count)]
+    for k, (path, n) in enumerate(fresh):
+        stamp = format_epoch(since + (now - since) * (k + 1) / (len(fresh) + 1))
+        written.setdefault(path, []).append(_STAMP.sub(f'"timestamp":"{stamp}"', files[path].splitlines(keepends=True)[n]))
+    for path in cut:
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+        Path(path).write_text("".join(written.get(path, [])), encoding="utf-8")
+    return now
