@@ -331,6 +331,8 @@ def main(argv=None) -> int:
     parser.add_argument("--json", help="also write the rows as JSON to this file")
     parser.add_argument("--against", metavar="REV", help="also time the hooks of git revision REV against today's, interleaved")
     args = parser.parse_args(argv)
+    # Hooks add each project they see to the user's catalog: keep the benchmark's temp projects out of it.
+    os.environ["CLAUDE_SESSION_TRACKER_HOME"] = tempfile.mkdtemp(prefix="bench-home-")
     only = set(args.only.split(","))
     rounds = 3 if args.quick else 30
     large = 64 * 1024 if args.quick else 1024 * 1024

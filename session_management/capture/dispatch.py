@@ -299,7 +299,15 @@ def _log_outcome(event: Event, session_id: str, outcome: str) -> None:
 
 
 def _housekeeping(event: Event) -> None:
-    """At session start: end sessions left active past their timeout, prune old archives."""
+    """At session start: list the project in the user's catalog, end sessions left active past
+    their timeout, prune old archives."""
+    from ..store import catalog
+
+    try:
+        if catalog.add(catalog.home(), event.project_dir):
+            event.logger.log_session_event(event.payload["session_id"], "project_cataloged", {"catalog": catalog.home()})
+    except OSError as exc:  # the catalog is a convenience: a read-only home must not stop tracking
+        event.logger.log_error(f"cannot add {event.project_dir} to the projects catalog in {catalog.home()}: {exc}")
     manager = event.manager()
     for expired in manager.cleanup_expired():
         event.logger.log_decision(

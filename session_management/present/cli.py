@@ -312,6 +312,30 @@ def combined_usage(summaries) -> dict:
     return {"by_model": by_model, "cells": cells}
 
 
+def cmd_projects(args) -> int:
+    """The projects in the user's catalog: sessions and last activity, or that they are missing."""
+    from ..query.summaries import all_summaries
+    from ..store import catalog
+
+    folder = catalog.home()
+    found = []
+    for path, info in sorted(catalog.read(folder).items()):
+        runtime = Path(path) / ".claude" / "runtime"
+        exists = Path(path).is_dir()
+        summaries = all_summaries(runtime) if exists and (runtime / "sessions").is_dir() else []
+        last = max((s["last_activity"] for s in summaries), default=None)
+        found.append({"path": path, "exists": exists, "sessions": len(summaries), "last_activity": last, "added": info.get("added")})
+    if args.json:
+        emit_json(found)
+        return 0
+    if not found:
+        print(f"no projects in the catalog ({folder}) yet: a project is added when a session starts in it", file=sys.stderr)
+        return 1
+    rows = [(p["path"] + ("" if p["exists"] else "  (missing)"), p["sessions"] if p["exists"] else "-", short_time(p["last_activity"] or "") or "-") for p in found]
+    print(table(("PROJECT", "SESSIONS", "LAST ACTIVITY (UTC)"), rows))
+    return 0
+
+
 def cmd_usage(args) -> int:
     """ccusage-style: tokens and cost grouped by day, week, month, session, model or agent; totals last."""
     from ..query.cost import priced
@@ -536,6 +560,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     sub = command("stats", "tool use, failure rate, time per tool, prompts per session (one session or all)", cmd_stats)
     sub.add_argument("id", nargs="?")
+    sub.add_argument("--json", action="store_true", help="print JSON")
+
+    sub = command("projects", "every project tracked on this machine: sessions, last activity, or missing (the user's catalog)", cmd_projects)
     sub.add_argument("--json", action="store_true", help="print JSON")
 
     sub = command("usage", "tokens and cost, ccusage-style: per day, week, month, session, model or agent, totals last", cmd_usage)
