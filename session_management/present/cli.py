@@ -336,6 +336,76 @@ def cmd_projects(args) -> int:
     return 0
 
 
+def scope(args) -> list:
+    """The project directories a command looks at: ``--project``, every one in the catalog
+    (``--all-projects``), or the project around the current directory."""
+    from ..store import catalog
+
+    if getattr(args, "project", None):
+        project = Path(args.project).expanduser().resolve()
+        if not (project / ".claude" / "runtime").is_dir():
+            raise CliError(f"{project} has no .claude/runtime: not a tracked project")
+        return [str(project)]
+    if getattr(args, "all_projects", False):
+        projects = [path for path in catalog.read(catalog.home()) if os.path.isdir(path)]
+        try:
+            here = str(find_runtime_dir(args.runtime_dir).parent.parent)
+        except CliError:
+            here = None
+        return sorted(set(projects) | ({here} if here else set()))
+    return [str(find_runtime_dir(args.runtime_dir).parent.parent)]
+
+
+def cmd_index(args) -> int:
+    """Bring the search index up to date with every tracked project (or rebuild it)."""
+    from ..query.index import Index
+    from ..store import catalog
+
+    projects = sorted(path for path in catalog.read(catalog.home()) if os.path.isdir(path))
+    index = Index(rebuild=args.rebuild)
+    try:
+        done = index.update(projects)
+    finally:
+        index.close()
+    done["index"] = index.path
+    if args.json:
+        emit_json(done)
+    else:
+        print(f"{index.path}: {done['projects']} project(s), {done['sessions_read']} session(s) read "
+              f"({done['entries_added']} entries), {done['sessions_unchanged']} unchanged, {done['sessions_removed']} removed")
+    return 0
+
+
+def cmd_search(args) -> int:
+    """Full-text search over prompts, answers, tool calls and errors, newest first."""
+    from ..query.index import Index
+
+    projects = scope(args)
+    index = Index()
+    try:
+        index.update(projects)
+        since = parse_since(args.since).strftime("%Y-%m-%dT%H:%M:%S") if args.since else None
+        try:
+            hits = index.search(args.query, projects, args.action, args.tool, since, args.limit)
+        except ValueError as exc:
+            raise CliError(str(exc), 2) from None
+    finally:
+        index.close()
+    if args.json:
+        emit_json(hits)
+        return 0
+    if not hits:
+        print(f"nothing matches {args.query!r}", file=sys.stderr)
+        return 1
+    many = len(projects) > 1
+    for hit in hits:
+        where = f"{os.path.basename(hit['project'])}  " if many else ""
+        tool = f" {hit['tool']}" if hit["tool"] else ""
+        snippet = " ".join(hit["snippet"].split())
+        print(f"{where}{hit['session_id'][:8]}  {short_time(hit['timestamp'] or '')}  {hit['action']}{tool}  #{hit['position']}  {snippet}")
+    return 0
+
+
 def cmd_usage(args) -> int:
     """ccusage-style: tokens and cost grouped by day, week, month, session, model or agent; totals last."""
     from ..query.cost import priced
@@ -564,6 +634,20 @@ def build_parser() -> argparse.ArgumentParser:
 
     sub = command("projects", "every project tracked on this machine: sessions, last activity, or missing (the user's catalog)", cmd_projects)
     sub.add_argument("--json", action="store_true", help="print JSON")
+
+    sub = command("search", "full-text search of prompts, answers, tool calls, outputs and errors (words, \"phrases\", prefix*)", cmd_search)
+    sub.add_argument("query")
+    sub.add_argument("--all-projects", action="store_true", help="search every project in the catalog (see: projects)")
+    sub.add_argument("--project", metavar="DIR", help="search this project")
+    sub.add_argument("--action", help="only entries with this action (user_input, tool_use, assistant_message, …)")
+    sub.add_argument("--tool", help="only entries of this tool (Bash, Read, …)")
+    sub.add_argument("--since", metavar="WHEN", help="only entries since WHEN: 2h, 3d, 1w or an ISO date (UTC)")
+    sub.add_argument("--limit", type=int, default=20, metavar="N", help="at most N hits (default 20)")
+    sub.add_argument("--json", action="store_true", help="print JSON (full ids, and each hit's position in its activity_log)")
+
+    sub = command("index", "bring the search index up to date with every tracked project (it is derived: --rebuild starts over)", cmd_index)
+    sub.add_argument("--rebuild", action="store_true", help="delete the index and build it again from the session files")
+    sub.add_argument("--json", action="store_true", help="print what was done as JSON")
 
     sub = command("usage", "tokens and cost, ccusage-style: per day, week, month, session, model or agent, totals last", cmd_usage)
     sub.add_argument("--by", choices=("day", "week", "month", "session", "model", "agent"), default="day", help="how to group (default: day)")

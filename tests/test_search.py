@@ -1,0 +1,84 @@
+"""Search across projects through the index: planted words are found wherever they are, entries
+added later are found at the next search, and a corrupt or outdated index is rebuilt."""
+
+import json
+import os
+import sqlite3
+import subprocess
+import sys
+
+import pytest
+
+from conftest import HOOK_ENTRY
+
+
+def hook(project, name, session_id, **fields):
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("CLAUDE_PROJECT", "COV_", "COVERAGE_"))}
+    env["CLAUDE_PROJECT_DIR"] = str(project)
+    payload = dict(fields, session_id=session_id, hook_event_name=name)
+    done = subprocess.run([sys.executable, "-I", "-S", str(HOOK_ENTRY), name], input=json.dumps(payload).encode(), capture_output=True, env=env)
+    assert done.returncode == 0, done.stderr
+
+
+def cli(*args, cwd=None):
+    return subprocess.run([sys.executable, "-m", "session_management", *map(str, args)], capture_output=True, text=True, cwd=cwd)
+
+
+@pytest.fixture
+def projects(tmp_path):
+    """Two tracked projects; one archived session in each, a secret word planted in a tool output."""
+    alpha, beta = tmp_path / "alpha", tmp_path / "beta"
+    for project, sid, word in ((alpha, "a1", "the migration 0042_add_index ran"), (beta, "b1", "KeyError: 'flamingo' in parser")):
+        project.mkdir()
+        hook(project, "SessionStart", sid, source="startup")
+        hook(project, "UserPromptSubmit", sid, prompt="please run the checks")
+        hook(project, "PostToolUse", sid, tool_name="Bash", tool_input={"command": "make"}, tool_response={"stdout": word})
+        hook(project, "Stop", sid)
+    return alpha, beta
+
+
+def test_search_finds_what_was_planted_in_any_project(projects):
+    """--all-projects finds a word in either project; the default scope is the current project."""
+    alpha, beta = projects
+    hits = json.loads(cli("search", "flamingo", "--all-projects", "--json", cwd=alpha).stdout)
+    assert [(h["project"], h["session_id"], h["action"], h["tool"], h["position"]) for h in hits] == [(str(beta), "b1", "tool_use", "Bash", 2)]
+    assert "«flamingo»" in hits[0]["snippet"]
+    assert cli("search", "flamingo", cwd=alpha).returncode == 1  # not in this project
+    done = cli("search", "migration", cwd=alpha)
+    assert done.returncode == 0 and "a1" in done.stdout and "«migration»" in done.stdout
+
+
+def test_phrases_prefixes_filters_and_odd_input(projects):
+    """"phrases", prefix*, --action/--tool filters, and text that is not FTS5 syntax all work."""
+    alpha, _ = projects
+    assert len(json.loads(cli("search", '"run the checks"', "--all-projects", "--json", cwd=alpha).stdout)) == 2
+    assert len(json.loads(cli("search", "migrat*", "--all-projects", "--json", cwd=alpha).stdout)) == 1
+    assert json.loads(cli("search", "checks", "--all-projects", "--action", "tool_use", "--json", cwd=alpha).stdout) == []
+    assert len(json.loads(cli("search", "0042_add_index", "--all-projects", "--tool", "Bash", "--json", cwd=alpha).stdout)) == 1
+    assert cli("search", "flamingo-parser", "--all-projects", cwd=alpha).returncode in (0, 1)  # no syntax error
+
+
+def test_entries_added_after_indexing_are_found_and_unchanged_sessions_are_not_reread(projects):
+    """The index is brought up to date before each search; index reports what it read."""
+    alpha, _ = projects
+    first = json.loads(cli("index", "--json", cwd=alpha).stdout)
+    assert first["sessions_read"] == 2
+    again = json.loads(cli("index", "--json", cwd=alpha).stdout)
+    assert (again["sessions_read"], again["sessions_unchanged"]) == (0, 2)
+    hook(alpha, "UserPromptSubmit", "a1", prompt="now look for the pelican")
+    assert "pelican" in cli("search", "pelican", cwd=alpha).stdout
+    assert json.loads(cli("index", "--json", cwd=alpha).stdout)["sessions_read"] == 0
+
+
+def test_a_corrupt_or_outdated_index_is_set_aside_and_rebuilt(projects, tmp_path):
+    """Garbage in place of the index, or an index of another schema version: rebuilt, search still answers."""
+    alpha, _ = projects
+    index = tmp_path / "home" / ".cache" / "claude-session-tracker" / "index.sqlite"
+    index.parent.mkdir(parents=True, exist_ok=True)
+    index.write_bytes(b"this is not a database" * 100)
+    assert "migration" in cli("search", "migration", cwd=alpha).stdout
+    assert list(index.parent.glob("index.sqlite.*.corrupt"))
+    with sqlite3.connect(index) as db:
+        db.execute("UPDATE meta SET value = '0' WHERE key = 'schema_version'")
+    assert "migration" in cli("search", "migration", cwd=alpha).stdout
+    assert json.loads(cli("index", "--rebuild", "--json", cwd=alpha).stdout)["sessions_read"] == 2
