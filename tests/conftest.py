@@ -22,6 +22,7 @@ def isolated(tmp_path, monkeypatch):
     monkeypatch.delenv("CLAUDE_PROJECT_DIR", raising=False)
     monkeypatch.delenv("CLAUDE_SESSION_TRACKER_HOME", raising=False)  # the projects catalog goes under HOME
     monkeypatch.delenv("XDG_DATA_HOME", raising=False)
+    monkeypatch.delenv("XDG_CACHE_HOME", raising=False)  # and the search index under HOME/.cache
     monkeypatch.chdir(tmp_path)
     return tmp_path
 
