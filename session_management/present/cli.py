@@ -167,7 +167,7 @@ def cmd_list(args) -> int:
     pricer = pricer_for(runtime)
     no_usage = priced(usage_of({}), pricer)
     for summary in summaries:
-        summary["usage"] = priced(usage_of(summary), pricer) if summary["usage"] else no_usage
+        summary["usage"] = priced(summary["usage"], pricer) if summary["usage"] else no_usage
     if args.json:
         emit_json(summaries)
         return 0

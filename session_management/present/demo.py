@@ -52,10 +52,11 @@ def _write_cut(files: dict, cut: dict, written: dict, since: float) -> float:
     out, per path). Lines new since the previous cut are dated evenly between it and now, in their
     order: the capture ran at another time and pace than the replay."""
     now = time.time()
+    lines = {path: files[path].splitlines(keepends=True) for path in cut}
     fresh = [(path, n) for path, count in cut.items() for n in range(len(written.get(path, [])), count)]
     for k, (path, n) in enumerate(fresh):
         stamp = format_epoch(since + (now - since) * (k + 1) / (len(fresh) + 1))
-        written.setdefault(path, []).append(_STAMP.sub(f'"timestamp":"{stamp}"', files[path].splitlines(keepends=True)[n]))
+        written.setdefault(path, []).append(_STAMP.sub(f'"timestamp":"{stamp}"', lines[path][n]))
     for path in cut:
         Path(path).parent.mkdir(parents=True, exist_ok=True)
         Path(path).write_text("".join(written.get(path, [])), encoding="utf-8")

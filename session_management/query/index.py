@@ -13,6 +13,7 @@ import logging
 import os
 import sqlite3
 
+from ..store.catalog import user_dir
 from .summaries import files_fingerprint, read_registry, read_session
 
 SCHEMA_VERSION = 1
@@ -23,10 +24,8 @@ _TEXT_FIELDS = ("prompt", "text", "tool_name", "tool_input", "tool_response", "e
 
 
 def location(env=os.environ) -> str:
-    if env.get("CLAUDE_SESSION_TRACKER_HOME"):
-        return os.path.join(env["CLAUDE_SESSION_TRACKER_HOME"], INDEX_NAME)
-    base = env.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return os.path.join(base, "claude-session-tracker", INDEX_NAME)
+    """The index file: in the user's cache folder (see ``store.catalog.user_dir``)."""
+    return os.path.join(user_dir("XDG_CACHE_HOME", ".cache", env), INDEX_NAME)
 
 
 def entry_text(entry: dict) -> str:

@@ -15,12 +15,19 @@ CATALOG_NAME = "projects.json"
 VERSION = 1
 
 
-def home(env=os.environ) -> str:
-    """Where the user-level data lives (see the module docstring)."""
+def user_dir(xdg_variable: str, default: str, env=os.environ) -> str:
+    """Our folder for one kind of user-level file: ``$CLAUDE_SESSION_TRACKER_HOME`` if set, else
+    ``claude-session-tracker`` in the XDG folder (``$XDG_DATA_HOME``, ``$XDG_CACHE_HOME``) or its
+    default under the home directory (``.local/share``, ``.cache``)."""
     if env.get("CLAUDE_SESSION_TRACKER_HOME"):
         return env["CLAUDE_SESSION_TRACKER_HOME"]
-    base = env.get("XDG_DATA_HOME") or os.path.join(os.path.expanduser("~"), ".local", "share")
+    base = env.get(xdg_variable) or os.path.join(os.path.expanduser("~"), default)
     return os.path.join(base, "claude-session-tracker")
+
+
+def home(env=os.environ) -> str:
+    """Where the catalog lives (see the module docstring)."""
+    return user_dir("XDG_DATA_HOME", os.path.join(".local", "share"), env)
 
 
 def read(folder: str) -> dict:
