@@ -201,23 +201,44 @@ def test_a_missing_exporter_is_one_clear_line(tmp_path):
     assert done.stderr.strip().splitlines() == ["claude-sessions: the OTLP exporter is not installed: pip install 'claude-session-tracker[otlp]'"]
 
 
+def log_records(project, event=None, message=None) -> list:
+    log = project / ".claude" / "runtime" / "logs" / "toolkit.log"
+    lines = [json.loads(line) for line in log.read_text().splitlines()] if log.exists() else []
+    return [r for r in lines if (event is None or r.get("event") == event) and (message is None or message in r.get("message", ""))]
+
+
+def wait_for(check, timeout=60.0):
+    deadline = time.monotonic() + timeout
+    while not check():
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.2)
+
+
 def test_an_unreachable_backend_is_one_line_and_exit_1(tmp_path, capsys):
-    """Nothing listening: one line on stderr, exit 1, and nothing marked as shipped."""
+    """Nothing listening: export says so in one line and exits 1; the hooks' shipment and the shipping
+    entry point log it; nothing is marked as shipped."""
     from phoenix import free_port
+    from session_management.export import shipping
 
     project = tmp_path / "p"
     project.mkdir()
+    port = free_port()
+    write_config(project, {"endpoint": f"http://127.0.0.1:{port}", "timeout": 1})
     session_id = str(uuid.uuid4())
     for name, payload in demo_events(project, session_id)[:3] + [["Stop", {"session_id": session_id}]]:
         _dispatch.handle(name, json.dumps(payload).encode(), {"CLAUDE_PROJECT_DIR": str(project)})
+    assert capsys.readouterr().out == ""
     os.chdir(project)
-    port = free_port()
-    assert export("--all", "--endpoint", f"http://127.0.0.1:{port}", "--timeout", "1") == 1
+    assert export("--all") == 1
     out, err = capsys.readouterr()
     assert out == "" and len(err.strip().splitlines()) == 1
-    assert f"could not deliver 2 spans to http://127.0.0.1:{port}/v1/traces" in err and "Connection refused" in err
-    state = json.loads((project / ".claude" / "runtime" / "otlp-shipped.json").read_text()) if (project / ".claude" / "runtime" / "otlp-shipped.json").exists() else {"endpoints": {}}
-    assert state["endpoints"].get(f"http://127.0.0.1:{port}/v1/traces", {}) == {}
+    assert f"could not deliver 2 spans to http://127.0.0.1:{port}/v1/traces: [Errno 111] Connection refused" in err
+    wait_for(lambda: log_records(project, "error", "otlp shipment failed"))  # the Stop hook's detached shipment
+    shipping.ship_project(str(project))
+    failures = log_records(project, "error", "otlp shipment failed")
+    assert len(failures) == 2 and all("Connection refused" in r["message"] for r in failures)
+    state = project / ".claude" / "runtime" / "otlp-shipped.json"
+    assert not state.exists() or json.loads(state.read_text())["endpoints"].get(f"http://127.0.0.1:{port}/v1/traces", {}) == {}
 
 
 # -- against Phoenix ------------------------------------------------------------------------
@@ -296,6 +317,8 @@ def test_exporting_again_leaves_one_copy(phoenix, tmp_path, capsys):
 
 def test_a_secret_never_reaches_the_backend(phoenix, tmp_path, capsys):
     """A key typed in a prompt and printed by a tool is redacted on disk, so Phoenix never sees it."""
+    from session_management.export import shipping
+
     project = project_with_config(tmp_path, phoenix, ship_on="manual")
     session_id = str(uuid.uuid4())
     secret = "sk-ant-api03-" + "Q" * 40 + "-" + "w" * 20 + "AA"
@@ -305,8 +328,8 @@ def test_a_secret_never_reaches_the_backend(phoenix, tmp_path, capsys):
     events[2][1]["tool_response"]["stdout"] = f"AWS_ACCESS_KEY_ID={aws}\nok"
     for name, payload in events:
         hook_process(project, name, payload)
-    os.chdir(project)
-    assert export("--all") == 0
+    shipping.ship_project(str(project))  # what the hooks start with ship_on: stop, here in-process
+    assert log_records(project, "otlp_shipped")
     spans = phoenix.wait_for_spans(project.name, len(session_spans(recorded(project, session_id), Options())[0]))
     text = json.dumps(spans)
     assert "deploy with" in text and "[REDACTED" in text
@@ -317,36 +340,25 @@ def test_shipping_survives_a_stopped_backend_and_delivers_everything_once(phoeni
     """With otlp: configured, hooks hand shipping off (exit 0, nothing on stdout); while Phoenix is down it fails
     quietly into the log, and once Phoenix is back the next shipment delivers every span exactly once."""
     project = project_with_config(tmp_path, phoenix, ship_on="stop", timeout=2)
-    log = project / ".claude" / "runtime" / "logs" / "toolkit.log"
     session_id = str(uuid.uuid4())
     events = demo_events(project, session_id)
     first_stop = next(i for i, (name, _) in enumerate(events) if name == "Stop")
-
-    def log_records(event=None, message=None):
-        lines = [json.loads(line) for line in log.read_text().splitlines()] if log.exists() else []
-        return [r for r in lines if (event is None or r.get("event") == event) and (message is None or message in r.get("message", ""))]
-
-    def wait_for(check, timeout=60.0):
-        deadline = time.monotonic() + timeout
-        while not check():
-            assert time.monotonic() < deadline, f"timed out; log: {log_records()[-5:]}"
-            time.sleep(0.2)
 
     phoenix.stop()
     try:
         for name, payload in events[: first_stop + 1]:
             hook_process(project, name, payload)
-        wait_for(lambda: log_records("error", "otlp shipment failed"))
-        assert "Connection refused" in log_records("error", "otlp shipment failed")[0]["message"]
+        wait_for(lambda: log_records(project, "error", "otlp shipment failed"))
+        assert "Connection refused" in log_records(project, "error", "otlp shipment failed")[0]["message"]
     finally:
         phoenix.start()
     for name, payload in events[first_stop + 1 :]:  # the second turn and the session's end: two more shipments
         hook_process(project, name, payload)
     expected, _, _ = session_spans(recorded(project, session_id), Options())
     # Every span is sent exactly once across the shipments (the failed one sent nothing) ...
-    wait_for(lambda: sum(r["details"]["spans"] for r in log_records("otlp_shipped")) >= len(expected))
+    wait_for(lambda: sum(r["details"]["spans"] for r in log_records(project, "otlp_shipped")) >= len(expected))
     wait_for(lambda: _unlocked(project))
-    assert sum(r["details"]["spans"] for r in log_records("otlp_shipped")) == len(expected)
+    assert sum(r["details"]["spans"] for r in log_records(project, "otlp_shipped")) == len(expected)
     # ... and all of them arrived.
     spans = phoenix.wait_for_spans(project.name, len(expected))
     assert sorted(s["context"]["span_id"] for s in spans) == sorted(f"{s.span_id:016x}" for s in expected)
@@ -361,3 +373,36 @@ def _unlocked(project) -> bool:
             return True
     except Timeout:
         return False
+
+
+@pytest.mark.e2e
+def test_a_real_claude_code_session_is_shipped_as_one_trace(phoenix, tmp_path):
+    """The real CLI (against the fake API) with otlp: configured: its hooks ship the session by
+    themselves, and Phoenix holds one trace with the subagent, the failed tool and every response's tokens."""
+    from claude_cli import ClaudeProject, claude_binary
+    from fake_api import FakeAnthropic, text, tools
+
+    agent_input = {"description": "look", "prompt": "list the files please", "subagent_type": "general-purpose"}
+    script = [tools(("Bash", {"command": "exit 3"}), ("Agent", agent_input)), text("Started it."), text("All done.")]
+    routes = {"list the files please": [tools(("Bash", {"command": "echo from-subagent"})), text("Two files.")]}
+    with FakeAnthropic(script, routes) as api:
+        project = ClaudeProject(tmp_path, claude_binary(), api.url)
+        name = f"e2e-{uuid.uuid4().hex[:8]}"
+        write_config(project.dir, {"endpoint": phoenix.url, "project": name, "ship_on": "stop"})
+        session_id = project.run("look around", "--allowedTools", "Bash Agent")["session_id"]
+    data = recorded(project.dir, session_id)
+    expected, _, _ = session_spans(data, Options())
+    deadline = time.monotonic() + 60
+    while len(spans := phoenix.spans(name)) < len(expected) and time.monotonic() < deadline:
+        time.sleep(0.3)
+    assert sorted(s["context"]["span_id"] for s in spans) == sorted(f"{s.span_id:016x}" for s in expected)
+    assert {s["context"]["trace_id"] for s in spans} == {f"{traces.trace_id(session_id):032x}"}
+    by_id = {s["context"]["span_id"]: s for s in spans}
+    failed = [s for s in spans if s["status_code"] == "ERROR"]
+    assert [s["attributes"]["tool.name"] for s in failed] == ["Bash"]
+    inner = next(s for s in spans if s["name"] == "execute_tool Bash" and "from-subagent" in s["attributes"].get("output.value", ""))
+    assert by_id[inner["parent_id"]]["span_kind"] == "AGENT"
+    usage = usage_summary(data["activity_log"])
+    llm = [s for s in spans if s["span_kind"] == "LLM"]
+    assert len(llm) == usage["requests"] >= 4
+    assert sum(s["attributes"]["llm.token_count.completion"] for s in llm) == usage["output_tokens"]

@@ -170,7 +170,7 @@ def ship_project(project_dir: str) -> None:
 
     runtime = os.path.join(project_dir, ".claude", "runtime")
     config, _problems = _config.load(os.path.join(project_dir, ".claude"), runtime)
-    logger = ToolkitLogger("session_management.export", os.path.join(runtime, "logs", "toolkit.log"), config["log_max_bytes"], config["log_backup_count"])
+    logger = ToolkitLogger("session_management", os.path.join(runtime, "logs", "toolkit.log"), config["log_max_bytes"], config["log_backup_count"])
     otlp = config.get("otlp") or {}
     target = target_for(otlp)
     try:
@@ -196,4 +196,4 @@ if __name__ == "__main__":  # started by the hooks, detached: nothing may reach 
     except Exception as exc:  # last resort: the log, as the hooks do
         from ..toolkit_logger import ToolkitLogger
 
-        ToolkitLogger("session_management.export", os.path.join(sys.argv[1], ".claude", "runtime", "logs", "toolkit.log")).log_error(f"otlp shipment failed: {exc}", exc)
+        ToolkitLogger("session_management", os.path.join(sys.argv[1], ".claude", "runtime", "logs", "toolkit.log")).log_error(f"otlp shipment failed: {exc}", exc)

@@ -50,7 +50,7 @@ class Options:
         if not self.tool_inputs:
             keys |= {"tool_input", "permission_suggestions"}
         if not self.tool_outputs:
-            keys |= {"tool_response", "error", "reason"}
+            keys |= {"tool_response", "error"}
         return keys
 
 
