@@ -406,3 +406,21 @@ def test_a_real_claude_code_session_is_shipped_as_one_trace(phoenix, tmp_path):
     llm = [s for s in spans if s["span_kind"] == "LLM"]
     assert len(llm) == usage["requests"] >= 4
     assert sum(s["attributes"]["llm.token_count.completion"] for s in llm) == usage["output_tokens"]
+
+
+def test_hooks_with_otlp_configured_load_no_exporter(tmp_path):
+    """With otlp: configured, the Stop hook that hands a shipment off imports neither export/ nor OpenTelemetry."""
+    from phoenix import free_port
+
+    write_config(tmp_path, {"endpoint": f"http://127.0.0.1:{free_port()}", "timeout": 1})
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("CLAUDE", "COV_", "COVERAGE_"))}
+    env["CLAUDE_PROJECT_DIR"] = str(tmp_path)
+    loaded = set()
+    for event in ("SessionStart", "UserPromptSubmit", "Stop"):
+        payload = {"session_id": "layout-otlp", "hook_event_name": event, "prompt": "hi", "source": "startup"}
+        done = subprocess.run([sys.executable, "-I", "-S", "-X", "importtime", str(HOOK_ENTRY), event], input=json.dumps(payload).encode(), capture_output=True, env=env)
+        assert done.returncode == 0 and done.stdout == b""
+        loaded |= {line.rsplit("|", 1)[-1].strip() for line in done.stderr.decode().splitlines() if line.startswith("import time:")}
+    assert "session_management.capture.handoff" in loaded
+    assert not {name for name in loaded if name.startswith(("opentelemetry", "session_management.export", "subprocess", "requests"))}
+    wait_for(lambda: log_records(tmp_path, "error", "otlp shipment failed"))  # the hand-off did start a shipment
