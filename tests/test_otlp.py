@@ -424,3 +424,23 @@ def test_hooks_with_otlp_configured_load_no_exporter(tmp_path):
     assert "session_management.capture.handoff" in loaded
     assert not {name for name in loaded if name.startswith(("opentelemetry", "session_management.export", "subprocess", "requests"))}
     wait_for(lambda: log_records(tmp_path, "error", "otlp shipment failed"))  # the hand-off did start a shipment
+
+
+def test_all_projects_and_since_choose_what_is_sent(phoenix, tmp_path, capsys):
+    """--all-projects sends every cataloged project's sessions, each to its own Phoenix project; --since leaves out older ones."""
+    projects = []
+    for _ in range(2):
+        project = project_with_config(tmp_path, phoenix, ship_on="manual")
+        session_id = str(uuid.uuid4())
+        for name, payload in demo_events(project, session_id)[:3] + [["Stop", {"session_id": session_id}]]:
+            _dispatch.handle(name, json.dumps(payload).encode(), {"CLAUDE_PROJECT_DIR": str(project)})
+        projects.append(project)
+    os.chdir(tmp_path)
+    capsys.readouterr()
+    assert export("--since", "2999-01-01", "--all-projects", "--endpoint", phoenix.url) == 0
+    assert capsys.readouterr().out.startswith("nothing new to send")
+    assert export("--since", "1d", "--all-projects", "--endpoint", phoenix.url) == 0
+    assert capsys.readouterr().out.startswith(f"sent 4 spans of 2 sessions to {phoenix.url}/v1/traces")
+    for project in projects:
+        spans = phoenix.wait_for_spans(project.name, 2)
+        assert sorted(s["name"] for s in spans) == ["execute_tool Bash", "turn 1"]
