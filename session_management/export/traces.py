@@ -200,7 +200,7 @@ class _Builder:
             error = str(_details(last).get("error") or "the turn ended with an API error")
         spans, events = [], []
         agents = self._subagents(positions)
-        flow = {}  # agent id (None: the main agent) -> the times the model was handed something
+        handed = self._handed(positions)
         for position in positions:
             entry, details = self.entries[position], _details(self.entries[position])
             action = entry.get("action")
@@ -209,14 +209,11 @@ class _Builder:
             at = self.times[position]
             if action in _TOOL_ACTIONS:
                 spans.append(self.tool(position, parent))
-                flow.setdefault(agent, []).append(at)
             elif action == "assistant_message":
-                handed = [t for t in flow.get(agent, ()) if t <= at]
-                spans.append(self.response(position, parent, max(handed) if handed else at))
-                flow.setdefault(agent, []).append(at)
-            elif action == "user_input" or action == "subagent_start":
-                flow.setdefault(details.get("agent_id") if action == "subagent_start" else None, []).append(at)
-            elif action not in ("subagent_stop", *TURN_ENDS):
+                asked = details.get("tool_use_ids") if isinstance(details.get("tool_use_ids"), list) else ()
+                before = [t for t, call in handed.get(agent, ()) if t < at and (call is None or call not in asked)]
+                spans.append(self.response(position, parent, max(before) if before else at))
+            elif action not in ("user_input", "subagent_start", "subagent_stop", *TURN_ENDS):
                 events.append(self.event(position))
         for agent, (agent_span, first_pos, stop_pos) in agents.items():
             children = [s.end_ns for s in spans if s.parent_id == agent_span]
@@ -230,6 +227,19 @@ class _Builder:
             ))
         spans.append(SpanData(f"turn {number}", turn_id, self.root_id, start, max(end, start), {**self.common, **attributes}, events, error))
         return spans
+
+    def _handed(self, positions) -> dict:
+        """agent id (None: the main agent) -> (time, tool call id or None) of what its model was handed:
+        the prompt or the subagent's start, tool results, its own earlier responses. A response
+        started after the last of them (not counting the tool calls it asked for itself)."""
+        handed = {}
+        for position in positions:
+            entry, details = self.entries[position], _details(self.entries[position])
+            agent = details.get("agent_id") if isinstance(details.get("agent_id"), str) else None
+            if entry.get("action") in ("user_input", "subagent_start", "assistant_message", *_TOOL_ACTIONS):
+                call = details.get("tool_use_id") if entry.get("action") in _TOOL_ACTIONS else None
+                handed.setdefault(agent, []).append((self.times[position], call))
+        return handed
 
     def _subagents(self, positions) -> dict:
         """agent id -> [its span id, position of its start, position of its stop or None]."""
