@@ -444,3 +444,18 @@ def test_all_projects_and_since_choose_what_is_sent(phoenix, tmp_path, capsys):
     for project in projects:
         spans = phoenix.wait_for_spans(project.name, 2)
         assert sorted(s["name"] for s in spans) == ["execute_tool Bash", "turn 1"]
+
+
+def test_doctor_checks_the_exporter_when_otlp_is_configured(tmp_path, capsys):
+    """doctor says whether the interpreter that ships can import the OTLP exporter, and how to fix it."""
+    write_config(tmp_path, {"endpoint": "http://127.0.0.1:4318"})
+    (tmp_path / ".claude" / "runtime").mkdir(parents=True)
+    cli.main(["--runtime-dir", str(tmp_path / ".claude" / "runtime"), "doctor"])
+    assert f"ok    otlp: shipments run {sys.executable}, which has the OTLP exporter" in capsys.readouterr().out
+    from session_management.present import doctor
+
+    bare = tmp_path / "bare"  # an interpreter without the extra
+    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(bare)], check=True)
+    [(ok, what, fix)] = doctor._otlp_checks({str(bare / "bin" / "python")})
+    assert not ok and "cannot import the OTLP exporter" in what
+    assert fix == f"{bare / 'bin' / 'python'} -m pip install 'claude-session-tracker[otlp]'"
