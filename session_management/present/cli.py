@@ -536,6 +536,8 @@ def cmd_export_otlp(args) -> int:
         raise CliError(str(exc)) from None
     except (DeliveryError, TimeoutError) as exc:
         raise CliError(f"{exc}; what was not delivered is sent by the next export") from None
+    except OSError as exc:  # the shipment position could not be written: the next export sends again
+        raise CliError(f"cannot record what was sent: {exc}") from None
     finally:
         for sender in senders.values():
             sender.close()
