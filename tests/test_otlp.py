@@ -15,7 +15,7 @@ from collections import Counter
 import pytest
 
 from conftest import HOOK_ENTRY, REPO, python_env
-from phoenix import Phoenix
+from phoenix_server import Phoenix
 from session_management.capture import dispatch as _dispatch
 from session_management.capture.handoff import ships_on
 from session_management.export import traces
@@ -217,7 +217,7 @@ def wait_for(check, timeout=60.0):
 def test_an_unreachable_backend_is_one_line_and_exit_1(tmp_path, capsys):
     """Nothing listening: export says so in one line and exits 1; the hooks' shipment and the shipping
     entry point log it; nothing is marked as shipped."""
-    from phoenix import free_port
+    from phoenix_server import free_port
     from session_management.export import shipping
 
     project = tmp_path / "p"
@@ -410,7 +410,7 @@ def test_a_real_claude_code_session_is_shipped_as_one_trace(phoenix, tmp_path):
 
 def test_hooks_with_otlp_configured_load_no_exporter(tmp_path):
     """With otlp: configured, the Stop hook that hands a shipment off imports neither export/ nor OpenTelemetry."""
-    from phoenix import free_port
+    from phoenix_server import free_port
 
     write_config(tmp_path, {"endpoint": f"http://127.0.0.1:{free_port()}", "timeout": 1})
     env = {k: v for k, v in os.environ.items() if not k.startswith(("CLAUDE", "COV_", "COVERAGE_"))}
