@@ -127,3 +127,19 @@ def test_a_killed_indexer_leaves_a_usable_index_that_the_next_run_completes(tmp_
     assert (done["sessions_read"], done["sessions_unchanged"]) == (400 - committed, committed)
     hits = json.loads(cli("search", corpus.RARE, "--json", cwd=project).stdout)
     assert [(h["session_id"][:8], h["action"]) for h in hits] == [("00010399", "tool_use")]
+
+
+def test_many_sessions_in_the_same_milliseconds_are_all_indexed(tmp_path):
+    """1,100 sessions whose entries share their timestamps (more than the ids of one millisecond) are all indexed and found."""
+    sys.path.insert(0, str(REPO / "bench"))
+    from bench_cli import build_runtime
+    from session_management.query.index import Index
+
+    project = tmp_path / "crowded"
+    build_runtime(project / ".claude" / "runtime", 1100, 20)
+    index = Index(str(tmp_path / "index.sqlite"))
+    try:
+        assert index.update([str(project)])["entries_added"] == 1100 * 20
+        assert len(index.search("thing", [str(project)], limit=5000)) == 1100 * 4  # each session's prompts
+    finally:
+        index.close()

@@ -233,12 +233,16 @@ class Index:
             except (TypeError, ValueError):
                 pass  # no usable time: keep the previous entry's
             keys.append(last)
-        if not keys:
-            return []
-        taken = {entry_id for (entry_id,) in self.db.execute("SELECT id FROM entries WHERE id BETWEEN ? AND ?", (min(keys), max(keys) + len(keys) + _SLOTS))}
+        taken, seen_up_to, max_key = set(), (min(keys) - 1 if keys else 0), max(keys, default=0)
         ids = []
         for key in keys:
-            while key in taken:
+            while True:
+                if key > seen_up_to:  # read the ids in use further on (crowded milliseconds run on)
+                    window = (seen_up_to + 1, max(key, max_key) + len(keys) + _SLOTS)
+                    taken.update(entry_id for (entry_id,) in self.db.execute("SELECT id FROM entries WHERE id BETWEEN ? AND ?", window))
+                    seen_up_to = window[1]
+                if key not in taken:
+                    break
                 key += 1
             taken.add(key)
             ids.append(key)
