@@ -5,6 +5,8 @@ Never on the hook path: genai-prices (and pydantic under it) is imported on firs
 no known price has no cost (None), never a made-up number; ``unpriced`` says which they were.
 """
 
+import os
+
 _PER_MILLION = 1_000_000
 
 
@@ -15,6 +17,15 @@ class Pricer:
         self.custom = custom or {}
         self.unpriced = set()
         self._cache = {}
+
+    @classmethod
+    def for_project(cls, runtime_dir) -> "Pricer":
+        """A pricer with the project's own ``prices:`` from its config (``runtime_dir``: its .claude/runtime)."""
+        from ..store import config as _config
+
+        runtime_dir = os.path.normpath(str(runtime_dir))
+        config, _problems = _config.load(os.path.dirname(runtime_dir), runtime_dir)
+        return cls(config["prices"])
 
     def cost(self, model: str, totals: dict):
         """USD for these totals of one model, or None if the model's price is unknown."""
