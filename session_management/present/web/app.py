@@ -84,13 +84,17 @@ def build_app(data: Data, hosts, token: str = None) -> Guard:
         spent = data.with_cost({**summary, "project": project})
         rows = timeline_rows(record, decisions)
         count = max(math.ceil(len(rows) / EVENTS_PER_PAGE), 1)
-        default = count  # the newest events, where live ones arrive
+        # Pages are cut from the newest end, so the last page (the default: where live events
+        # arrive) is full and the first holds what is left over.
+        newer = lambda n: (len(rows) - 1 - n) // EVENTS_PER_PAGE  # noqa: E731 - pages after the one holding row n
+        default = count
         if request.query_params.get("at", "").isdigit():
             at = int(request.query_params["at"])
-            default = next((n // EVENTS_PER_PAGE + 1 for n, row in enumerate(rows) if row["order"] == at and row["action"] != "decision"), count)
+            default = next((count - newer(n) for n, row in enumerate(rows) if row["order"] == at and row["action"] != "decision"), count)
         page = _page_number(request, count, default)
         stream = f"/live/session/{key}/{session_id}?after={len(record['activity_log'])}" if page == count else ""
-        shown = rows[(page - 1) * EVENTS_PER_PAGE : page * EVENTS_PER_PAGE]
+        end = len(rows) - (count - page) * EVENTS_PER_PAGE
+        shown = rows[max(end - EVENTS_PER_PAGE, 0) : end]
         turns = {order: _turn_text(models, pricer) for order, models in per_turn(record["activity_log"]).items()}
         return HTMLResponse(session_page(project, record, summary, spent, rows, shown, turns, page, count, stream))
 
