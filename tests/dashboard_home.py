@@ -43,7 +43,7 @@ def record_long_session(project: Path, events: int) -> None:
     hook_event(project, "SessionStart", LONG_ID, source="startup")
     session_dir = str(project / ".claude" / "runtime" / "sessions")
     batch = [
-        {"action": "tool_use", "timestamp": format_epoch(start + 1 + n * 0.05),
+        {"action": "tool_use", "timestamp": format_epoch(start + n * 0.00001),
          "details": {"tool_name": "Bash", "tool_input": {"command": f"step {n}"}, "tool_response": {"stdout": f"output of step {n}"}, "duration_ms": 5}}
         for n in range(events)
     ]
