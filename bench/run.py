@@ -1,5 +1,5 @@
 """Benchmarks: hook latency against a do-nothing hook, growth with session size, concurrency,
-real-CLI overhead, CLI reads, and peak memory. Every ratio is against a baseline measured in the
+real-CLI overhead, CLI reads, peak memory, and the dashboard. Every ratio is against a baseline measured in the
 same run, interleaved with it, because this machine is shared and absolute times drift.
 
 Usage: python bench/run.py [--quick] [--only NAMES] [--against REV] [--json FILE]
@@ -312,6 +312,14 @@ def bench_cli_reads(sessions: int, events: int) -> list:
     return run_cli_bench(sessions, events, PYTHON)
 
 
+def bench_dashboard(sessions: int, events: int, rounds: int) -> list:
+    """The dashboard's sessions page and long session page, warm, and its live-update delay."""
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from bench_dashboard import run as run_dashboard_bench
+
+    return run_dashboard_bench(sessions, events, PYTHON, str(HOOK_ENTRY), rounds)
+
+
 def print_table(rows) -> None:
     """Medians with their baselines; times are stored in seconds and shown in the row's unit."""
     scale = {"ms": 1000, "s": 1, "MiB": 1}
@@ -327,7 +335,7 @@ def print_table(rows) -> None:
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="few iterations, small sizes: checks the benchmarks run, not the numbers")
-    parser.add_argument("--only", default="latency,growth,stop,harvest,concurrency,cli,reads,memory", help="comma-separated: latency,growth,stop,harvest,concurrency,cli,reads,memory")
+    parser.add_argument("--only", default="latency,growth,stop,harvest,concurrency,cli,reads,memory,dashboard", help="comma-separated: latency,growth,stop,harvest,concurrency,cli,reads,memory,dashboard")
     parser.add_argument("--json", help="also write the rows as JSON to this file")
     parser.add_argument("--against", metavar="REV", help="also time the hooks of git revision REV against today's, interleaved")
     args = parser.parse_args(argv)
@@ -356,6 +364,8 @@ def main(argv=None) -> int:
         rows += bench_cli_reads(200 if args.quick else 10_000, 300 if args.quick else 5000)
     if "memory" in only:
         rows += bench_memory(large * (1 if args.quick else 50))
+    if "dashboard" in only:
+        rows += bench_dashboard(200 if args.quick else 10_000, 300 if args.quick else 5000, rounds)
     print_table(rows)
     if args.json:
         Path(args.json).write_text(json.dumps([list(row) for row in rows], indent=2))
