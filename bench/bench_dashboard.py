@@ -1,6 +1,7 @@
 """Benchmark 7: the dashboard (``claude-sessions serve``) on a real uvicorn: the sessions page over
-many sessions and the page of a long session, warm, against a static file served by the same
-server in the same run; and the live-update delay, from the hook process exiting to the event
+many sessions (warm: nothing changed since the last answer; and with a file changed, so the index
+is asked again) and the page of a long session, against a static file served by the same server in
+the same run; and the live-update delay, from the hook process exiting to the event
 arriving on the session's stream, against the time the hook itself took."""
 
 import http.client
@@ -83,12 +84,18 @@ def run(sessions: int, events: int, python: str, hook: str, rounds: int) -> list
         _get(connection, "/")  # the first visit reads every session into the index
         cold = time.perf_counter() - started
         times = _interleaved(connection, {"list": "/", "long": f"/session/{key}/{long_id}", "static": "/static/style.css"}, rounds)
+        registry = project / ".claude" / "runtime" / "sessions" / "registry.json"
+        changed = []
+        for _ in range(rounds):  # as when a session records an event while the page is open
+            os.utime(registry)
+            changed.append(_get(connection, "/"))
         connection.close()
         delay, hook_time = _live_delays(server, project, python, hook, rounds)
     shutil.rmtree(root)
     return [
         (f"7. dashboard sessions page, {sessions} sessions, first visit (vs static)", cold, times["static"], "ms"),
         (f"7. dashboard sessions page, {sessions} sessions, warm (vs static)", times["list"], times["static"], "ms"),
+        (f"7. dashboard sessions page, {sessions} sessions, a file changed (vs static)", statistics.median(changed), times["static"], "ms"),
         (f"7. dashboard session page, {events} events (vs static)", times["long"], times["static"], "ms"),
         ("7. dashboard live update: hook exit to stream (vs the hook's run)", delay, hook_time, "ms"),
     ]

@@ -69,9 +69,8 @@ def build_app(data: Data, hosts, token: str = None) -> Guard:
         found.sort(key=lambda s: s["created_at"], reverse=True)
         count = max(math.ceil(len(found) / SESSIONS_PER_PAGE), 1)
         page = _page_number(request, count)
-        shown = found[(page - 1) * SESSIONS_PER_PAGE : page * SESSIONS_PER_PAGE]
-        for summary in shown:  # priced only when shown: pricing is the slow part
-            summary["key"], summary["spent"] = project_key(summary["project"]), data.with_cost(summary)
+        # priced only when shown: pricing is the slow part
+        shown = [dict(s, key=project_key(s["project"]), spent=data.with_cost(s)) for s in found[(page - 1) * SESSIONS_PER_PAGE : page * SESSIONS_PER_PAGE]]
         if request.query_params.get("fragment") == "rows":
             return HTMLResponse(session_rows(shown))
         return HTMLResponse(sessions_page(shown, len(found), data.projects(), filters, page, count))
@@ -115,7 +114,7 @@ def build_app(data: Data, hosts, token: str = None) -> Guard:
         return session_stream(lambda: data.session_files(key, session_id), new_rows, after)
 
     def sessions_live(request):
-        return list_stream(data.live_files)
+        return list_stream(data.watched)
 
     def search(request):
         filters = _filters(request, "project", "action", "tool", "since")

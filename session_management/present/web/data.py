@@ -13,7 +13,7 @@ from datetime import datetime, timezone
 from ...core.ids import validate_session_id
 from ...query.cost import Pricer, priced
 from ...query.index import Index
-from ...query.summaries import read_registry, read_session, usage_of
+from ...query.summaries import files_fingerprint, read_registry, read_session, usage_of
 from ...query.timeline import decision_records
 from ...query.usage import merge, total_of
 from ..formats import all_tokens
@@ -40,6 +40,7 @@ class Data:
         self._projects = projects
         self.index_path = index_path
         self._pricers = {}
+        self._answers = {}  # projects -> (fingerprint of their watched files, summaries)
 
     def projects(self) -> dict:
         """``{key: project directory}`` of every project served."""
@@ -59,11 +60,18 @@ class Data:
 
     def summaries(self, projects=None) -> list:
         """Every session's summary (``query.summaries.summarize``) with its ``project``, from the
-        search index, brought up to date first (only sessions whose files changed are read)."""
+        search index, brought up to date first (only sessions whose files changed are read). While
+        no watched file changed (``watched``), the last answer is given again without asking the index."""
         from ...query.summaries import all_summaries  # TEMPORARY until Index.summaries lands on main
 
-        projects = list(self.projects().values()) if projects is None else projects
-        return [dict(s, project=p) for p in projects if os.path.isdir(os.path.join(runtime_of(p), "sessions")) for s in all_summaries(runtime_of(p))]
+        projects = list(self.projects().values()) if projects is None else list(projects)
+        stamp = files_fingerprint(self.watched(projects))
+        known = self._answers.get(tuple(projects))
+        if known and known[0] == stamp:
+            return list(known[1])
+        found = [dict(s, project=p) for p in projects if os.path.isdir(os.path.join(runtime_of(p), "sessions")) for s in all_summaries(runtime_of(p))]
+        self._answers[tuple(projects)] = (stamp, found)
+        return list(found)
 
     def with_cost(self, summary: dict) -> dict:
         """The summary's priced usage (tokens and ``cost_usd``), for the rows people see."""
@@ -94,13 +102,14 @@ class Data:
             for folder in (session_dir, os.path.join(session_dir, "archive")) for suffix in ("json", "journal")
         ]
 
-    def live_files(self) -> list:
-        """Each served project's registry and the files of its sessions not archived: what changes
-        when any session starts, records an event, or ends."""
+    def watched(self, projects=None) -> list:
+        """What changes when any session of ``projects`` starts, records an event, is archived or
+        ends: each registry, the archive folder (archived files are only ever replaced whole, by a
+        rename, which changes the folder), and the files of the sessions not archived."""
         paths = []
-        for project in self.projects().values():
+        for project in self.projects().values() if projects is None else projects:
             session_dir = os.path.join(runtime_of(project), "sessions")
-            paths.append(os.path.join(session_dir, "registry.json"))
+            paths += [os.path.join(session_dir, "registry.json"), os.path.join(session_dir, "archive")]
             try:
                 with os.scandir(session_dir) as found:
                     paths += sorted(item.path for item in found if item.name.endswith((".json", ".journal")) and item.name != "registry.json")
