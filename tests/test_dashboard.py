@@ -4,6 +4,7 @@ test_dashboard_browser.py)."""
 
 import http.client
 import re
+import signal
 import subprocess
 import sys
 import time
@@ -199,8 +200,9 @@ def test_serve_command_runs_the_real_server(home):
         connection.request("GET", "/", headers={"Host": f"rebound.example:{port}"})
         assert connection.getresponse().status == 400
     finally:
-        server.terminate()
-        server.wait(15)
+        server.send_signal(signal.SIGINT)
+        code = server.wait(15)
+    assert code == 0, server.stderr.read()  # Ctrl+C stops it quietly
 
 
 def test_live_stream_sends_new_events(home):

@@ -19,4 +19,7 @@ def serve(projects, host: str = "127.0.0.1", port: int = 8765, token: str = None
     print(f"claude-sessions dashboard on {url}  (Ctrl+C to stop)", flush=True)
     if open_browser:
         threading.Timer(0.8, webbrowser.open, [url]).start()
-    uvicorn.run(app, host=host, port=port, log_level="warning", timeout_graceful_shutdown=1)
+    try:
+        uvicorn.run(app, host=host, port=port, log_level="warning", timeout_graceful_shutdown=1)
+    except KeyboardInterrupt:  # uvicorn stops gracefully, then raises the Ctrl+C again
+        pass
