@@ -161,39 +161,66 @@ def event_item(row: dict, spent_text: str = "") -> str:
     )
 
 
+def cards(data: dict, summary: dict, decisions=(), spent: dict = None) -> str:
+    """The summary cards: status, duration, counts, and tokens and cost when there were responses."""
+    found = [
+        ("status", data["status"]), ("duration", duration_text(summary["duration_seconds"])), ("prompts", summary["prompts"]),
+        ("tool calls", summary["tool_calls"]), ("failures", summary["failures"]), ("subagents", summary["subagents"]),
+        ("decisions", len(decisions)),
+    ]
+    if spent and spent["requests"]:
+        tokens = spent["input_tokens"] + spent["output_tokens"] + spent["cache_creation_input_tokens"] + spent["cache_read_input_tokens"]
+        found += [("tokens", f"{tokens:,}"), ("cost", "n/a" if spent["cost_usd"] is None else f"${spent['cost_usd']:,.4f}")]
+    return "".join(f'<div class="card"><b>{html.escape(str(value))}</b><span>{html.escape(label)}</span></div>' for label, value in found)
+
+
+def meta_line(data: dict) -> str:
+    """Start → last activity, then cwd, source, model and end reason where recorded; escaped."""
+    esc = html.escape
+    meta = " · ".join(f"{esc(key)}: {esc(str(data['metadata'][key]))}" for key in ("cwd", "source", "model", "end_reason") if data["metadata"].get(key))
+    return f"{esc(data['created_at'])} → {esc(data['last_activity'])}{' · ' + meta if meta else ''}"
+
+
+def usage_section(spent: dict = None) -> str:
+    """Tokens and cost per model and per agent, as a table section ('' without responses)."""
+    if not spent or not spent["requests"]:
+        return ""
+    body = "".join("<tr>" + "".join(f"<td{' class=n' if isinstance(cell, int) else ''}>{html.escape(str(cell))}</td>" for cell in row) + "</tr>" for row in usage_rows(spent))
+    return f"<section><h2>Tokens and cost</h2><table><tr>{''.join(f'<th>{h}</th>' for h in USAGE_HEADERS)}</tr>{body}</table></section>"
+
+
+def tools_section(summary: dict) -> str:
+    """Calls, failures and total time per tool, busiest first."""
+    rows = "".join(
+        f"<tr><td>{html.escape(name)}</td><td class=n>{calls}</td><td class=n>{failures}</td><td class=n>{total_ms:.0f}</td></tr>"
+        for name, (calls, failures, total_ms) in sorted(summary["tools"].items(), key=lambda item: -item[1][0])
+    )
+    table = f"<table><tr><th>tool</th><th>calls</th><th>failures</th><th>total ms</th></tr>{rows}</table>" if rows else "<p>No tool calls.</p>"
+    return f"<section><h2>Tools</h2>{table}</section>"
+
+
+def timeline_section(rows: list, summary: dict) -> str:
+    """The legend and the time-axis chart of every row."""
+    total = max([summary["duration_seconds"]] + [row["offset"] for row in rows])
+    return f'<section><h2>Timeline</h2><div class="legend">{legend(rows)}</div>{timeline_svg(rows, total)}</section>'
+
+
 def html_report(data: dict, decisions=(), spent: dict = None) -> str:
     """One HTML file: summary cards, a time-axis chart, the timeline with details on demand, tool
     table, and tokens and cost per model and per agent (``spent``, as for ``markdown``)."""
     summary = summarize(data, data["status"])
     rows = timeline_rows(data, decisions)
-    total = max([summary["duration_seconds"]] + [row["offset"] for row in rows])
     esc = html.escape
-    cards = [
-        ("status", data["status"]), ("duration", duration_text(summary["duration_seconds"])), ("prompts", summary["prompts"]),
-        ("tool calls", summary["tool_calls"]), ("failures", summary["failures"]), ("subagents", summary["subagents"]),
-        ("decisions", len(decisions)),
-    ]
-    usage_section = ""
-    if spent and spent["requests"]:
-        tokens = spent["input_tokens"] + spent["output_tokens"] + spent["cache_creation_input_tokens"] + spent["cache_read_input_tokens"]
-        cards += [("tokens", f"{tokens:,}"), ("cost", "n/a" if spent["cost_usd"] is None else f"${spent['cost_usd']:,.4f}")]
-        body = "".join("<tr>" + "".join(f"<td{' class=n' if isinstance(cell, int) else ''}>{html.escape(str(cell))}</td>" for cell in row) + "</tr>" for row in usage_rows(spent))
-        usage_section = f"<section><h2>Tokens and cost</h2><table><tr>{''.join(f'<th>{h}</th>' for h in USAGE_HEADERS)}</tr>{body}</table></section>"
-    meta = " · ".join(f"{esc(key)}: {esc(str(data['metadata'][key]))}" for key in ("cwd", "source", "model", "end_reason") if data["metadata"].get(key))
     items = [event_item(row) for row in rows]
-    tool_rows = "".join(
-        f"<tr><td>{esc(name)}</td><td class=n>{calls}</td><td class=n>{failures}</td><td class=n>{total_ms:.0f}</td></tr>"
-        for name, (calls, failures, total_ms) in sorted(summary["tools"].items(), key=lambda item: -item[1][0])
-    )
     return f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
 <title>Session {esc(data['session_id'])}</title><style>{CSS}</style></head>
 <body><header><h1>Claude Code session {esc(data['session_id'])}</h1>
-<div class="meta">{esc(data['created_at'])} → {esc(data['last_activity'])}{' · ' + meta if meta else ''}</div></header>
-<main><div class="cards">{''.join(f'<div class="card"><b>{esc(str(value))}</b><span>{esc(label)}</span></div>' for label, value in cards)}</div>
-<section><h2>Timeline</h2><div class="legend">{legend(rows)}</div>{timeline_svg(rows, total)}</section>
+<div class="meta">{meta_line(data)}</div></header>
+<main><div class="cards">{cards(data, summary, decisions, spent)}</div>
+{timeline_section(rows, summary)}
 <section><h2>Events ({len(rows)})</h2>{''.join(items) or '<p>No events recorded.</p>'}</section>
-{usage_section}
-<section><h2>Tools</h2>{f'<table><tr><th>tool</th><th>calls</th><th>failures</th><th>total ms</th></tr>{tool_rows}</table>' if tool_rows else '<p>No tool calls.</p>'}</section>
+{usage_section(spent)}
+{tools_section(summary)}
 </main><script>{LEGEND_JS}</script></body></html>
 """

@@ -95,7 +95,7 @@ def build_app(data: Data, hosts, token: str = None) -> Guard:
         end = len(rows) - (count - page) * EVENTS_PER_PAGE
         shown = rows[max(end - EVENTS_PER_PAGE, 0) : end]
         turns = {order: _turn_text(models, pricer) for order, models in per_turn(record["activity_log"]).items()}
-        return HTMLResponse(session_page(project, record, summary, spent, rows, shown, turns, page, count, stream))
+        return HTMLResponse(session_page(project, record, summary, decisions, spent, rows, shown, turns, page, count, stream))
 
     def session_live(request):
         key, session_id = request.path_params["key"], request.path_params["session_id"]

@@ -7,7 +7,7 @@ from html import escape
 from urllib.parse import urlencode
 
 from ..formats import all_tokens, cost_text, duration_text, tokens_text
-from ..report import USAGE_HEADERS, event_item, legend, timeline_svg, usage_rows
+from ..report import cards, event_item, meta_line, timeline_section, tools_section, usage_section
 from .charts import bars, columns
 
 NAV = (("/", "Sessions"), ("/search", "Search"), ("/usage", "Usage"))
@@ -101,40 +101,20 @@ def _when(stamp: str) -> str:
 # -- one session ------------------------------------------------------------------------------
 
 
-def session_page(project: str, data: dict, summary: dict, spent: dict, rows: list, shown: list, turns_spent: dict,
-                 page: int, pages: int, stream: str = "") -> str:
+def session_page(project: str, data: dict, summary: dict, decisions: list, spent: dict, rows: list, shown: list,
+                 turns_spent: dict, page: int, pages: int, stream: str = "") -> str:
     """The report's parts: cards, the time-axis chart of every row, the events of this page (with
     tokens and cost per turn), usage and tools; ``stream``: the live URL when this page shows the newest events."""
-    cards = [
-        ("status", data["status"]), ("duration", duration_text(summary["duration_seconds"])), ("prompts", summary["prompts"]),
-        ("tool calls", summary["tool_calls"]), ("failures", summary["failures"]), ("subagents", summary["subagents"]),
-    ]
-    if spent["requests"]:
-        cards += [("tokens", tokens_text(all_tokens(spent))), ("cost", cost_text(spent["cost_usd"]))]
-    card_html = "".join(f'<div class="card"><b>{escape(str(value))}</b><span>{escape(label)}</span></div>' for label, value in cards)
-    total = max([summary["duration_seconds"]] + [row["offset"] for row in rows])
     items = "".join(event_item(row, turns_spent.get(row["order"], "") if row["action"] != "decision" else "") for row in shown)
     live = f' data-stream="{escape(stream)}"' if stream else ""
     pager = _event_pager(page, pages)
-    usage = ""
-    if spent["requests"]:
-        body = "".join("<tr>" + "".join(f"<td{' class=n' if isinstance(cell, int) else ''}>{escape(str(cell))}</td>" for cell in row) + "</tr>" for row in usage_rows(spent))
-        usage = f"<section><h2>Tokens and cost</h2><table><tr>{''.join(f'<th>{h}</th>' for h in USAGE_HEADERS)}</tr>{body}</table></section>"
-    tools = "".join(
-        f"<tr><td>{escape(name)}</td><td class=n>{calls}</td><td class=n>{failures}</td><td class=n>{total_ms:.0f}</td></tr>"
-        for name, (calls, failures, total_ms) in sorted(summary["tools"].items(), key=lambda item: -item[1][0])
-    )
-    meta = " · ".join(f"{escape(key)}: {escape(str(data['metadata'][key]))}" for key in ("cwd", "source", "model", "end_reason") if data["metadata"].get(key))
     body = (
-        f'<div class="cards">{card_html}</div>'
-        f'<section><h2>Timeline</h2><div class="legend">{legend(rows)}</div>{timeline_svg(rows, total)}</section>'
+        f'<div class="cards">{cards(data, summary, decisions, spent)}</div>{timeline_section(rows, summary)}'
         f'<section><h2>Events (<span id="event-count">{len(rows)}</span>)</h2>{pager}'
         f'<div id="events"{live}>{items or "<p>No events recorded.</p>"}</div>{pager}</section>'
-        f"{usage}"
-        f"<section><h2>Tools</h2>{f'<table><tr><th>tool</th><th>calls</th><th>failures</th><th>total ms</th></tr>{tools}</table>' if tools else '<p>No tool calls.</p>'}</section>"
+        f"{usage_section(spent)}{tools_section(summary)}"
     )
-    subtitle = f'{escape(project)} · {escape(data["created_at"])} → {escape(data["last_activity"])}' + (f" · {meta}" if meta else "")
-    return layout(f"Session {data['session_id']}", "", body, subtitle)
+    return layout(f"Session {data['session_id']}", "", body, f"{escape(project)} · {meta_line(data)}")
 
 
 def _event_pager(page: int, pages: int) -> str:
