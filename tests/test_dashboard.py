@@ -155,6 +155,7 @@ def test_search_links_to_the_hit(client, home):
     assert links, page
     assert client.get("/search", params={"q": "failing", "action": "tool_use"}).text.count("<li>") < page.count("<li>")
     assert "Nothing matches" in client.get("/search", params={"q": "zzzunfindable"}).text
+    assert client.get("/search", params={"q": "failing", "limit": "1"}).text.count("<li>") == 1
     assert "<mark>" in page
     target = client.get(links[0].split("#")[0])
     assert target.status_code == 200 and f'id="{links[0].split("#")[1]}"' in target.text

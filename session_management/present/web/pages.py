@@ -135,7 +135,9 @@ def search_page(query: str, filters: dict, projects: dict, hits, error: str = ""
         f'<select name="project">{_options(_project_choices(projects), filters["project"])}</select>'
         f'<input name="action" value="{escape(filters["action"])}" placeholder="action (tool_use, user_input…)">'
         f'<input name="tool" value="{escape(filters["tool"])}" placeholder="tool (Bash, Read…)">'
-        f'<select name="since">{_options(PERIODS, filters["since"])}</select><button>Search</button></form>'
+        f'<select name="since">{_options(PERIODS, filters["since"])}</select>'
+        f'<select name="limit">{_options([(n, f"{n} hits") for n in ("20", "50", "200", "500")], filters["limit"] or "50")}</select>'
+        '<button>Search</button></form>'
     )
     if error:
         results = f'<p class="error">{escape(error)}</p>'
