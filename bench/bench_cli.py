@@ -4,13 +4,11 @@ bare `json.load` of the same files, each as a fresh process."""
 import json
 import os
 import shutil
-import statistics
-import subprocess
 import tempfile
-import time
 from pathlib import Path
 
 from session_management.store import snapshot
+from timing import median_seconds
 
 
 def _entry(n: int) -> dict:
@@ -39,27 +37,18 @@ def build_runtime(root: Path, sessions: int, events: int) -> str:
     return "s000000-0000-0000-0000-000000000000"
 
 
-def _time(command, rounds: int) -> float:
-    samples = []
-    for _ in range(rounds):
-        started = time.perf_counter()
-        subprocess.run(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True)
-        samples.append(time.perf_counter() - started)
-    return statistics.median(samples)
-
-
 def run(sessions: int, events: int, python: str) -> list:
     root = Path(tempfile.mkdtemp(prefix="bench-cli-reads-"))
     long_id = build_runtime(root, sessions, events)
     cli = [python, "-m", "session_management", "--runtime-dir", str(root)]
     load_all = [python, "-c", "import glob, json, sys; [json.load(open(f)) for f in glob.glob(sys.argv[1])]", str(root / "sessions" / "archive" / "*.json")]
     load_one = [python, "-c", "import json, sys; json.load(open(sys.argv[1]))", str(root / "sessions" / "archive" / f"session_{long_id}.json")]
-    cold = _time(cli + ["list"], 1)  # builds the summary cache
+    cold = median_seconds(cli + ["list"], 1)  # builds the summary cache
     rounds = 5
     rows = [
-        (f"5. list, {sessions} sessions, first run (no cache)", cold, _time(load_all, 1), "ms"),
-        (f"5. list, {sessions} sessions, cached", _time(cli + ["list"], rounds), _time(load_all, rounds), "ms"),
-        (f"5. show, one session of {events} events", _time(cli + ["show", long_id[:8]], rounds), _time(load_one, rounds), "ms"),
+        (f"5. list, {sessions} sessions, first run (no cache)", cold, median_seconds(load_all, 1), "ms"),
+        (f"5. list, {sessions} sessions, cached", median_seconds(cli + ["list"], rounds), median_seconds(load_all, rounds), "ms"),
+        (f"5. show, one session of {events} events", median_seconds(cli + ["show", long_id[:8]], rounds), median_seconds(load_one, rounds), "ms"),
     ]
     shutil.rmtree(root)
     os.sync()

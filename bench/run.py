@@ -312,6 +312,18 @@ def bench_cli_reads(sessions: int, events: int) -> list:
     return run_cli_bench(sessions, events, PYTHON)
 
 
+def bench_index(projects: int, sessions: int, entries: int, rounds: int) -> list:
+    """The search index over a generated corpus: build, incremental update, search vs rg, list."""
+    try:
+        import session_management.query.index  # noqa: F401
+    except ImportError:
+        return [("7. index: skipped", None, None, "no index in this version")]
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from bench_index import run as run_index_bench
+
+    return run_index_bench(projects, sessions, entries, PYTHON, rounds)
+
+
 def bench_dashboard(sessions: int, events: int, rounds: int) -> list:
     """The dashboard's sessions page and long session page, warm, and its live-update delay."""
     sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -335,7 +347,7 @@ def print_table(rows) -> None:
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="few iterations, small sizes: checks the benchmarks run, not the numbers")
-    parser.add_argument("--only", default="latency,growth,stop,harvest,concurrency,cli,reads,memory,dashboard", help="comma-separated: latency,growth,stop,harvest,concurrency,cli,reads,memory,dashboard")
+    parser.add_argument("--only", default="latency,growth,stop,harvest,concurrency,cli,reads,memory,index,dashboard", help="comma-separated: latency,growth,stop,harvest,concurrency,cli,reads,memory,index,dashboard")
     parser.add_argument("--json", help="also write the rows as JSON to this file")
     parser.add_argument("--against", metavar="REV", help="also time the hooks of git revision REV against today's, interleaved")
     args = parser.parse_args(argv)
@@ -364,6 +376,8 @@ def main(argv=None) -> int:
         rows += bench_cli_reads(200 if args.quick else 10_000, 300 if args.quick else 5000)
     if "memory" in only:
         rows += bench_memory(large * (1 if args.quick else 50))
+    if "index" in only:
+        rows += bench_index(*((2, 20, 100) if args.quick else (10, 1000, 100)), 3 if args.quick else 9)
     if "dashboard" in only:
         rows += bench_dashboard(200 if args.quick else 10_000, 300 if args.quick else 5000, rounds)
     print_table(rows)

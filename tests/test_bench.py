@@ -19,6 +19,6 @@ def test_quick_benchmark_run_prints_every_row(tmp_path):
     assert lines[1].split() == ["benchmark", "median", "baseline", "ratio"]
     for prefix in ("1. PostToolUse Bash", "1. UserPromptSubmit", "2. PostToolUse, 300 events", "2. Stop (fold + archive), 300", "2. Stop with harvest, 300",
                    "3. 8 PostToolUse hooks", "5. list, 200 sessions, cached", "5. show, one session", "6. peak memory",
-                   "7. dashboard sessions page, 200 sessions, warm", "7. dashboard live update"):
+                   "8. dashboard sessions page, 200 sessions, warm", "8. dashboard live update"):
         [row] = [line for line in lines if line.startswith(prefix) and "floor" not in line]
         assert row.rstrip().endswith("x"), row

@@ -9,7 +9,7 @@ import sys
 
 import pytest
 
-from conftest import HOOK_ENTRY
+from conftest import HOOK_ENTRY, REPO
 
 
 def hook(project, name, session_id, **fields):
@@ -82,3 +82,48 @@ def test_a_corrupt_or_outdated_index_is_set_aside_and_rebuilt(projects, tmp_path
         db.execute("UPDATE meta SET value = '0' WHERE key = 'schema_version'")
     assert "migration" in cli("search", "migration", cwd=alpha).stdout
     assert json.loads(cli("index", "--rebuild", "--json", cwd=alpha).stdout)["sessions_read"] == 2
+
+
+def test_an_archived_session_is_found_and_listed_across_projects(projects):
+    """A session ended (and so archived) is still searched, and list --all-projects shows it with its project."""
+    alpha, beta = projects
+    hook(alpha, "SessionEnd", "a1", reason="other")
+    hits = json.loads(cli("search", "0042_add_index", "--all-projects", "--json", cwd=beta).stdout)
+    assert [(h["project"], h["session_id"]) for h in hits] == [(str(alpha), "a1")]
+    listed = cli("list", "--all-projects", cwd=beta).stdout.splitlines()
+    assert listed[0].split()[:2] == ["PROJECT", "ID"]
+    assert any(row.startswith(str(alpha)) and "(archived)" in row for row in listed[1:])
+    assert any(row.startswith(str(beta)) and "a1" not in row for row in listed[1:])
+    only_beta = json.loads(cli("list", "--project", str(beta), "--json", cwd=alpha).stdout)
+    assert [(s["project"], s["session_id"]) for s in only_beta] == [(str(beta), "b1")]
+
+
+def test_a_killed_indexer_leaves_a_usable_index_that_the_next_run_completes(tmp_path):
+    """SIGKILL in the middle of a build: the index is intact, holds only whole sessions, and the next update reads the rest."""
+    sys.path.insert(0, str(REPO / "bench"))
+    import corpus
+    from session_management.store import catalog
+
+    project = tmp_path / "big"
+    corpus.write_project(project, 1, sessions=400, entries=50, plant_rare=True)
+    catalog.add(catalog.home(), str(project))
+    index = tmp_path / "home" / ".cache" / "claude-session-tracker" / "index.sqlite"
+    indexer = subprocess.Popen([sys.executable, "-m", "session_management", "index"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    committed = 0
+    while committed < 20 and indexer.poll() is None:
+        try:
+            with sqlite3.connect(index, timeout=5) as db:
+                committed = db.execute("SELECT count(*) FROM sessions").fetchone()[0]
+        except sqlite3.OperationalError:
+            pass  # not created yet
+    indexer.kill()
+    indexer.wait()
+    with sqlite3.connect(index) as db:
+        assert db.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+        committed = db.execute("SELECT count(*) FROM sessions").fetchone()[0]
+        sizes = {count for (count,) in db.execute("SELECT count(*) FROM entries GROUP BY session")}
+    assert 20 <= committed < 400 and sizes == {50}  # killed mid-build, and no session is half there
+    done = json.loads(cli("index", "--json", cwd=project).stdout)
+    assert (done["sessions_read"], done["sessions_unchanged"]) == (400 - committed, committed)
+    hits = json.loads(cli("search", corpus.RARE, "--json", cwd=project).stdout)
+    assert [(h["session_id"][:8], h["action"]) for h in hits] == [("00010399", "tool_use")]

@@ -132,3 +132,37 @@ def test_show_prints_the_conversation_and_cost_per_turn(project, capsys):
     assert code == 0 and '"one"  (claude-sonnet-4-5, 2,103 tokens)' in out
     [turn] = [row for row in out.splitlines() if " turn end " in row]
     assert "[5.2k tokens, $0.0125]" in turn
+
+
+def test_all_projects_lists_counts_and_adds_up_every_project(project, tmp_path, capsys):
+    """--all-projects: list, stats and usage answer for every tracked project, naming each one; the default stays this project."""
+    other = tmp_path / "other"
+    other.mkdir()
+    record(other, "cccc0003", [line("m9", "nine", SONNET, usage(5, 5))])
+    listed = json.loads(run(capsys, "list", "--all-projects", "--json")[1])
+    assert sorted((s["project"], s["session_id"], s["requests"]) for s in listed) == [
+        (str(other), "cccc0003", 1), (str(project), "aaaa0001", 3), (str(project), "bbbb0002", 1)]
+    code, out, _ = run(capsys, "list", "--all-projects")
+    header, *rows = out.splitlines()
+    assert header.split()[0] == "PROJECT" and len(rows) == 3 and rows[0].startswith(str(other))
+    assert rows[0].split()[-2:] == ["10", "$0.0001"] and rows[2].split()[-2:] == ["5.2k", "$0.0125"]  # priced by the index
+    stats = json.loads(run(capsys, "stats", "--all-projects", "--json")[1])
+    assert {path: (p["sessions"], p["tokens"]) for path, p in stats["projects"].items()} == {str(project): (2, 7185), str(other): (1, 10)}
+    assert stats["usage"]["requests"] == 5
+    rows = json.loads(run(capsys, "usage", "--by", "project", "--all-projects", "--json")[1])["rows"]
+    assert {row["project"]: row["requests"] for row in rows} == {str(project): 4, str(other): 1}
+    assert len(json.loads(run(capsys, "list", "--json")[1])) == 2
+
+
+def test_model_rates_are_kept_so_later_commands_skip_importing_genai_prices(tmp_path):
+    """The first price asks genai-prices and keeps the rates in the user's cache; the next process reads them without importing it."""
+    import subprocess
+    import sys
+
+    from conftest import python_env
+
+    probe = ("import sys; from session_management.query.cost import Pricer; "
+             "print(Pricer().rates('claude-sonnet-4-5')['output_mtok'], 'genai_prices' in sys.modules)")
+    outputs = [subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, env=python_env()).stdout.split() for _ in range(2)]
+    assert outputs == [["15.0", "True"], ["15.0", "False"]]
+    assert (tmp_path / "home" / ".cache" / "claude-session-tracker" / "prices-cache.json").exists()

@@ -125,33 +125,33 @@ def emit_json(value) -> None:
 
 
 def cmd_list(args) -> int:
-    from ..query.summaries import all_summaries
-
-    runtime = find_runtime_dir(args.runtime_dir)
-    summaries = all_summaries(runtime)
-    if args.status:
-        summaries = [s for s in summaries if s["status"] == args.status or s["session_status"] == args.status]
-    if args.since:
-        since = parse_since(args.since)
-        summaries = [s for s in summaries if datetime.fromisoformat(s["last_activity"].rstrip("Z")).replace(tzinfo=timezone.utc) >= since]
-    summaries.sort(key=lambda s: s["created_at"], reverse=True)
-    if args.limit is not None:
-        summaries = summaries[: args.limit]
-    from ..query.cost import priced
-    from ..query.summaries import usage_of
-
-    pricer = pricer_for(runtime)
-    no_usage = priced(usage_of({}), pricer)
-    for summary in summaries:
-        summary["usage"] = priced(summary["usage"], pricer) if summary["usage"] else no_usage
+    pricer = pricer_in_scope(args)
+    since = parse_since(args.since) if args.since else None
+    if across_projects(args) and not args.json:  # filtered, counted and priced by the index
+        projects = scope(args)
+        stamp = since.strftime("%Y-%m-%dT%H:%M:%S") if since else None
+        sessions = from_index(projects, lambda index: index.listing(projects, pricer, args.status, stamp, args.limit))
+        where_from = where(projects)
+    else:
+        sessions, where_from = summaries_in_scope(args)
+        sessions = [with_spending(s, pricer) for s in sessions]
+        if args.status:
+            sessions = [s for s in sessions if s["status"] == args.status or s["session_status"] == args.status]
+        if since:
+            sessions = [s for s in sessions if datetime.fromisoformat(s["last_activity"].rstrip("Z")).replace(tzinfo=timezone.utc) >= since]
+        sessions.sort(key=lambda s: s["created_at"], reverse=True)
+        sessions = sessions[: args.limit]
     if args.json:
-        emit_json(summaries)
+        emit_json(sessions)
         return 0
-    if not summaries:
-        print("no sessions match" if (args.status or args.since) else f"no sessions recorded in {runtime}", file=sys.stderr)
+    if not sessions:
+        print("no sessions match" if (args.status or args.since) else f"no sessions recorded in {where_from}", file=sys.stderr)
         return 1
+    many = "project" in sessions[0]
+    name = project_namer()
     rows = [
         (
+            *((name(s["project"]),) if many else ()),
             s["session_id"][:8],
             s["session_status"] + (" (archived)" if s["status"] == "archived" else ""),
             short_time(s["created_at"]),
@@ -160,14 +160,23 @@ def cmd_list(args) -> int:
             s["prompts"],
             s["tool_calls"],
             s["failures"],
-            tokens_text(all_tokens(s["usage"])) if s["usage"]["requests"] else "-",
-            cost_text(s["usage"]["cost_usd"]) if s["usage"]["requests"] else "-",
+            tokens_text(s["tokens"]) if s["requests"] else "-",
+            cost_text(s["cost_usd"]) if s["requests"] else "-",
         )
-        for s in summaries
+        for s in sessions
     ]
-    print(table(("ID", "STATUS", "STARTED (UTC)", "LAST ACTIVITY", "DURATION", "PROMPTS", "TOOLS", "FAILURES", "TOKENS", "COST"), rows))
+    print(table((*(("PROJECT",) if many else ()), "ID", "STATUS", "STARTED (UTC)", "LAST ACTIVITY", "DURATION", "PROMPTS", "TOOLS", "FAILURES", "TOKENS", "COST"), rows))
     unpriced_note(pricer)
     return 0
+
+
+def with_spending(summary: dict, pricer) -> dict:
+    """A summary with its usage priced, and the ``requests``, ``tokens`` and ``cost_usd`` a list shows."""
+    from ..query.cost import priced
+    from ..query.summaries import usage_of
+
+    spent = priced(usage_of(summary), pricer)
+    return {**summary, "usage": spent, "requests": spent["requests"], "tokens": all_tokens(spent), "cost_usd": spent["cost_usd"]}
 
 
 def cmd_show(args) -> int:
@@ -217,16 +226,15 @@ def usage_line(spent: dict) -> str:
 
 def cmd_stats(args) -> int:
     from ..query.cost import priced
-    from ..query.summaries import all_summaries, summarize
+    from ..query.summaries import summarize
 
-    runtime = find_runtime_dir(args.runtime_dir)
     if args.id:
-        data, _ = load_session(runtime, args.id)
+        data, _ = load_session(find_runtime_dir(args.runtime_dir), args.id)
         summaries = [summarize(data, data["status"])]
     else:
-        summaries = all_summaries(runtime)
+        summaries, where = summaries_in_scope(args)
         if not summaries:
-            print(f"no sessions recorded in {runtime}", file=sys.stderr)
+            print(f"no sessions recorded in {where}", file=sys.stderr)
             return 1
     tools = {}
     for summary in summaries:
@@ -235,7 +243,7 @@ def cmd_stats(args) -> int:
             stats[0] += calls
             stats[1] += failures
             stats[2] += total_ms
-    pricer = pricer_for(runtime)
+    pricer = pricer_in_scope(args)
     spent = priced(combined_usage(summaries), pricer)
     prompts = sum(s["prompts"] for s in summaries)
     calls = sum(s["tool_calls"] for s in summaries)
@@ -253,6 +261,8 @@ def cmd_stats(args) -> int:
         },
         "usage": spent,
     }
+    if "project" in summaries[0]:
+        result["projects"] = per_project(summaries, pricer)
     if args.json:
         emit_json(result)
         return 0
@@ -266,6 +276,12 @@ def cmd_stats(args) -> int:
         if len(agents) > 1:
             print()
             print(table(("AGENT", "REQUESTS", "TOKENS", "COST"), agents))
+    if "projects" in result:
+        print()
+        name = project_namer()
+        rows = [(name(path), p["sessions"], p["prompts"], p["tool_calls"], p["failures"], tokens_text(p["tokens"]), cost_text(p["cost_usd"]))
+                for path, p in result["projects"].items()]
+        print(table(("PROJECT", "SESSIONS", "PROMPTS", "TOOLS", "FAILURES", "TOKENS", "COST"), rows))
     if tools:
         print()
         rows = [(name, t["calls"], t["failures"], f"{t['failure_rate']:.1%}", round(t["total_ms"] / 1000, 1), t["mean_ms"]) for name, t in result["tools"].items()]
@@ -287,19 +303,43 @@ def combined_usage(summaries) -> dict:
     return {"by_model": by_model, "cells": cells}
 
 
+def per_project(summaries, pricer) -> dict:
+    """Sessions, prompts, tool calls, failures, tokens and cost of each project, busiest first."""
+    from ..query.cost import priced
+
+    projects = {}
+    for summary in summaries:
+        projects.setdefault(summary["project"], []).append(summary)
+    found = {}
+    for path, group in sorted(projects.items(), key=lambda item: -len(item[1])):
+        spent = priced(combined_usage(group), pricer)
+        found[path] = {
+            "sessions": len(group),
+            "prompts": sum(s["prompts"] for s in group),
+            "tool_calls": sum(s["tool_calls"] for s in group),
+            "failures": sum(s["failures"] for s in group),
+            "tokens": all_tokens(spent),
+            "cost_usd": spent["cost_usd"],
+        }
+    return found
+
+
 def cmd_projects(args) -> int:
     """The projects in the user's catalog: sessions and last activity, or that they are missing."""
-    from ..query.summaries import all_summaries
+    from ..query.cost import Pricer
     from ..store import catalog
 
     folder = catalog.home()
-    found = []
-    for path, info in sorted(catalog.read(folder).items()):
-        runtime = Path(path) / ".claude" / "runtime"
-        exists = Path(path).is_dir()
-        summaries = all_summaries(runtime) if exists and (runtime / "sessions").is_dir() else []
-        last = max((s["last_activity"] for s in summaries), default=None)
-        found.append({"path": path, "exists": exists, "sessions": len(summaries), "last_activity": last, "added": info.get("added")})
+    known = catalog.read(folder)
+    present = [path for path in known if os.path.isdir(path)]
+    sessions = {}
+    for session in from_index(present, lambda index: index.listing(present, Pricer())):
+        sessions.setdefault(session["project"], []).append(session["last_activity"])
+    found = [
+        {"path": path, "exists": path in present, "sessions": len(sessions.get(path, ())),
+         "last_activity": max(sessions.get(path, ()), default=None), "added": info.get("added")}
+        for path, info in sorted(known.items())
+    ]
     if args.json:
         emit_json(found)
         return 0
@@ -331,6 +371,68 @@ def scope(args) -> list:
     return [str(find_runtime_dir(args.runtime_dir).parent.parent)]
 
 
+def across_projects(args) -> bool:
+    """Whether the command looks beyond the current project (``--all-projects``, ``--project``)."""
+    return bool(getattr(args, "all_projects", False) or getattr(args, "project", None))
+
+
+def from_index(projects, read):
+    """``read(index)``, the index first brought up to date with ``projects``."""
+    from ..query.index import Index
+
+    index = Index()
+    try:
+        index.update(projects, progress_printer("indexing"))
+        return read(index)
+    finally:
+        index.close()
+
+
+def where(projects) -> str:
+    return "any tracked project" if len(projects) > 1 else projects[0]
+
+
+def summaries_in_scope(args):
+    """``(summaries, where)``: across projects, every session's summary from the index, each with
+    its ``project``; else the current project's (from its own summary cache)."""
+    if across_projects(args):
+        projects = scope(args)
+        return from_index(projects, lambda index: index.summaries(projects)), where(projects)
+    from ..query.summaries import all_summaries
+
+    runtime = find_runtime_dir(args.runtime_dir)
+    return all_summaries(runtime), str(runtime)
+
+
+def progress_printer(what: str):
+    """A ``progress(done, total)`` that keeps one line on a terminal's stderr up to date, for long
+    work such as a first index build; silent when stderr is not a terminal or the work is small."""
+    if not sys.stderr.isatty():
+        return None
+
+    def progress(done: int, total: int) -> None:
+        if total >= 200 and (done % 100 == 0 or done == total):
+            print(f"\r{what}: {done}/{total} sessions", end="\n" if done == total else "", file=sys.stderr, flush=True)
+
+    return progress
+
+
+def pricer_in_scope(args):
+    """The current project's pricer (its ``prices:``), or the default one outside any project."""
+    from ..query.cost import Pricer
+
+    try:
+        return pricer_for(find_runtime_dir(args.runtime_dir))
+    except CliError:
+        return Pricer({})
+
+
+def project_namer():
+    """A function showing a project's path as a person would type it: ``~/work/app``."""
+    home = os.path.expanduser("~")
+    return lambda path: "~" + path[len(home):] if path == home or path.startswith(home + os.sep) else path
+
+
 def cmd_index(args) -> int:
     """Bring the search index up to date with every tracked project (or rebuild it)."""
     from ..query.index import Index
@@ -339,7 +441,7 @@ def cmd_index(args) -> int:
     projects = sorted(path for path in catalog.read(catalog.home()) if os.path.isdir(path))
     index = Index(rebuild=args.rebuild)
     try:
-        done = index.update(projects)
+        done = index.update(projects, progress_printer("indexing"))
     finally:
         index.close()
     done["index"] = index.path
@@ -353,28 +455,21 @@ def cmd_index(args) -> int:
 
 def cmd_search(args) -> int:
     """Full-text search over prompts, answers, tool calls and errors, newest first."""
-    from ..query.index import Index
-
     projects = scope(args)
-    index = Index()
+    since = parse_since(args.since).strftime("%Y-%m-%dT%H:%M:%S") if args.since else None
     try:
-        index.update(projects)
-        since = parse_since(args.since).strftime("%Y-%m-%dT%H:%M:%S") if args.since else None
-        try:
-            hits = index.search(args.query, projects, args.action, args.tool, since, args.limit)
-        except ValueError as exc:
-            raise CliError(str(exc), 2) from None
-    finally:
-        index.close()
+        hits = from_index(projects, lambda index: index.search(args.query, projects, args.action, args.tool, since, args.limit))
+    except ValueError as exc:
+        raise CliError(str(exc), 2) from None
     if args.json:
         emit_json(hits)
         return 0
     if not hits:
         print(f"nothing matches {args.query!r}", file=sys.stderr)
         return 1
-    many = len(projects) > 1
+    many, name = len(projects) > 1, project_namer()
     for hit in hits:
-        where = f"{os.path.basename(hit['project'])}  " if many else ""
+        where = f"{name(hit['project'])}  " if many else ""
         tool = f" {hit['tool']}" if hit["tool"] else ""
         snippet = " ".join(hit["snippet"].split())
         print(f"{where}{hit['session_id'][:8]}  {short_time(hit['timestamp'] or '')}  {hit['action']}{tool}  #{hit['position']}  {snippet}")
@@ -384,11 +479,10 @@ def cmd_search(args) -> int:
 def cmd_usage(args) -> int:
     """ccusage-style: tokens and cost grouped by day, week, month, session, model or agent; totals last."""
     from ..query.cost import priced
-    from ..query.summaries import all_summaries, usage_of
+    from ..query.summaries import usage_of
     from ..query.usage import merge, total_of
 
-    runtime = find_runtime_dir(args.runtime_dir)
-    summaries = all_summaries(runtime)
+    summaries, where = summaries_in_scope(args)
     since = parse_since(args.since) if args.since else None
     if since:
         summaries = [s for s in summaries if datetime.fromisoformat(s["last_activity"].rstrip("Z")).replace(tzinfo=timezone.utc) >= since]
@@ -403,13 +497,16 @@ def cmd_usage(args) -> int:
         elif args.by == "session":
             if usage["requests"]:
                 merge(groups.setdefault(s["session_id"], {}), usage["by_model"])
+        elif args.by == "project":
+            if usage["requests"]:
+                merge(groups.setdefault(s.get("project") or str(find_runtime_dir(args.runtime_dir).parent.parent), {}), usage["by_model"])
         elif args.by == "model":
             for model, totals in usage["by_model"].items():
                 merge(groups.setdefault(model, {}), {model: totals})
         else:
             for agent, models in usage["cells"].items():
                 merge(groups.setdefault(agent if agent == "main" else f"{agent} ({s['session_id'][:8]})", {}), models)
-    pricer = pricer_for(runtime)
+    pricer = pricer_in_scope(args)
     everything = {}
     rows = []
     for key in sorted(groups):
@@ -420,11 +517,12 @@ def cmd_usage(args) -> int:
         emit_json({"by": args.by, "rows": rows, "totals": totals, "by_model": priced({"by_model": everything, "cells": {}}, pricer)["by_model"]})
         return 0
     if not rows:
-        print(f"no token usage recorded in {runtime}" + (" in that period" if since else ""), file=sys.stderr)
+        print(f"no token usage recorded in {where}" + (" in that period" if since else ""), file=sys.stderr)
         return 1
     def cells(label, t):
         return (label, t["requests"], t["input_tokens"], t["output_tokens"], t["cache_creation_input_tokens"], t["cache_read_input_tokens"], all_tokens(t), cost_text(t["cost_usd"]))
-    lines = [cells(row[args.by][:40], row) for row in rows] + [cells("TOTAL", totals)]
+    label = project_namer() if args.by == "project" else (lambda key: key[:40])
+    lines = [cells(label(row[args.by]), row) for row in rows] + [cells("TOTAL", totals)]
     print(table((args.by.upper(), "REQUESTS", "INPUT", "OUTPUT", "CACHE WRITE", "CACHE READ", "TOTAL TOKENS", "COST"), lines))
     unpriced_note(pricer)
     return 0
@@ -606,7 +704,12 @@ def build_parser() -> argparse.ArgumentParser:
         sub.add_argument("--runtime-dir", metavar="DIR", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
         return sub
 
+    def add_scope(sub, verb):
+        sub.add_argument("--all-projects", action="store_true", help=f"{verb} every project in the catalog (see: projects), from the search index")
+        sub.add_argument("--project", metavar="DIR", help=f"{verb} this project")
+
     sub = command("list", "sessions, newest first: status, times, prompts, tool calls, failures", cmd_list)
+    add_scope(sub, "list the sessions of")
     sub.add_argument("--status", choices=("active", "paused", "ended", "archived"), help="only sessions with this status")
     sub.add_argument("--since", metavar="WHEN", help="only sessions active since WHEN: 2h, 3d, 1w or an ISO date (UTC)")
     sub.add_argument("--limit", type=int, metavar="N", help="at most N sessions")
@@ -623,6 +726,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     sub = command("stats", "tool use, failure rate, time per tool, prompts per session (one session or all)", cmd_stats)
     sub.add_argument("id", nargs="?")
+    add_scope(sub, "count")
     sub.add_argument("--json", action="store_true", help="print JSON")
 
     sub = command("projects", "every project tracked on this machine: sessions, last activity, or missing (the user's catalog)", cmd_projects)
@@ -630,8 +734,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     sub = command("search", "full-text search of prompts, answers, tool calls, outputs and errors (words, \"phrases\", prefix*)", cmd_search)
     sub.add_argument("query")
-    sub.add_argument("--all-projects", action="store_true", help="search every project in the catalog (see: projects)")
-    sub.add_argument("--project", metavar="DIR", help="search this project")
+    add_scope(sub, "search")
     sub.add_argument("--action", help="only entries with this action (user_input, tool_use, assistant_message, …)")
     sub.add_argument("--tool", help="only entries of this tool (Bash, Read, …)")
     sub.add_argument("--since", metavar="WHEN", help="only entries since WHEN: 2h, 3d, 1w or an ISO date (UTC)")
@@ -642,8 +745,9 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_argument("--rebuild", action="store_true", help="delete the index and build it again from the session files")
     sub.add_argument("--json", action="store_true", help="print what was done as JSON")
 
-    sub = command("usage", "tokens and cost, ccusage-style: per day, week, month, session, model or agent, totals last", cmd_usage)
-    sub.add_argument("--by", choices=("day", "week", "month", "session", "model", "agent"), default="day", help="how to group (default: day)")
+    sub = command("usage", "tokens and cost, ccusage-style: per day, week, month, session, project, model or agent, totals last", cmd_usage)
+    sub.add_argument("--by", choices=("day", "week", "month", "session", "project", "model", "agent"), default="day", help="how to group (default: day)")
+    add_scope(sub, "add up")
     sub.add_argument("--since", metavar="WHEN", help="only usage since WHEN: 2h, 3d, 1w or an ISO date (UTC)")
     sub.add_argument("--json", action="store_true", help="print JSON")
 

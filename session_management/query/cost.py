@@ -1,11 +1,21 @@
 """What tokens cost, computed when read: prices from ``genai-prices`` (maintained price data,
 cache reads and writes included), or from ``prices:`` in the config for private or renamed models.
 
-Never on the hook path: genai-prices (and pydantic under it) is imported on first use. A model with
-no known price has no cost (None), never a made-up number; ``unpriced`` says which they were.
+Never on the hook path: genai-prices (and pydantic under it) is imported on first use, asked once
+per model for its rates, and the rates are kept in the user's cache (``prices-cache.json``) until
+the installed price data changes. A session is priced at the rates of its totals, so per-request
+long-context tiers are not applied. A model with no known price has no cost (None), never a
+made-up number; ``unpriced`` says which they were.
 """
 
+import importlib.util
+import json
 import os
+
+from ..file_utils import atomic_write, ensure_private_dir
+from ..store.catalog import user_dir
+from ..store.journal import FlockLock
+from .summaries import files_fingerprint
 
 _PER_MILLION = 1_000_000
 
@@ -31,41 +41,89 @@ class Pricer:
         """USD for these totals of one model, or None if the model's price is unknown."""
         if not totals.get("requests"):
             return 0.0
-        if model in self.custom:
-            return _custom_cost(self.custom[model], totals)
-        key = (model, tuple(sorted(totals.items())))
-        if key not in self._cache:
-            self._cache[key] = self._library_cost(model, totals)
-        if self._cache[key] is None:
+        rates = self.rates(model)
+        return None if rates is None else _custom_cost(rates, totals)
+
+    def rates(self, model: str):
+        """USD per million tokens of each kind, as in the config's ``prices:``; None if unknown."""
+        if model not in self._cache:
+            self._cache[model] = self.custom.get(model) or _library_rates(model)
+        if self._cache[model] is None:
             self.unpriced.add(model)
-        return self._cache[key]
+        return self._cache[model]
 
     def total(self, by_model: dict):
         """The sum over models, or None if any model with tokens is unpriced."""
         costs = [self.cost(model, totals) for model, totals in by_model.items()]
         return None if any(cost is None for cost in costs) else round(sum(costs), 6)
 
-    @staticmethod
-    def _library_cost(model: str, totals: dict):
-        try:
-            from genai_prices import Usage, calc_price
-        except ImportError:  # an environment built before 0.2 (re-run install.sh to add it)
-            return None
 
-        writes = totals["cache_creation_input_tokens"]
-        usage = Usage(
-            # genai-prices' input_tokens means every input token, cache reads and writes included
-            input_tokens=totals["input_tokens"] + writes + totals["cache_read_input_tokens"],
-            cache_read_tokens=totals["cache_read_input_tokens"],
-            cache_write_tokens=writes,
-            cache_write_5m_tokens=totals["cache_creation_5m_input_tokens"],
-            cache_write_1h_tokens=totals["cache_creation_1h_input_tokens"],
-            output_tokens=totals["output_tokens"],
-        )
-        try:
-            return float(calc_price(usage, model, provider_id="anthropic").total_price)
-        except LookupError:
-            return None
+_PROBE = 1000  # tokens: far below any long-context tier, which applies per request, not per total
+RATES_CACHE = "prices-cache.json"
+
+
+def _library_rates(model: str):
+    """The model's USD per million tokens of each kind from genai-prices, in the config's
+    ``prices:`` shape; None if unknown. Kept in the user's cache per installed genai-prices data:
+    importing genai-prices takes about a third of a second, and most commands need only a rate."""
+    stamp = _library_stamp()
+    if stamp is None:  # an environment built before 0.2 (re-run install.sh to add it)
+        return None
+    path = os.path.join(user_dir("XDG_CACHE_HOME", ".cache"), RATES_CACHE)
+    cache = _read_cache(path)
+    if cache.get("library") == stamp and model in cache["models"]:
+        return cache["models"][model]
+    rates = _ask_library(model)
+    try:
+        ensure_private_dir(os.path.dirname(path))
+        with FlockLock(path + ".lock"):
+            cache = _read_cache(path)
+            models = cache["models"] if cache.get("library") == stamp else {}
+            atomic_write(path, json.dumps({"library": stamp, "models": {**models, model: rates}}, indent=1))
+    except OSError:
+        pass  # a read-only cache only costs time
+    return rates
+
+
+def _library_stamp():
+    """What identifies the installed genai-prices data (its files' sizes and times), found without
+    importing it; None if it is not installed."""
+    spec = importlib.util.find_spec("genai_prices")
+    if spec is None or not spec.origin:
+        return None
+    folder = os.path.dirname(spec.origin)
+    return files_fingerprint([spec.origin, os.path.join(folder, "data.py")])
+
+
+def _read_cache(path: str) -> dict:
+    try:
+        with open(path, encoding="utf-8") as handle:
+            cache = json.load(handle)
+        if isinstance(cache, dict) and isinstance(cache.get("models"), dict):
+            return cache
+    except (OSError, ValueError):
+        pass
+    return {}
+
+
+def _ask_library(model: str):
+    from genai_prices import Usage, calc_price
+
+    def price(input_tokens=_PROBE, **tokens) -> float:
+        # genai-prices' input_tokens means every input token, cache reads and writes included
+        usage = Usage(input_tokens=input_tokens, **tokens)
+        return float(calc_price(usage, model, provider_id="anthropic").total_price) * _PER_MILLION / _PROBE
+
+    try:
+        return {
+            "input_mtok": price(),
+            "output_mtok": price(input_tokens=0, output_tokens=_PROBE),
+            "cache_read_mtok": price(cache_read_tokens=_PROBE),
+            "cache_write_mtok": price(cache_write_tokens=_PROBE, cache_write_5m_tokens=_PROBE),
+            "cache_write_1h_mtok": price(cache_write_tokens=_PROBE, cache_write_1h_tokens=_PROBE),
+        }
+    except LookupError:
+        return None
 
 
 def _custom_cost(price: dict, totals: dict) -> float:

@@ -12,13 +12,20 @@ import json
 import logging
 import os
 import sqlite3
+import time
+from datetime import datetime, timezone
 
 from ..store.catalog import user_dir
-from .summaries import files_fingerprint, read_registry, read_session
+from .summaries import files_fingerprint, read_registry, read_session, summarize, usage_of
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: each session's summary, so list/stats/usage across projects read no session file
 INDEX_NAME = "index.sqlite"
 _log = logging.getLogger(__name__)
+# What a listing shows of each session, kept in columns so a page of 10,000 reads no JSON.
+LISTED = ("session_id", "status", "session_status", "created_at", "last_activity", "duration_seconds",
+          "events", "prompts", "tool_calls", "failures", "subagents", "turns", "cwd", "model")
+_SLOTS = 1024  # entry ids per millisecond
+_SETTLED_NS = 2_000_000_000  # a folder's mtime this old cannot still change within the same clock tick
 # Which detail fields hold text a person would search for, per action (others: every field).
 _TEXT_FIELDS = ("prompt", "text", "tool_name", "tool_input", "tool_response", "error", "last_assistant_message", "compact_summary", "reason")
 
@@ -53,6 +60,9 @@ class Index:
     def _open(self) -> sqlite3.Connection:
         try:
             db = self._connect()
+            tables = {name for (name,) in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+            if not tables:  # a new file
+                return self._create(db)
             version = db.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
             if version and int(version[0]) == SCHEMA_VERSION:
                 return db
@@ -60,28 +70,47 @@ class Index:
             reason = f"it was built by schema version {version[0] if version else '?'}, this is {SCHEMA_VERSION}"
         except (sqlite3.DatabaseError, ValueError) as exc:
             reason = f"it cannot be used ({exc})"
-        if os.path.exists(self.path):
-            self._set_aside(reason)
-        db = self._connect()
-        with db:
-            db.executescript(
+        self._set_aside(reason)
+        return self._create(self._connect())
+
+    @staticmethod
+    def _create(db: sqlite3.Connection) -> sqlite3.Connection:
+        """The schema: entries in a plain table (indexed by session and time), their text in an
+        FTS5 index over it, and one row per session with its fingerprint and summary."""
+        db.executescript(
                 """
-                CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);
-                CREATE TABLE IF NOT EXISTS sessions (
-                    project TEXT, session_id TEXT, fingerprint TEXT, entries INTEGER,
-                    PRIMARY KEY (project, session_id));
-                CREATE VIRTUAL TABLE IF NOT EXISTS entries USING fts5(
-                    text, project UNINDEXED, session_id UNINDEXED, position UNINDEXED,
-                    timestamp UNINDEXED, action UNINDEXED, tool UNINDEXED, tokenize = 'unicode61');
-                """
-            )
-            db.execute("INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
+                BEGIN;
+                CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT);
+                CREATE TABLE sessions (
+                    id INTEGER PRIMARY KEY, project TEXT NOT NULL, session_id TEXT NOT NULL,
+                    fingerprint TEXT, entries INTEGER, status TEXT, session_status TEXT,
+                    created_at TEXT, last_activity TEXT, duration_seconds REAL, events INTEGER,
+                    prompts INTEGER, tool_calls INTEGER, failures INTEGER, subagents INTEGER,
+                    turns INTEGER, cwd TEXT, model TEXT, UNIQUE (project, session_id));
+                CREATE TABLE summaries (session INTEGER PRIMARY KEY, summary TEXT);
+                CREATE TABLE usage (
+                    session INTEGER NOT NULL, model TEXT, requests INTEGER, input INTEGER, output INTEGER,
+                    cache_write_5m INTEGER, cache_write_1h INTEGER, cache_read INTEGER);
+                CREATE INDEX usage_by_session ON usage (session);
+                CREATE INDEX sessions_by_start ON sessions (created_at);
+                CREATE TABLE folders (path TEXT PRIMARY KEY, mtime_ns INTEGER);
+                CREATE TABLE entries (
+                    id INTEGER PRIMARY KEY, session INTEGER NOT NULL, position INTEGER,
+                    timestamp TEXT, action TEXT, tool TEXT, text TEXT);
+                CREATE INDEX entries_by_session ON entries (session);
+                CREATE VIRTUAL TABLE entries_text USING fts5(
+                    text, content = 'entries', content_rowid = 'id', tokenize = 'unicode61');
+                INSERT INTO meta VALUES ('schema_version', '%d');
+                COMMIT;
+                """ % SCHEMA_VERSION
+        )
         return db
 
     def _connect(self) -> sqlite3.Connection:
         db = sqlite3.connect(self.path, timeout=30, isolation_level=None)
         db.execute("PRAGMA journal_mode = WAL")
         db.execute("PRAGMA busy_timeout = 30000")
+        db.execute("PRAGMA synchronous = NORMAL")  # WAL: a crash may lose the last update, never corrupts
         os.chmod(self.path, 0o600)
         db.execute("SELECT count(*) FROM sqlite_master").fetchone()  # fails on a foreign or corrupt file
         return db
@@ -100,81 +129,205 @@ class Index:
             if os.path.exists(self.path + suffix):
                 os.remove(self.path + suffix)
 
-    def update(self, projects) -> dict:
-        """Re-read the sessions of ``projects`` whose files changed; drop those gone. Returns counts."""
+    def update(self, projects, progress=None) -> dict:
+        """Re-read the sessions of ``projects`` whose files changed; drop those gone. Returns counts.
+        ``progress(done, total)`` is called as sessions are read, for long first builds."""
         done = {"projects": 0, "sessions_read": 0, "sessions_unchanged": 0, "sessions_removed": 0, "entries_added": 0}
+        stale, folders = [], {}
         for project in projects:
             done["projects"] += 1
             session_dir = os.path.join(project, ".claude", "runtime", "sessions")
             known = dict(self.db.execute("SELECT session_id, fingerprint FROM sessions WHERE project = ?", (project,)))
             registry = read_registry(session_dir) if os.path.isdir(session_dir) else {}
+            archive = os.path.join(session_dir, "archive")
+            archive_mtime = _mtime_ns(archive)
+            # Archived files change only by rename (atomic writes, archive, restore, prune), which
+            # changes their folder's mtime: an unchanged folder means unchanged archived sessions.
+            settled = archive_mtime is not None and archive_mtime == self._folder_mtime(archive)
             for session_id, registry_entry in registry.items():
-                archived = registry_entry.get("status") == "archived"
-                folder = os.path.join(session_dir, "archive") if archived else session_dir
-                fingerprint = json.dumps(files_fingerprint([os.path.join(folder, f"session_{session_id}.json"), os.path.join(folder, f"session_{session_id}.journal")]))
+                status = registry_entry.get("status", "?")
+                archived = status == "archived"
+                if settled and archived and session_id in known:
+                    known.pop(session_id)
+                    done["sessions_unchanged"] += 1
+                    continue
+                folder = archive if archived else session_dir
+                files = [os.path.join(folder, f"session_{session_id}.json"), os.path.join(folder, f"session_{session_id}.journal")]
+                fingerprint = json.dumps([status, files_fingerprint(files)])
                 if known.pop(session_id, None) == fingerprint:
                     done["sessions_unchanged"] += 1
                     continue
-                try:
-                    data = read_session(session_dir, session_id, archived)
-                except (KeyError, OSError, ValueError):
-                    continue
-                done["sessions_read"] += 1
-                done["entries_added"] += self._replace(project, session_id, fingerprint, data["activity_log"])
+                stale.append((project, session_dir, session_id, status, fingerprint))
             for session_id in known:  # pruned or moved away
-                self._replace(project, session_id, None, [])
+                self._replace(project, session_id, None, [], None)
                 done["sessions_removed"] += 1
+            folders[archive] = archive_mtime
+        for number, (project, session_dir, session_id, status, fingerprint) in enumerate(stale, 1):
+            try:
+                data = read_session(session_dir, session_id, status == "archived")
+            except (KeyError, OSError, ValueError):
+                folders[os.path.join(session_dir, "archive")] = None  # not indexed: look again next time
+                continue
+            done["sessions_read"] += 1
+            done["entries_added"] += self._replace(project, session_id, fingerprint, data["activity_log"], summarize(data, status))
+            if progress:
+                progress(number, len(stale))
+        for folder, mtime_ns in folders.items():  # only now that its sessions are all indexed
+            self._remember_folder(folder, mtime_ns)
         return done
 
-    def _replace(self, project: str, session_id: str, fingerprint, entries) -> int:
+    def _folder_mtime(self, path: str):
+        row = self.db.execute("SELECT mtime_ns FROM folders WHERE path = ?", (path,)).fetchone()
+        return row[0] if row else None
+
+    def _remember_folder(self, path: str, mtime_ns) -> None:
+        """Trust a folder's mtime only once it is settled: a change in the same clock tick as the
+        last one would leave it equal (git's "racily clean" problem)."""
+        if mtime_ns is not None and time.time_ns() - mtime_ns > _SETTLED_NS:
+            self.db.execute("INSERT OR REPLACE INTO folders VALUES (?, ?)", (path, mtime_ns))
+        else:
+            self.db.execute("DELETE FROM folders WHERE path = ?", (path,))
+
+    def _replace(self, project: str, session_id: str, fingerprint, entries, summary) -> int:
         """One transaction per session: a writer killed mid-update leaves every session whole."""
         rows = [
-            (entry_text(entry), project, session_id, position, entry.get("timestamp"), entry.get("action"),
-             (entry.get("details") or {}).get("tool_name") if isinstance(entry.get("details"), dict) else None)
+            (position, entry.get("timestamp"), entry.get("action"),
+             (entry.get("details") or {}).get("tool_name") if isinstance(entry.get("details"), dict) else None, entry_text(entry))
             for position, entry in enumerate(entries) if isinstance(entry, dict)
         ]
-        self.db.execute("BEGIN IMMEDIATE")
+        db = self.db
+        db.execute("BEGIN IMMEDIATE")
         try:
-            self.db.execute("DELETE FROM entries WHERE project = ? AND session_id = ?", (project, session_id))
-            self.db.execute("DELETE FROM sessions WHERE project = ? AND session_id = ?", (project, session_id))
+            old = db.execute("SELECT id FROM sessions WHERE project = ? AND session_id = ?", (project, session_id)).fetchone()
+            if old:
+                db.execute("INSERT INTO entries_text (entries_text, rowid, text) SELECT 'delete', id, text FROM entries WHERE session = ?", old)
+                for table in ("entries", "usage", "summaries"):
+                    db.execute(f"DELETE FROM {table} WHERE session = ?", old)
+                db.execute("DELETE FROM sessions WHERE id = ?", old)
             if fingerprint is not None:
-                self.db.executemany("INSERT INTO entries VALUES (?, ?, ?, ?, ?, ?, ?)", rows)
-                self.db.execute("INSERT INTO sessions VALUES (?, ?, ?, ?)", (project, session_id, fingerprint, len(rows)))
-            self.db.execute("COMMIT")
+                listed = [summary[key] for key in LISTED]
+                key = db.execute(
+                    f"INSERT INTO sessions (project, fingerprint, entries, {', '.join(LISTED)}) "
+                    f"VALUES (?, ?, ?, {_marks(LISTED)})", (project, fingerprint, len(rows), *listed)).lastrowid
+                db.execute("INSERT INTO summaries VALUES (?, ?)", (key, json.dumps(summary)))
+                db.executemany("INSERT INTO usage VALUES (?, ?, ?, ?, ?, ?, ?, ?)", [
+                    (key, model, t["requests"], t["input_tokens"], t["output_tokens"], t["cache_creation_5m_input_tokens"],
+                     t["cache_creation_1h_input_tokens"], t["cache_read_input_tokens"]) for model, t in usage_of(summary)["by_model"].items()])
+                ids = self._time_ordered_ids([row[1] for row in rows])
+                db.executemany(f"INSERT INTO entries (id, session, position, timestamp, action, tool, text) VALUES (?, {key}, ?, ?, ?, ?, ?)",
+                               [(entry_id, *row) for entry_id, row in zip(ids, rows)])
+                db.execute("INSERT INTO entries_text (rowid, text) SELECT id, text FROM entries WHERE session = ?", (key,))
+            db.execute("COMMIT")
         except BaseException:
-            self.db.execute("ROLLBACK")
+            db.execute("ROLLBACK")
             raise
         return len(rows)
+
+    def _time_ordered_ids(self, timestamps) -> list:
+        """Entry ids that sort like the entries' times (millisecond × 1024, then the next free one),
+        so FTS5 walks matches newest first by id and stops at the limit, however common the word."""
+        keys, last = [], 0
+        for stamp in timestamps:
+            try:
+                last = int(datetime.fromisoformat(stamp[:-1] + "+00:00").timestamp() * 1000) * _SLOTS
+            except (TypeError, ValueError):
+                pass  # no usable time: keep the previous entry's
+            keys.append(last)
+        if not keys:
+            return []
+        taken = {entry_id for (entry_id,) in self.db.execute("SELECT id FROM entries WHERE id BETWEEN ? AND ?", (min(keys), max(keys) + len(keys) + _SLOTS))}
+        ids = []
+        for key in keys:
+            while key in taken:
+                key += 1
+            taken.add(key)
+            ids.append(key)
+        return ids
+
+    def summaries(self, projects) -> list:
+        """Each indexed session's summary (``query.summaries.summarize``) with its ``project``."""
+        rows = self.db.execute("SELECT s.project, m.summary FROM sessions s JOIN summaries m ON m.session = s.id "
+                               f"WHERE s.project IN ({_marks(projects)})", list(projects))
+        return [{**json.loads(summary), "project": project} for project, summary in rows]
+
+    def listing(self, projects, pricer, status=None, since=None, limit=None, offset=0) -> list:
+        """Sessions newest first, as a list or a page shows them: the ``LISTED`` fields, the
+        ``project``, ``requests``, ``tokens`` (all kinds) and ``cost_usd`` (None if a model is
+        unpriced), added up by SQLite: a page of 10,000 sessions parses no JSON. ``status``
+        matches the registry's or the session's; ``since`` the last activity (ISO text)."""
+        self.db.execute("CREATE TEMP TABLE IF NOT EXISTS rates (model TEXT PRIMARY KEY, input, output, write_5m, write_1h, read)")
+        self.db.execute("DELETE FROM temp.rates")
+        for (model,) in self.db.execute("SELECT DISTINCT model FROM usage").fetchall():
+            rates = pricer.rates(model)
+            if rates is not None:
+                write = rates.get("cache_write_mtok", rates["input_mtok"])
+                self.db.execute("INSERT INTO temp.rates VALUES (?, ?, ?, ?, ?, ?)", (
+                    model, rates["input_mtok"], rates["output_mtok"], write, rates.get("cache_write_1h_mtok", write),
+                    rates.get("cache_read_mtok", rates["input_mtok"])))
+        columns = ", ".join(f"s.{key}" for key in LISTED)
+        sql = [f"""SELECT s.project, {columns}, coalesce(sum(u.requests), 0),
+                   coalesce(sum(u.input + u.output + u.cache_write_5m + u.cache_write_1h + u.cache_read), 0),
+                   round(coalesce(sum(u.input * r.input + u.output * r.output + u.cache_write_5m * r.write_5m
+                                      + u.cache_write_1h * r.write_1h + u.cache_read * r.read), 0) / 1e6, 6),
+                   sum(u.requests > 0 AND r.model IS NULL)
+                   FROM sessions s LEFT JOIN usage u ON u.session = s.id LEFT JOIN temp.rates r ON r.model = u.model
+                   WHERE s.project IN ({_marks(projects)})"""]
+        args = list(projects)
+        if status:
+            sql.append("AND (s.status = ? OR s.session_status = ?)")
+            args += [status, status]
+        if since:
+            sql.append("AND s.last_activity >= ?")
+            args.append(since)
+        sql.append("GROUP BY s.id ORDER BY s.created_at DESC LIMIT ? OFFSET ?")
+        args += [-1 if limit is None else limit, offset]
+        keys = ("project", *LISTED, "requests", "tokens", "cost_usd")
+        return [dict(zip(keys, row[:-2] + (None if row[-1] else row[-2],))) for row in self.db.execute(" ".join(sql), args)]
 
     def search(self, query: str, projects=None, action=None, tool=None, since=None, limit: int = 20) -> list:
         """Hits, newest first: project, session id, position, timestamp, action, tool, snippet
         (the match between « and »). Raises ValueError for a query FTS5 cannot parse."""
-        sql = ["SELECT project, session_id, position, timestamp, action, tool,",
-               "snippet(entries, 0, '«', '»', '…', 16) FROM entries WHERE entries MATCH ?"]
+        try:
+            return self._search(query, projects, action, tool, since, limit)
+        except sqlite3.OperationalError:
+            # Not FTS5 syntax (``foo-bar``, ``a/b.py``): search its words as plain phrases instead.
+            words = " ".join('"' + word.replace('"', '""') + '"' for word in query.split())
+            try:
+                return self._search(words, projects, action, tool, since, limit)
+            except sqlite3.OperationalError as exc:
+                raise ValueError(f"cannot search for {query!r}: {exc}") from None
+
+    def _search(self, query, projects, action, tool, since, limit) -> list:
+        # Ids sort like times, so FTS5 yields matches newest first and SQLite stops at the limit.
+        sql = ["SELECT s.project, s.session_id, e.position, e.timestamp, e.action, e.tool, snippet(entries_text, 0, '«', '»', '…', 16)",
+               "FROM entries_text JOIN entries e ON e.id = entries_text.rowid JOIN sessions s ON s.id = e.session",
+               "WHERE entries_text MATCH ?"]
         args = [query]
         if projects is not None:
-            sql.append(f"AND project IN ({','.join('?' * len(projects))})")
+            sql.append(f"AND s.project IN ({_marks(projects)})")
             args += list(projects)
-        for column, value in (("action", action), ("tool", tool)):
+        for column, value in (("e.action", action), ("e.tool", tool)):
             if value:
                 sql.append(f"AND {column} = ?")
                 args.append(value)
         if since:
-            sql.append("AND timestamp >= ?")
-            args.append(since)
-        sql.append("ORDER BY timestamp DESC LIMIT ?")
+            sql.append("AND entries_text.rowid >= ?")
+            args.append(int(datetime.fromisoformat(since).replace(tzinfo=timezone.utc).timestamp() * 1000) * _SLOTS)
+        sql.append("ORDER BY entries_text.rowid DESC LIMIT ?")
         args.append(limit)
-        try:
-            rows = self.db.execute(" ".join(sql), args).fetchall()
-        except sqlite3.OperationalError:
-            # Not FTS5 syntax (``foo-bar``, ``a/b.py``): search its words as plain phrases instead.
-            args[0] = " ".join('"' + word.replace('"', '""') + '"' for word in query.split())
-            try:
-                rows = self.db.execute(" ".join(sql), args).fetchall()
-            except sqlite3.OperationalError as exc:
-                raise ValueError(f"cannot search for {query!r}: {exc}") from None
         keys = ("project", "session_id", "position", "timestamp", "action", "tool", "snippet")
-        return [dict(zip(keys, row)) for row in rows]
+        return [dict(zip(keys, row)) for row in self.db.execute(" ".join(sql), args)]
 
     def close(self) -> None:
         self.db.close()
+
+
+def _marks(values) -> str:
+    return ",".join("?" * len(values))
+
+
+def _mtime_ns(path: str):
+    try:
+        return os.stat(path).st_mtime_ns
+    except OSError:
+        return None
