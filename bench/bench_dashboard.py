@@ -7,6 +7,7 @@ arriving on the session's stream, against the time the hook itself took."""
 import http.client
 import json
 import os
+import random
 import shutil
 import statistics
 import subprocess
@@ -14,7 +15,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench_cli import build_runtime
+import corpus
 
 
 def _get(connection, path: str) -> float:
@@ -74,7 +75,13 @@ def run(sessions: int, events: int, python: str, hook: str, rounds: int) -> list
 
     root = Path(tempfile.mkdtemp(prefix="bench-dashboard-"))
     project = root / "project"
-    long_id = build_runtime(project / ".claude" / "runtime", sessions, events)
+    corpus.write_project(project, 0, sessions, 10)  # realistic sessions: prompts, answers with tokens, tools
+    long_id = "long0000-0000-4000-8000-000000000000"
+    corpus.write_session(project, corpus.session(random.Random(1), long_id, events, corpus.START, str(project)))
+    registry_path = project / ".claude" / "runtime" / "sessions" / "registry.json"
+    registry = json.loads(registry_path.read_text())
+    registry["sessions"][long_id] = {"created_at": corpus.START.strftime("%Y-%m-%dT%H:%M:%S.000Z"), "status": "archived", "timeout_seconds": 3600}
+    registry_path.write_text(json.dumps(registry))
     from session_management.present.web.data import project_key
 
     key = project_key(str(project))

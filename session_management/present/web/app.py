@@ -60,17 +60,10 @@ def build_app(data: Data, hosts, token: str = None) -> Guard:
 
     def sessions(request):
         filters = _filters(request, "project", "status", "since")
-        since = _since(filters["since"])
-        found = data.summaries(_scoped(data, filters["project"]))
-        if filters["status"]:
-            found = [s for s in found if filters["status"] in (s["status"], s["session_status"])]
-        if since:
-            found = [s for s in found if s["last_activity"] and since_moment(s["last_activity"]) >= since]
-        found.sort(key=lambda s: s["created_at"], reverse=True)
+        found = data.listing(_scoped(data, filters["project"]), filters["status"], _since(filters["since"]))
         count = max(math.ceil(len(found) / SESSIONS_PER_PAGE), 1)
         page = _page_number(request, count)
-        # priced only when shown: pricing is the slow part
-        shown = [dict(s, key=project_key(s["project"]), spent=data.with_cost(s)) for s in found[(page - 1) * SESSIONS_PER_PAGE : page * SESSIONS_PER_PAGE]]
+        shown = [dict(s, key=project_key(s["project"])) for s in found[(page - 1) * SESSIONS_PER_PAGE : page * SESSIONS_PER_PAGE]]
         if request.query_params.get("fragment") == "rows":
             return HTMLResponse(session_rows(shown))
         return HTMLResponse(sessions_page(shown, len(found), data.projects(), filters, page, count))
@@ -79,8 +72,8 @@ def build_app(data: Data, hosts, token: str = None) -> Guard:
         key, session_id = request.path_params["key"], request.path_params["session_id"]
         project, record, decisions = data.session(key, session_id)
         summary = summarize(record, record["status"])
-        pricer = data.pricer(project)
-        spent = data.with_cost({**summary, "project": project})
+        pricer = data.pricer()
+        spent = data.with_cost(summary)
         rows = timeline_rows(record, decisions)
         count = max(math.ceil(len(rows) / EVENTS_PER_PAGE), 1)
         # Pages are cut from the newest end, so the last page (the default: where live events
@@ -103,8 +96,8 @@ def build_app(data: Data, hosts, token: str = None) -> Guard:
         after = int(request.query_params.get("after", "0")) if request.query_params.get("after", "0").isdigit() else 0
 
         def new_rows(after):
-            project, record, _ = data.session(key, session_id)
-            pricer = data.pricer(project)
+            _project, record, _ = data.session(key, session_id)
+            pricer = data.pricer()
             entries = record["activity_log"]
             turns = per_turn(entries)
             fresh = [row for row in timeline_rows(record) if row["order"] >= after]

@@ -13,7 +13,7 @@ from datetime import datetime, timezone
 from ...core.ids import validate_session_id
 from ...query.cost import Pricer, priced
 from ...query.index import Index
-from ...query.summaries import files_fingerprint, read_registry, read_session, usage_of
+from ...query.summaries import read_registry, read_session, usage_of
 from ...query.timeline import decision_records
 from ...query.usage import merge, total_of
 from ..formats import all_tokens
@@ -40,7 +40,6 @@ class Data:
         self._projects = projects
         self.index_path = index_path
         self._pricers = {}
-        self._answers = {}  # projects -> (fingerprint of their watched files, summaries)
 
     def projects(self) -> dict:
         """``{key: project directory}`` of every project served."""
@@ -52,30 +51,39 @@ class Data:
         except KeyError:
             raise NotFound(f"no project {key!r} here") from None
 
-    def pricer(self, project: str) -> Pricer:
-        """The project's pricer (its own ``prices:``), kept so prices are computed once per server."""
-        if project not in self._pricers:
-            self._pricers[project] = Pricer.for_project(runtime_of(project))
-        return self._pricers[project]
+    def pricer(self) -> Pricer:
+        """One pricer for every project served, with the ``prices:`` of each one's config (a model
+        priced in two configs takes one of them), so a page across projects prices alike."""
+        projects = tuple(sorted(self.projects().values()))
+        if projects not in self._pricers:
+            custom = {}
+            for project in projects:
+                custom.update(Pricer.for_project(runtime_of(project)).custom)
+            self._pricers = {projects: Pricer(custom)}
+        return self._pricers[projects]
 
-    def summaries(self, projects=None) -> list:
-        """Every session's summary (``query.summaries.summarize``) with its ``project``, from the
-        search index, brought up to date first (only sessions whose files changed are read). While
-        no watched file changed (``watched``), the last answer is given again without asking the index."""
-        from ...query.summaries import all_summaries  # TEMPORARY until Index.summaries lands on main
+    def _from_index(self, projects, ask):
+        """``ask(index)`` once the index is up to date with ``projects``."""
+        index = Index(self.index_path)
+        try:
+            index.update(projects)
+            return ask(index)
+        finally:
+            index.close()
 
-        projects = list(self.projects().values()) if projects is None else list(projects)
-        stamp = files_fingerprint(self.watched(projects))
-        known = self._answers.get(tuple(projects))
-        if known and known[0] == stamp:
-            return list(known[1])
-        found = [dict(s, project=p) for p in projects if os.path.isdir(os.path.join(runtime_of(p), "sessions")) for s in all_summaries(runtime_of(p))]
-        self._answers[tuple(projects)] = (stamp, found)
-        return list(found)
+    def listing(self, projects, status=None, since: datetime = None) -> list:
+        """Sessions newest first, filtered, each with its ``project``, ``requests``, ``tokens`` and
+        ``cost_usd``, counted and priced by the index (``query.index.Index.listing``)."""
+        stamp = since.strftime("%Y-%m-%dT%H:%M:%S") if since else None
+        return self._from_index(projects, lambda index: index.listing(projects, self.pricer(), status or None, stamp))
+
+    def summaries(self, projects) -> list:
+        """Every session's summary (``query.summaries.summarize``) with its ``project``, from the index."""
+        return self._from_index(projects, lambda index: index.summaries(projects))
 
     def with_cost(self, summary: dict) -> dict:
-        """The summary's priced usage (tokens and ``cost_usd``), for the rows people see."""
-        return priced(usage_of(summary), self.pricer(summary["project"]))
+        """A session's priced usage (tokens by kind and ``cost_usd``, per model and per agent)."""
+        return priced(usage_of(summary), self.pricer())
 
     def session(self, key: str, session_id: str):
         """``(project, data, decisions)`` of one session; NotFound for an unknown key or id."""
@@ -119,42 +127,28 @@ class Data:
 
     def search(self, query: str, projects, action=None, tool=None, since=None, limit: int = 50) -> list:
         """The index's hits (see ``query.index.Index.search``); ValueError for a query it cannot parse."""
-        index = Index(self.index_path)
-        try:
-            index.update(projects)
-            return index.search(query, projects, action or None, tool or None, since, limit)
-        finally:
-            index.close()
+        return self._from_index(projects, lambda index: index.search(query, projects, action or None, tool or None, since, limit))
 
     def usage(self, projects, since: datetime = None) -> dict:
-        """Tokens and cost ``by_day``, ``by_project`` and ``by_model``: ``{name: (tokens, cost or None)}``,
-        each priced with its project's prices; days before ``since`` are left out."""
+        """Tokens and cost ``by_day``, ``by_project`` and ``by_model``: ``{name: (tokens, cost or None)}``;
+        days before ``since`` are left out."""
         first_day = since.strftime("%Y-%m-%d") if since else None
-        days, by_project, by_model = {}, {}, {}
+        days, by_project, by_model = {}, {}, {}  # name -> {model: totals}
         for summary in self.summaries(projects):
             usage = usage_of(summary)
             if not usage["requests"] or (since and _last_activity(summary) < since):
                 continue
-            project = summary["project"]
             for day, models in usage["days"].items():
                 if first_day and day != "unknown" and day < first_day:
                     continue
-                merge(days.setdefault(day, {}).setdefault(project, {}), models)
-                merge(by_project.setdefault(project, {}), models)
+                merge(days.setdefault(day, {}), models)
+                merge(by_project.setdefault(summary["project"], {}), models)
                 for model, totals in models.items():
-                    merge(by_model.setdefault(model, {}).setdefault(project, {}), {model: totals})
-        return {"by_day": self._priced(days), "by_project": {name: self._figures({name: models}) for name, models in by_project.items()}, "by_model": self._priced(by_model)}
-
-    def _priced(self, groups: dict) -> dict:
-        return {name: self._figures(per_project) for name, per_project in sorted(groups.items())}
-
-    def _figures(self, per_project: dict) -> tuple:
-        """``(tokens, cost)`` of ``{project: {model: totals}}``; cost None if any model is unpriced."""
-        tokens, costs = 0, []
-        for project, models in per_project.items():
-            tokens += all_tokens(total_of(models))
-            costs.append(self.pricer(project).total(models))
-        return tokens, None if None in costs else round(sum(costs), 6)
+                    merge(by_model.setdefault(model, {}), {model: totals})
+        pricer = self.pricer()
+        figures = lambda models: (all_tokens(total_of(models)), pricer.total(models))  # noqa: E731
+        return {name: {key: figures(models) for key, models in sorted(groups.items())} for name, groups in
+                (("by_day", days), ("by_project", by_project), ("by_model", by_model))}
 
 
 def _last_activity(summary: dict) -> datetime:

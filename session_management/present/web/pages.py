@@ -6,7 +6,7 @@ import os
 from html import escape
 from urllib.parse import urlencode
 
-from ..formats import all_tokens, cost_text, duration_text, tokens_text
+from ..formats import cost_text, duration_text, tokens_text
 from ..report import cards, event_item, meta_line, timeline_section, tools_section, usage_section
 from .charts import bars, columns
 
@@ -57,20 +57,19 @@ def session_href(key: str, session_id: str, position: int = None) -> str:
 
 
 def session_rows(rows) -> str:
-    """The table body: ``rows`` are summaries with ``project``, ``key`` and ``spent`` (priced usage)."""
+    """The table body: ``rows`` as ``Index.listing`` gives them, with the ``key`` of their project."""
     if not rows:
         return '<tr><td colspan="11" class="empty">No sessions match.</td></tr>'
     cells = []
     for s in rows:
-        spent = s["spent"]
         status = s["session_status"] + (" (archived)" if s["status"] == "archived" else "")
         cells.append(
             f'<tr class="st-{escape(s["session_status"])}"><td title="{escape(s["project"])}">{escape(os.path.basename(s["project"]))}</td>'
             f'<td><a href="{session_href(s["key"], s["session_id"])}" title="{escape(s["session_id"])}">{escape(s["session_id"][:8])}</a></td>'
             f'<td>{escape(status)}</td><td>{escape(_when(s["created_at"]))}</td><td>{escape(_when(s["last_activity"]))}</td>'
             f'<td class=n>{duration_text(s["duration_seconds"])}</td><td class=n>{s["prompts"]}</td><td class=n>{s["tool_calls"]}</td>'
-            f'<td class=n>{s["failures"]}</td><td class=n>{tokens_text(all_tokens(spent)) if spent["requests"] else "-"}</td>'
-            f'<td class=n>{escape(cost_text(spent["cost_usd"])) if spent["requests"] else "-"}</td></tr>'
+            f'<td class=n>{s["failures"]}</td><td class=n>{tokens_text(s["tokens"]) if s["requests"] else "-"}</td>'
+            f'<td class=n>{escape(cost_text(s["cost_usd"])) if s["requests"] else "-"}</td></tr>'
         )
     return "".join(cells)
 
