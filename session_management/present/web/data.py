@@ -39,7 +39,7 @@ class Data:
     def __init__(self, projects, index_path: str = None):
         self._projects = projects
         self.index_path = index_path
-        self._pricers = {}
+        self._pricer = None  # (the projects it was made for, the pricer)
 
     def projects(self) -> dict:
         """``{key: project directory}`` of every project served."""
@@ -55,12 +55,13 @@ class Data:
         """One pricer for every project served, with the ``prices:`` of each one's config (a model
         priced in two configs takes one of them), so a page across projects prices alike."""
         projects = tuple(sorted(self.projects().values()))
-        if projects not in self._pricers:
+        known = self._pricer  # one read: requests run in threads
+        if known is None or known[0] != projects:
             custom = {}
             for project in projects:
                 custom.update(Pricer.for_project(runtime_of(project)).custom)
-            self._pricers = {projects: Pricer(custom)}
-        return self._pricers[projects]
+            known = self._pricer = (projects, Pricer(custom))
+        return known[1]
 
     def _from_index(self, projects, ask):
         """``ask(index)`` once the index is up to date with ``projects``."""
