@@ -1,4 +1,4 @@
-"""Benchmark 8: the dashboard (``claude-sessions serve``) on a real uvicorn: the sessions page over
+"""Benchmark 9: the dashboard (``claude-sessions serve``) on a real uvicorn: the sessions page over
 many sessions (warm: nothing changed since the last answer; and with a file changed, so the index
 is asked again) and the page of a long session, against a static file served by the same server in
 the same run; and the live-update delay, from the hook process exiting to the event
@@ -100,9 +100,9 @@ def run(sessions: int, events: int, python: str, hook: str, rounds: int) -> list
         delay, hook_time = _live_delays(server, project, python, hook, rounds)
     shutil.rmtree(root)
     return [
-        (f"8. dashboard sessions page, {sessions} sessions, first visit (vs static)", cold, times["static"], "ms"),
-        (f"8. dashboard sessions page, {sessions} sessions, warm (vs static)", times["list"], times["static"], "ms"),
-        (f"8. dashboard sessions page, {sessions} sessions, a file changed (vs static)", statistics.median(changed), times["static"], "ms"),
-        (f"8. dashboard session page, {events} events (vs static)", times["long"], times["static"], "ms"),
-        ("8. dashboard live update: hook exit to stream (vs the hook's run)", delay, hook_time, "ms"),
+        (f"9. dashboard sessions page, {sessions} sessions, first visit (vs static)", cold, times["static"], "ms"),
+        (f"9. dashboard sessions page, {sessions} sessions, warm (vs static)", times["list"], times["static"], "ms"),
+        (f"9. dashboard sessions page, {sessions} sessions, a file changed (vs static)", statistics.median(changed), times["static"], "ms"),
+        (f"9. dashboard session page, {events} events (vs static)", times["long"], times["static"], "ms"),
+        ("9. dashboard live update: hook exit to stream (vs the hook's run)", delay, hook_time, "ms"),
     ]

@@ -1,5 +1,5 @@
 """Benchmarks: hook latency against a do-nothing hook, growth with session size, concurrency,
-real-CLI overhead, CLI reads, peak memory, and the dashboard. Every ratio is against a baseline measured in the
+real-CLI overhead, CLI reads, peak memory, OTLP export and the dashboard. Every ratio is against a baseline measured in the
 same run, interleaved with it, because this machine is shared and absolute times drift.
 
 Usage: python bench/run.py [--quick] [--only NAMES] [--against REV] [--json FILE]
@@ -324,6 +324,19 @@ def bench_index(projects: int, sessions: int, entries: int, rounds: int) -> list
     return run_index_bench(projects, sessions, entries, PYTHON, rounds)
 
 
+def bench_otlp(rounds: int, sessions: int) -> list:
+    """Hook latency with otlp: configured vs without, and export --otlp throughput (bench_otlp.py)."""
+    try:
+        import session_management.export.otlp  # noqa: F401
+        import opentelemetry.exporter.otlp.proto.http  # noqa: F401
+    except ImportError:
+        return [("8. OTLP export: skipped", None, None, "no otlp extra installed")]
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from bench_otlp import bench_export, bench_hook_latency
+
+    return bench_hook_latency(PYTHON, hook_command, rounds) + bench_export(PYTHON, sessions)
+
+
 def bench_dashboard(sessions: int, events: int, rounds: int) -> list:
     """The dashboard's sessions page and long session page, warm, and its live-update delay."""
     sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -334,20 +347,23 @@ def bench_dashboard(sessions: int, events: int, rounds: int) -> list:
 
 def print_table(rows) -> None:
     """Medians with their baselines; times are stored in seconds and shown in the row's unit."""
-    scale = {"ms": 1000, "s": 1, "MiB": 1}
+    scale = {"ms": 1000, "s": 1, "MiB": 1, "spans/s": 1}
     print(f"{'benchmark':62} {'median':>12} {'baseline':>12} {'ratio':>7}")
     for name, value, baseline, unit in rows:
         if value is None:
             print(f"{name:62} {unit}")
             continue
         ratio = f"{value / baseline:6.2f}x" if baseline > 0 else "    n/a"
+        if value is baseline:  # a figure without a baseline of its own
+            print(f"{name:62} {value * scale[unit]:8.0f} {unit}")
+            continue
         print(f"{name:62} {value * scale[unit]:8.1f} {unit:3} {baseline * scale[unit]:8.1f} {unit:3} {ratio}")
 
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="few iterations, small sizes: checks the benchmarks run, not the numbers")
-    parser.add_argument("--only", default="latency,growth,stop,harvest,concurrency,cli,reads,memory,index,dashboard", help="comma-separated: latency,growth,stop,harvest,concurrency,cli,reads,memory,index,dashboard")
+    parser.add_argument("--only", default="latency,growth,stop,harvest,concurrency,cli,reads,memory,index,otlp,dashboard", help="comma-separated: latency,growth,stop,harvest,concurrency,cli,reads,memory,index,otlp,dashboard")
     parser.add_argument("--json", help="also write the rows as JSON to this file")
     parser.add_argument("--against", metavar="REV", help="also time the hooks of git revision REV against today's, interleaved")
     args = parser.parse_args(argv)
@@ -378,6 +394,8 @@ def main(argv=None) -> int:
         rows += bench_memory(large * (1 if args.quick else 50))
     if "index" in only:
         rows += bench_index(*((2, 20, 100) if args.quick else (10, 1000, 100)), 3 if args.quick else 9)
+    if "otlp" in only:
+        rows += bench_otlp(rounds, 50 if args.quick else 1000)
     if "dashboard" in only:
         rows += bench_dashboard(200 if args.quick else 10_000, 300 if args.quick else 5000, rounds)
     print_table(rows)

@@ -195,7 +195,21 @@ def _record(event: Event, session_id: str) -> str:
         )
     if name == "SessionStart":
         _housekeeping(event)
+    if config.get("otlp"):
+        _hand_off_shipment(event, session_id)
     return outcome
+
+
+def _hand_off_shipment(event: Event, session_id: str) -> None:
+    """With ``otlp:`` configured, start the detached shipment this event calls for; never wait for it."""
+    from .handoff import ships_on, start_shipment
+
+    if not ships_on(event.name, event.config["otlp"]):
+        return
+    try:
+        start_shipment(event.project_dir)
+    except OSError as exc:
+        event.logger.log_error(f"cannot start the otlp shipment: {exc}", exc, session_id)
 
 
 def _append_with_harvest(event: Event, session_id: str, records: list, transcripts: list, if_found: list = ()):

@@ -20,14 +20,19 @@ from ..core.timestamps import format_epoch
 from ..install.wiring import entry_script
 
 
-def replay() -> tuple:
-    """Record the captured session into a new temporary project; return ``(project, session_id)``."""
-    project = Path(tempfile.mkdtemp(prefix="claude-sessions-demo-"))
+CAPTURED_SESSION_ID = "46eeeec1-6afc-4ef0-ac10-8629231fc9da"
+
+
+def replay(project=None, session_id=None) -> tuple:
+    """Record the captured session into ``project`` (default: a new temporary one), under its own
+    id or ``session_id``; return ``(project, session_id)``."""
+    project = Path(project) if project else Path(tempfile.mkdtemp(prefix="claude-sessions-demo-"))
     home = project / "home"
 
     def load(name):
         text = Path(__file__).with_name(name).read_text(encoding="utf-8")
-        return json.loads(text.replace("{project}", str(project)).replace("{home}", str(home)))
+        text = text.replace("{project}", str(project)).replace("{home}", str(home))
+        return json.loads(text.replace(CAPTURED_SESSION_ID, session_id) if session_id else text)
 
     events, transcripts = load("demo_events.json"), load("demo_transcripts.json")
     written, since = {}, time.time()  # lines written so far per transcript; when the last cut was

@@ -4,6 +4,7 @@ import json
 import os
 import shlex
 import subprocess
+import sys
 import tempfile
 from pathlib import Path
 
@@ -110,6 +111,17 @@ def _writable(runtime: Path):
     return None
 
 
+def _otlp_checks(pythons) -> list:
+    """With otlp: configured, the hooks' interpreters must be able to import the OTLP exporter, or
+    every shipment only logs that it is missing."""
+    checks = []
+    for python in sorted(pythons):
+        ok = subprocess.run([python, "-I", "-c", "import opentelemetry.exporter.otlp.proto.http.trace_exporter"], capture_output=True).returncode == 0
+        checks.append((ok, f"otlp: shipments run {python}, which has the OTLP exporter" if ok else f"otlp: is configured but {python} cannot import the OTLP exporter",
+                       "" if ok else f"{python} -m pip install 'claude-session-tracker[otlp]'"))
+    return checks
+
+
 def run_checks(runtime_dir=None, as_json=False) -> list:
     """Print every check; return the list of problems (empty: all good)."""
     project = _project_for(runtime_dir)
@@ -164,8 +176,11 @@ def run_checks(runtime_dir=None, as_json=False) -> list:
     checks.append((problem is None, f"runtime directory {runtime} writable" if problem is None else problem, "fix its permissions" if problem else ""))
     config_file = project / ".claude" / _config.CONFIG_NAME
     if config_file.exists():
-        _config_values, problems = _config.parse_file(str(config_file))
+        config_values, problems = _config.parse_file(str(config_file))
         checks.append((not problems, f"config {config_file} valid" if not problems else f"config {config_file}: {'; '.join(problems)}", "fix the file" if problems else ""))
+        if config_values.get("otlp"):
+            hook_pythons = {described[0] for described in (describe_command(c, project) for places in wired.values() for _l, _p, cs in places for c in cs) if described}
+            checks += _otlp_checks(hook_pythons or {sys.executable})
     else:
         checks.append((True, f"no config file ({config_file}): defaults apply", ""))
     if as_json:

@@ -23,6 +23,17 @@ DEFAULTS = {
     "log_backup_count": 3,
     "prices": {},  # USD per million tokens for models genai-prices does not know: {model: {input_mtok, output_mtok, …}}
     "events": {},  # hook events switched on or off against the defaults, e.g. {PreToolUse: true}; read at install
+    "otlp": None,  # ship sessions as OpenTelemetry traces: {endpoint, headers, ship_on, prompts, …} (see OTLP_KEYS)
+}
+# The otlp: mapping's keys and what each accepts.
+OTLP_KEYS = {
+    "endpoint": lambda v: isinstance(v, str) and v.startswith(("http://", "https://")),
+    "headers": lambda v: isinstance(v, dict) and all(isinstance(k, str) and isinstance(x, str) for k, x in v.items()),
+    "ship_on": lambda v: v in ("stop", "session_end", "manual"),
+    "timeout": lambda v: isinstance(v, (int, float)) and not isinstance(v, bool) and v > 0,
+    "project": lambda v: isinstance(v, str) and bool(v),
+    "resource_attributes": lambda v: isinstance(v, dict) and all(isinstance(k, str) for k in v),
+    **{switch: lambda v: isinstance(v, bool) for switch in ("prompts", "responses", "tool_inputs", "tool_outputs", "identity")},
 }
 _CHOICES = {"archive_on": ("stop", "session_end")}
 
@@ -39,6 +50,8 @@ def _valid(key, value) -> bool:
         return isinstance(value, dict) and all(isinstance(model, str) and _valid_price(price) for model, price in value.items())
     if key == "events":
         return isinstance(value, dict) and all(isinstance(k, str) and isinstance(v, bool) for k, v in value.items())
+    if key == "otlp":
+        return value is None or (isinstance(value, dict) and all(k in OTLP_KEYS and OTLP_KEYS[k](v) for k, v in value.items()))
     if key == "retention_days":
         return value is None or (isinstance(value, (int, float)) and not isinstance(value, bool) and value > 0)
     if isinstance(default, int):
