@@ -7,12 +7,12 @@ import time
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect, sync_playwright  # the test extra: never skipped for lack of it
 
 from dashboard_home import LIVE_ID, LONG_ID, XSS_ID, Server, build_home, hook_event
 from test_report_browser import chromium, decode_png  # noqa: F401 - chromium is a fixture
 from session_management.present.web.data import project_key
 
-playwright_api = pytest.importorskip("playwright.sync_api")
 FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
 
 
@@ -29,7 +29,7 @@ def server(home):
 
 @pytest.fixture(scope="module")
 def browser(chromium):  # noqa: F811 - the fixture imported above
-    with playwright_api.sync_playwright() as driver:
+    with sync_playwright() as driver:
         launched = driver.chromium.launch(executable_path=chromium, args=FLAGS)
         yield launched
         launched.close()
@@ -106,7 +106,7 @@ def test_new_event_appears_live_without_reload(server, home, watched, record_pro
     row = page.locator(f'#rows tr:has(a[title="{LIVE_ID}"])')
     prompts_before = int(row.locator("td").nth(6).inner_text())
     hook_event(home["beta"], "UserPromptSubmit", LIVE_ID, prompt="one more prompt")
-    playwright_api.expect(row.locator("td").nth(6)).to_have_text(str(prompts_before + 1), timeout=10_000)
+    expect(row.locator("td").nth(6)).to_have_text(str(prompts_before + 1), timeout=10_000)
 
 
 def test_search_and_follow_a_hit(server, home, watched):
