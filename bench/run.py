@@ -1,5 +1,5 @@
 """Benchmarks: hook latency against a do-nothing hook, growth with session size, concurrency,
-real-CLI overhead, CLI reads, peak memory and OTLP export. Every ratio is against a baseline measured in the
+real-CLI overhead, CLI reads, peak memory, OTLP export and the dashboard. Every ratio is against a baseline measured in the
 same run, interleaved with it, because this machine is shared and absolute times drift.
 
 Usage: python bench/run.py [--quick] [--only NAMES] [--against REV] [--json FILE]
@@ -337,6 +337,14 @@ def bench_otlp(rounds: int, sessions: int) -> list:
     return bench_hook_latency(PYTHON, hook_command, rounds) + bench_export(PYTHON, sessions)
 
 
+def bench_dashboard(sessions: int, events: int, rounds: int) -> list:
+    """The dashboard's sessions page and long session page, warm, and its live-update delay."""
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from bench_dashboard import run as run_dashboard_bench
+
+    return run_dashboard_bench(sessions, events, PYTHON, str(HOOK_ENTRY), rounds)
+
+
 def print_table(rows) -> None:
     """Medians with their baselines; times are stored in seconds and shown in the row's unit."""
     scale = {"ms": 1000, "s": 1, "MiB": 1, "spans/s": 1}
@@ -355,7 +363,7 @@ def print_table(rows) -> None:
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="few iterations, small sizes: checks the benchmarks run, not the numbers")
-    parser.add_argument("--only", default="latency,growth,stop,harvest,concurrency,cli,reads,memory,index,otlp", help="comma-separated: latency,growth,stop,harvest,concurrency,cli,reads,memory,index,otlp")
+    parser.add_argument("--only", default="latency,growth,stop,harvest,concurrency,cli,reads,memory,index,otlp,dashboard", help="comma-separated: latency,growth,stop,harvest,concurrency,cli,reads,memory,index,otlp,dashboard")
     parser.add_argument("--json", help="also write the rows as JSON to this file")
     parser.add_argument("--against", metavar="REV", help="also time the hooks of git revision REV against today's, interleaved")
     args = parser.parse_args(argv)
@@ -388,6 +396,8 @@ def main(argv=None) -> int:
         rows += bench_index(*((2, 20, 100) if args.quick else (10, 1000, 100)), 3 if args.quick else 9)
     if "otlp" in only:
         rows += bench_otlp(rounds, 50 if args.quick else 1000)
+    if "dashboard" in only:
+        rows += bench_dashboard(200 if args.quick else 10_000, 300 if args.quick else 5000, rounds)
     print_table(rows)
     if args.json:
         Path(args.json).write_text(json.dumps([list(row) for row in rows], indent=2))

@@ -8,10 +8,11 @@ import json
 import os
 import sys
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timezone
 from pathlib import Path
 
 from .. import __version__
+from .formats import all_tokens, cost_text, duration_text, since_moment, tokens_text
 
 
 class CliError(Exception):
@@ -79,14 +80,10 @@ def load_session(runtime_dir: Path, prefix: str):
 
 def parse_since(text: str) -> datetime:
     """``2h``, ``3d``, ``45m``, ``1w``, or an ISO date/time (UTC)."""
-    units = {"m": 60, "h": 3600, "d": 86400, "w": 604800}
-    if text[:-1].isdigit() and text[-1:] in units:
-        return datetime.now(timezone.utc) - timedelta(seconds=int(text[:-1]) * units[text[-1]])
     try:
-        moment = datetime.fromisoformat(text.rstrip("Z"))
+        return since_moment(text)
     except ValueError:
         raise CliError(f"--since {text!r}: use e.g. 2h, 3d, 1w or 2025-11-08 or 2025-11-08T10:30", 2) from None
-    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
 
 
 # -- output helpers -------------------------------------------------------------------------
@@ -104,31 +101,11 @@ def table(headers, rows) -> str:
     return "\n".join([line(headers)] + [line(row) for row in rows])
 
 
-def tokens_text(count: int) -> str:
-    """12, 12.3k, 4.56M: token counts at a glance."""
-    if count < 1000:
-        return str(count)
-    if count < 1_000_000:
-        return f"{count / 1000:.1f}k"
-    return f"{count / 1_000_000:.2f}M"
-
-
-def cost_text(cost) -> str:
-    return "n/a" if cost is None else f"${cost:,.4f}" if cost < 1 else f"${cost:,.2f}"
-
-
-def all_tokens(totals: dict) -> int:
-    """Every token of a total, as ccusage's "total tokens": input, output, cache writes and reads."""
-    return totals["input_tokens"] + totals["output_tokens"] + totals["cache_creation_input_tokens"] + totals["cache_read_input_tokens"]
-
-
 def pricer_for(runtime: Path):
     """A pricer with the project's own ``prices:`` from its config."""
     from ..query.cost import Pricer
-    from ..store import config as _config
 
-    config, _problems = _config.load(str(runtime.parent), str(runtime))
-    return Pricer(config["prices"])
+    return Pricer.for_project(runtime)
 
 
 def unpriced_note(pricer) -> None:
@@ -148,8 +125,6 @@ def emit_json(value) -> None:
 
 
 def cmd_list(args) -> int:
-    from .report import duration_text
-
     pricer = pricer_in_scope(args)
     since = parse_since(args.since) if args.since else None
     if across_projects(args) and not args.json:  # filtered, counted and priced by the index
@@ -205,7 +180,6 @@ def with_spending(summary: dict, pricer) -> dict:
 
 
 def cmd_show(args) -> int:
-    from .report import duration_text
     from ..query.cost import priced
     from ..query.summaries import summarize, usage_of
     from ..query.timeline import rows as timeline_rows
@@ -713,6 +687,24 @@ def cmd_tail(args) -> int:
         return 130
 
 
+def cmd_serve(args) -> int:
+    """The live dashboard; its web stack is imported here only, so other commands never pay for it."""
+    try:
+        from .web import serve
+        from .web.guard import LOOPBACK
+    except ImportError as exc:
+        raise CliError(f"the dashboard needs starlette and uvicorn ({exc}): pip install 'claude-session-tracker'") from None
+
+    token = args.token or os.environ.get("CLAUDE_SESSIONS_TOKEN") or None
+    if args.host not in LOOPBACK and not token:
+        raise CliError(f"--host {args.host} serves other machines: give a --token (or CLAUDE_SESSIONS_TOKEN) that every request must carry", 2)
+    if token is not None and (len(token) < 16 or not token.replace("-", "").replace("_", "").isalnum()):
+        raise CliError("--token: at least 16 letters, digits, '-' or '_' (e.g. python3 -c 'import secrets; print(secrets.token_urlsafe())')", 2)
+    scope(args)  # fail now, not at the first request, outside a tracked project
+    serve(lambda: scope(args), args.host, args.port, token, args.open)
+    return 0
+
+
 def cmd_cleanup(args) -> int:
     from ..store import config as _config
 
@@ -837,6 +829,14 @@ def build_parser() -> argparse.ArgumentParser:
     add_scope(sub, "add up")
     sub.add_argument("--since", metavar="WHEN", help="only usage since WHEN: 2h, 3d, 1w or an ISO date (UTC)")
     sub.add_argument("--json", action="store_true", help="print JSON")
+
+    sub = command("serve", "a live local dashboard: sessions across projects, each session's timeline, search, usage charts", cmd_serve)
+    sub.add_argument("--port", type=int, default=8765, help="default 8765")
+    sub.add_argument("--all-projects", action="store_true", help="every project in the catalog (see: projects), not just this one")
+    sub.add_argument("--project", metavar="DIR", help="serve this project")
+    sub.add_argument("--open", action="store_true", help="open it in the browser")
+    sub.add_argument("--host", default="127.0.0.1", help="the interface to listen on (default 127.0.0.1; any other needs --token)")
+    sub.add_argument("--token", help="a secret every request must carry (?token= once, then a cookie; or Authorization: Bearer); default $CLAUDE_SESSIONS_TOKEN")
 
     sub = command("export", "write one session as JSON, Markdown or a self-contained HTML report; or send sessions as OpenTelemetry traces (--otlp)", cmd_export)
     sub.add_argument("id", nargs="*", metavar="ID", help="a session id or unique prefix (one with --format; any number with --otlp)")

@@ -4,6 +4,7 @@ import html
 import json
 
 from ..query.summaries import summarize
+from .formats import duration_text
 from ..query.timeline import rows as timeline_rows
 
 LANES = ["prompt", "assistant", "tool", "failure", "subagent", "decision", "turn end", "start", "end", "compaction"]
@@ -13,13 +14,9 @@ COLOURS = {
 }
 
 
-def duration_text(seconds: float) -> str:
-    seconds = int(round(seconds))
-    if seconds < 60:
-        return f"{seconds}s"
-    if seconds < 3600:
-        return f"{seconds // 60}m{seconds % 60:02d}s"
-    return f"{seconds // 3600}h{seconds % 3600 // 60:02d}m"
+def kind_class(kind: str) -> str:
+    """The CSS class colouring a kind (a class, not a style attribute: the dashboard's CSP allows no inline style)."""
+    return f"k{LANES.index(kind)}" if kind in LANES else "kx"
 
 
 def usage_rows(spent: dict) -> list:
@@ -64,7 +61,7 @@ def markdown(data: dict, decisions=(), spent: dict = None) -> str:
     return "\n".join(lines) + "\n"
 
 
-_CSS = """
+CSS = """
 body{font:14px/1.45 system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:0;color:#0f172a;background:#f8fafc}
 header{padding:20px 28px;background:#0f172a;color:#f8fafc}
 header h1{margin:0 0 6px;font-size:18px;font-weight:600}
@@ -88,9 +85,12 @@ summary::-webkit-details-marker{display:none}
 pre{background:#f8fafc;border:1px solid #e2e8f0;border-radius:6px;padding:8px;overflow:auto;max-height:360px;font-size:12px;white-space:pre-wrap;word-break:break-word}
 table{border-collapse:collapse}td,th{padding:3px 12px 3px 0;text-align:left}td.n{text-align:right}
 .hidden{display:none}
-"""
+.kx{background:#334155}
+details.sub{margin-left:28px;border-left:3px solid #ddd6fe;padding-left:8px}
+.spent{color:#64748b;font-size:12px;margin-left:8px}
+""" + "".join(f".{kind_class(kind)}{{background:{colour}}}\n" for kind, colour in COLOURS.items())
 
-_JS = """
+LEGEND_JS = """
 document.querySelectorAll('.legend input').forEach(function (box) {
   box.addEventListener('change', function () {
     document.querySelectorAll('[data-kind="' + box.value + '"]').forEach(function (el) {
@@ -101,7 +101,8 @@ document.querySelectorAll('.legend input').forEach(function (box) {
 """
 
 
-def _svg(rows, total_seconds: float) -> str:
+def timeline_svg(rows, total_seconds: float) -> str:
+    """The time-axis chart: one lane per kind, tools as bars ending when they finished, the rest as dots."""
     width, left, lane_height = 1000, 90, 22
     lanes = [lane for lane in LANES if any(row["kind"] == lane for row in rows)]
     height = 30 + lane_height * len(lanes)
@@ -135,53 +136,91 @@ def _svg(rows, total_seconds: float) -> str:
     return "".join(parts)
 
 
+def legend(rows) -> str:
+    """Check boxes that show or hide each kind present in ``rows`` (``LEGEND_JS`` wires them)."""
+    return "".join(
+        f'<label><input type="checkbox" value="{html.escape(kind)}" checked><span class="swatch {kind_class(kind)}"></span>{html.escape(kind)}</label>'
+        for kind in LANES if any(row["kind"] == kind for row in rows)
+    )
+
+
+def event_item(row: dict, spent_text: str = "") -> str:
+    """One timeline row with its details on demand; a subagent's rows are set in under it;
+    ``spent_text``: the tokens and cost of the turn it ends, if any. Every recorded text is escaped."""
+    esc = html.escape
+    duration = "" if row["duration_ms"] is None else f"{row['duration_ms']:.0f} ms"
+    body = esc(json.dumps(row["details"], indent=2, ensure_ascii=False))
+    nested = " sub" if row["details"].get("agent_id") and row["action"] != "subagent_start" else ""
+    anchor = f' id="e{row["order"]}"' if row["action"] != "decision" else ""
+    spent = f'<span class="spent">{esc(spent_text)}</span>' if spent_text else ""
+    return (
+        f'<details{anchor} class="ev{nested}" data-kind="{esc(row["kind"])}"><summary><span class="t">{esc(row["at"][11:23])}</span>'
+        f'<span class="t">+{row["offset"]:.1f}s</span>'
+        f'<span class="kind {kind_class(row["kind"])}">{esc(row["kind"])}</span>'
+        f'<span>{esc(row["text"])}{spent}</span><span class="ms">{duration}</span></summary><pre>{body}</pre></details>'
+    )
+
+
+def cards(data: dict, summary: dict, decisions=(), spent: dict = None) -> str:
+    """The summary cards: status, duration, counts, and tokens and cost when there were responses."""
+    found = [
+        ("status", data["status"]), ("duration", duration_text(summary["duration_seconds"])), ("prompts", summary["prompts"]),
+        ("tool calls", summary["tool_calls"]), ("failures", summary["failures"]), ("subagents", summary["subagents"]),
+        ("decisions", len(decisions)),
+    ]
+    if spent and spent["requests"]:
+        tokens = spent["input_tokens"] + spent["output_tokens"] + spent["cache_creation_input_tokens"] + spent["cache_read_input_tokens"]
+        found += [("tokens", f"{tokens:,}"), ("cost", "n/a" if spent["cost_usd"] is None else f"${spent['cost_usd']:,.4f}")]
+    return "".join(f'<div class="card"><b>{html.escape(str(value))}</b><span>{html.escape(label)}</span></div>' for label, value in found)
+
+
+def meta_line(data: dict) -> str:
+    """Start → last activity, then cwd, source, model and end reason where recorded; escaped."""
+    esc = html.escape
+    meta = " · ".join(f"{esc(key)}: {esc(str(data['metadata'][key]))}" for key in ("cwd", "source", "model", "end_reason") if data["metadata"].get(key))
+    return f"{esc(data['created_at'])} → {esc(data['last_activity'])}{' · ' + meta if meta else ''}"
+
+
+def usage_section(spent: dict = None) -> str:
+    """Tokens and cost per model and per agent, as a table section ('' without responses)."""
+    if not spent or not spent["requests"]:
+        return ""
+    body = "".join("<tr>" + "".join(f"<td{' class=n' if isinstance(cell, int) else ''}>{html.escape(str(cell))}</td>" for cell in row) + "</tr>" for row in usage_rows(spent))
+    return f"<section><h2>Tokens and cost</h2><table><tr>{''.join(f'<th>{h}</th>' for h in USAGE_HEADERS)}</tr>{body}</table></section>"
+
+
+def tools_section(summary: dict) -> str:
+    """Calls, failures and total time per tool, busiest first."""
+    rows = "".join(
+        f"<tr><td>{html.escape(name)}</td><td class=n>{calls}</td><td class=n>{failures}</td><td class=n>{total_ms:.0f}</td></tr>"
+        for name, (calls, failures, total_ms) in sorted(summary["tools"].items(), key=lambda item: -item[1][0])
+    )
+    table = f"<table><tr><th>tool</th><th>calls</th><th>failures</th><th>total ms</th></tr>{rows}</table>" if rows else "<p>No tool calls.</p>"
+    return f"<section><h2>Tools</h2>{table}</section>"
+
+
+def timeline_section(rows: list, summary: dict) -> str:
+    """The legend and the time-axis chart of every row."""
+    total = max([summary["duration_seconds"]] + [row["offset"] for row in rows])
+    return f'<section><h2>Timeline</h2><div class="legend">{legend(rows)}</div>{timeline_svg(rows, total)}</section>'
+
+
 def html_report(data: dict, decisions=(), spent: dict = None) -> str:
     """One HTML file: summary cards, a time-axis chart, the timeline with details on demand, tool
     table, and tokens and cost per model and per agent (``spent``, as for ``markdown``)."""
     summary = summarize(data, data["status"])
     rows = timeline_rows(data, decisions)
-    total = max([summary["duration_seconds"]] + [row["offset"] for row in rows])
     esc = html.escape
-    cards = [
-        ("status", data["status"]), ("duration", duration_text(summary["duration_seconds"])), ("prompts", summary["prompts"]),
-        ("tool calls", summary["tool_calls"]), ("failures", summary["failures"]), ("subagents", summary["subagents"]),
-        ("decisions", len(decisions)),
-    ]
-    usage_section = ""
-    if spent and spent["requests"]:
-        tokens = spent["input_tokens"] + spent["output_tokens"] + spent["cache_creation_input_tokens"] + spent["cache_read_input_tokens"]
-        cards += [("tokens", f"{tokens:,}"), ("cost", "n/a" if spent["cost_usd"] is None else f"${spent['cost_usd']:,.4f}")]
-        body = "".join("<tr>" + "".join(f"<td{' class=n' if isinstance(cell, int) else ''}>{html.escape(str(cell))}</td>" for cell in row) + "</tr>" for row in usage_rows(spent))
-        usage_section = f"<section><h2>Tokens and cost</h2><table><tr>{''.join(f'<th>{h}</th>' for h in USAGE_HEADERS)}</tr>{body}</table></section>"
-    meta = " · ".join(f"{esc(key)}: {esc(str(data['metadata'][key]))}" for key in ("cwd", "source", "model", "end_reason") if data["metadata"].get(key))
-    kinds = [lane for lane in LANES if any(row["kind"] == lane for row in rows)]
-    legend = "".join(
-        f'<label><input type="checkbox" value="{esc(kind)}" checked><span class="swatch" style="background:{COLOURS.get(kind)}"></span>{esc(kind)}</label>'
-        for kind in kinds
-    )
-    items = []
-    for row in rows:
-        duration = "" if row["duration_ms"] is None else f"{row['duration_ms']:.0f} ms"
-        body = esc(json.dumps(row["details"], indent=2, ensure_ascii=False))
-        items.append(
-            f'<details data-kind="{esc(row["kind"])}"><summary><span class="t">{esc(row["at"][11:23])}</span>'
-            f'<span class="t">+{row["offset"]:.1f}s</span>'
-            f'<span class="kind" style="background:{COLOURS.get(row["kind"], "#334155")}">{esc(row["kind"])}</span>'
-            f'<span>{esc(row["text"])}</span><span class="ms">{duration}</span></summary><pre>{body}</pre></details>'
-        )
-    tool_rows = "".join(
-        f"<tr><td>{esc(name)}</td><td class=n>{calls}</td><td class=n>{failures}</td><td class=n>{total_ms:.0f}</td></tr>"
-        for name, (calls, failures, total_ms) in sorted(summary["tools"].items(), key=lambda item: -item[1][0])
-    )
+    items = [event_item(row) for row in rows]
     return f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
-<title>Session {esc(data['session_id'])}</title><style>{_CSS}</style></head>
+<title>Session {esc(data['session_id'])}</title><style>{CSS}</style></head>
 <body><header><h1>Claude Code session {esc(data['session_id'])}</h1>
-<div class="meta">{esc(data['created_at'])} → {esc(data['last_activity'])}{' · ' + meta if meta else ''}</div></header>
-<main><div class="cards">{''.join(f'<div class="card"><b>{esc(str(value))}</b><span>{esc(label)}</span></div>' for label, value in cards)}</div>
-<section><h2>Timeline</h2><div class="legend">{legend}</div>{_svg(rows, total)}</section>
+<div class="meta">{meta_line(data)}</div></header>
+<main><div class="cards">{cards(data, summary, decisions, spent)}</div>
+{timeline_section(rows, summary)}
 <section><h2>Events ({len(rows)})</h2>{''.join(items) or '<p>No events recorded.</p>'}</section>
-{usage_section}
-<section><h2>Tools</h2>{f'<table><tr><th>tool</th><th>calls</th><th>failures</th><th>total ms</th></tr>{tool_rows}</table>' if tool_rows else '<p>No tool calls.</p>'}</section>
-</main><script>{_JS}</script></body></html>
+{usage_section(spent)}
+{tools_section(summary)}
+</main><script>{LEGEND_JS}</script></body></html>
 """

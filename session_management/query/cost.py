@@ -28,6 +28,15 @@ class Pricer:
         self.unpriced = set()
         self._cache = {}
 
+    @classmethod
+    def for_project(cls, runtime_dir) -> "Pricer":
+        """A pricer with the project's own ``prices:`` from its config (``runtime_dir``: its .claude/runtime)."""
+        from ..store import config as _config
+
+        runtime_dir = os.path.normpath(str(runtime_dir))
+        config, _problems = _config.load(os.path.dirname(runtime_dir), runtime_dir)
+        return cls(config["prices"])
+
     def cost(self, model: str, totals: dict):
         """USD for these totals of one model, or None if the model's price is unknown."""
         if not totals.get("requests"):

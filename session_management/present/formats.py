@@ -1,0 +1,41 @@
+"""How figures read and times are given in every view (CLI, reports, dashboard): durations,
+token counts, costs, and "since when" filters."""
+
+from datetime import datetime, timedelta, timezone
+
+
+
+def duration_text(seconds: float) -> str:
+    seconds = int(round(seconds))
+    if seconds < 60:
+        return f"{seconds}s"
+    if seconds < 3600:
+        return f"{seconds // 60}m{seconds % 60:02d}s"
+    return f"{seconds // 3600}h{seconds % 3600 // 60:02d}m"
+
+
+def tokens_text(count: int) -> str:
+    """12, 12.3k, 4.56M: token counts at a glance."""
+    if count < 1000:
+        return str(count)
+    if count < 1_000_000:
+        return f"{count / 1000:.1f}k"
+    return f"{count / 1_000_000:.2f}M"
+
+
+def cost_text(cost) -> str:
+    return "n/a" if cost is None else f"${cost:,.4f}" if cost < 1 else f"${cost:,.2f}"
+
+
+def all_tokens(totals: dict) -> int:
+    """Every token of a total, as ccusage's "total tokens": input, output, cache writes and reads."""
+    return totals["input_tokens"] + totals["output_tokens"] + totals["cache_creation_input_tokens"] + totals["cache_read_input_tokens"]
+
+
+def since_moment(text: str) -> datetime:
+    """``2h``, ``3d``, ``45m``, ``1w`` ago, or an ISO date/time (UTC); ValueError for anything else."""
+    units = {"m": 60, "h": 3600, "d": 86400, "w": 604800}
+    if text[:-1].isdigit() and text[-1:] in units:
+        return datetime.now(timezone.utc) - timedelta(seconds=int(text[:-1]) * units[text[-1]])
+    moment = datetime.fromisoformat(text.rstrip("Z"))
+    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)

@@ -1,0 +1,190 @@
+"""The dashboard's HTML, rendered on the server. Recorded text (prompts, tool output, paths, model
+names) is attacker-controlled, so every value goes through ``html.escape`` — the same rule and the
+same timeline parts as the HTML report — and pages carry no inline script or style (the CSP)."""
+
+import os
+from html import escape
+from urllib.parse import urlencode
+
+from ..formats import cost_text, duration_text, tokens_text
+from ..report import cards, event_item, meta_line, timeline_section, tools_section, usage_section
+from .charts import bars, columns
+
+NAV = (("/", "Sessions"), ("/search", "Search"), ("/usage", "Usage"))
+STATUSES = ("active", "paused", "ended", "archived")
+PERIODS = (("", "any time"), ("1h", "last hour"), ("24h", "last 24 hours"), ("7d", "last 7 days"), ("30d", "last 30 days"))
+
+
+def layout(title: str, active: str, body: str, subtitle: str = "") -> str:
+    links = "".join(f'<a href="{href}"{" class=on" if href == active else ""}>{name}</a>' for href, name in NAV)
+    return (
+        '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">'
+        f'<title>{escape(title)} · claude-sessions</title><link rel="icon" href="/static/icon.svg"><link rel="stylesheet" href="/static/style.css">'
+        '<script src="/static/app.js" defer></script></head>'
+        f'<body><header><nav>{links}</nav><h1>{escape(title)}</h1><div class="meta">{subtitle}</div></header><main>{body}</main></body></html>'
+    )
+
+
+def error_page(status: int, message: str) -> str:
+    return layout(f"{status}", "", f"<section><p>{escape(message)}</p></section>")
+
+
+def _options(choices, selected) -> str:
+    return "".join(f'<option value="{escape(value)}"{" selected" if value == selected else ""}>{escape(label)}</option>' for value, label in choices)
+
+
+def _project_choices(projects: dict) -> list:
+    return [("", "all projects")] + [(key, os.path.basename(path) or path) for key, path in sorted(projects.items(), key=lambda item: item[1])]
+
+
+def _pager(base: str, params: dict, page: int, pages: int) -> str:
+    if pages <= 1:
+        return ""
+    def link(number, text):
+        return f'<a href="{base}?{escape(urlencode({**params, "page": number}))}">{text}</a>'
+    older = link(page - 1, "← previous") if page > 1 else ""
+    newer = link(page + 1, "next →") if page < pages else ""
+    return f'<p class="pager">{older} page {page} of {pages} {newer}</p>'
+
+
+def session_href(key: str, session_id: str, position: int = None) -> str:
+    if position is None:
+        return f"/session/{key}/{escape(session_id)}"
+    return f"/session/{key}/{escape(session_id)}?at={position}#e{position}"
+
+
+# -- sessions ---------------------------------------------------------------------------------
+
+
+def session_rows(rows) -> str:
+    """The table body: ``rows`` as ``Index.listing`` gives them, with the ``key`` of their project."""
+    if not rows:
+        return '<tr><td colspan="11" class="empty">No sessions match.</td></tr>'
+    cells = []
+    for s in rows:
+        status = s["session_status"] + (" (archived)" if s["status"] == "archived" else "")
+        cells.append(
+            f'<tr class="st-{escape(s["session_status"])}"><td title="{escape(s["project"])}">{escape(os.path.basename(s["project"]))}</td>'
+            f'<td><a href="{session_href(s["key"], s["session_id"])}" title="{escape(s["session_id"])}">{escape(s["session_id"][:8])}</a></td>'
+            f'<td>{escape(status)}</td><td>{escape(_when(s["created_at"]))}</td><td>{escape(_when(s["last_activity"]))}</td>'
+            f'<td class=n>{duration_text(s["duration_seconds"])}</td><td class=n>{s["prompts"]}</td><td class=n>{s["tool_calls"]}</td>'
+            f'<td class=n>{s["failures"]}</td><td class=n>{tokens_text(s["tokens"]) if s["requests"] else "-"}</td>'
+            f'<td class=n>{escape(cost_text(s["cost_usd"])) if s["requests"] else "-"}</td></tr>'
+        )
+    return "".join(cells)
+
+
+def sessions_page(rows, total: int, projects: dict, filters: dict, page: int, pages: int) -> str:
+    form = (
+        '<form class="filters" method="get" action="/">'
+        f'<select name="project">{_options(_project_choices(projects), filters["project"])}</select>'
+        f'<select name="status">{_options([("", "any status")] + [(s, s) for s in STATUSES], filters["status"])}</select>'
+        f'<select name="since">{_options(PERIODS, filters["since"])}</select><button>Filter</button></form>'
+    )
+    headers = "".join(f"<th>{name}</th>" for name in ("project", "id", "status", "started (UTC)", "last activity", "duration", "prompts", "tools", "failures", "tokens", "cost"))
+    params = {name: value for name, value in filters.items() if value}
+    query = escape(urlencode({**params, "page": page, "fragment": "rows"}))
+    body = (
+        f'<section>{form}<p class="count">{total} session(s)</p>'
+        f'<table class="sessions"><thead><tr>{headers}</tr></thead>'
+        f'<tbody id="rows" data-live="/live/sessions" data-refresh="/?{query}">{session_rows(rows)}</tbody></table>'
+        f'{_pager("/", params, page, pages)}</section>'
+    )
+    return layout("Sessions", "/", body, f"{len(projects)} project(s) · newest first · active sessions update live")
+
+
+def _when(stamp: str) -> str:
+    return stamp[:19].replace("T", " ") if stamp else ""
+
+
+# -- one session ------------------------------------------------------------------------------
+
+
+def session_page(project: str, data: dict, summary: dict, decisions: list, spent: dict, rows: list, shown: list,
+                 turns_spent: dict, page: int, pages: int, stream: str = "") -> str:
+    """The report's parts: cards, the time-axis chart of every row, the events of this page (with
+    tokens and cost per turn), usage and tools; ``stream``: the live URL when this page shows the newest events."""
+    items = "".join(event_item(row, turns_spent.get(row["order"], "") if row["action"] != "decision" else "") for row in shown)
+    live = f' data-stream="{escape(stream)}"' if stream else ""
+    pager = _event_pager(page, pages)
+    body = (
+        f'<div class="cards">{cards(data, summary, decisions, spent)}</div>{timeline_section(rows, summary)}'
+        f'<section><h2>Events (<span id="event-count">{len(rows)}</span>)</h2>{pager}'
+        f'<div id="events"{live}>{items or "<p>No events recorded.</p>"}</div>{pager}</section>'
+        f"{usage_section(spent)}{tools_section(summary)}"
+    )
+    return layout(f"Session {data['session_id']}", "", body, f"{escape(project)} · {meta_line(data)}")
+
+
+def _event_pager(page: int, pages: int) -> str:
+    if pages <= 1:
+        return ""
+    older = f'<a href="?page={page - 1}">← older</a>' if page > 1 else ""
+    newer = f'<a href="?page={page + 1}">newer →</a>' if page < pages else ""
+    return f'<p class="pager">{older} events page {page} of {pages} {newer}</p>'
+
+
+# -- search -----------------------------------------------------------------------------------
+
+
+def search_page(query: str, filters: dict, projects: dict, hits, error: str = "") -> str:
+    form = (
+        '<form class="filters" method="get" action="/search">'
+        f'<input type="search" name="q" value="{escape(query)}" placeholder="words, &quot;a phrase&quot;, prefix*" autofocus>'
+        f'<select name="project">{_options(_project_choices(projects), filters["project"])}</select>'
+        f'<input name="action" value="{escape(filters["action"])}" placeholder="action (tool_use, user_input…)">'
+        f'<input name="tool" value="{escape(filters["tool"])}" placeholder="tool (Bash, Read…)">'
+        f'<select name="since">{_options(PERIODS, filters["since"])}</select>'
+        f'<select name="limit">{_options([(n, f"{n} hits") for n in ("20", "50", "200", "500")], filters["limit"] or "50")}</select>'
+        '<button>Search</button></form>'
+    )
+    if error:
+        results = f'<p class="error">{escape(error)}</p>'
+    elif hits is None:
+        results = ""
+    elif not hits:
+        results = f"<p>Nothing matches {escape(query)}.</p>"
+    else:
+        items = []
+        for hit in hits:
+            snippet = escape(" ".join(hit["snippet"].split())).replace("«", "<mark>").replace("»", "</mark>")
+            items.append(
+                f'<li><a href="{session_href(hit["key"], hit["session_id"], hit["position"])}">'
+                f'{escape(os.path.basename(hit["project"]))} · {escape(hit["session_id"][:8])} #{hit["position"]}</a> '
+                f'<span class="t">{escape(_when(hit["timestamp"] or ""))}</span> <b>{escape(hit["action"] or "")}</b> {escape(hit["tool"] or "")}'
+                f'<div class="snippet">{snippet}</div></li>'
+            )
+        results = f'<p class="count">{len(hits)} hit(s), newest first</p><ol class="hits">{"".join(items)}</ol>'
+    return layout("Search", "/search", f"<section>{form}{results}</section>", "prompts, answers, tool calls, outputs and errors")
+
+
+# -- usage ------------------------------------------------------------------------------------
+
+
+def usage_page(usage: dict, projects: dict, filters: dict) -> str:
+    form = (
+        '<form class="filters" method="get" action="/usage">'
+        f'<select name="project">{_options(_project_choices(projects), filters["project"])}</select>'
+        f'<select name="since">{_options(PERIODS, filters["since"])}</select><button>Show</button></form>'
+    )
+    money = cost_text
+    count = lambda value: tokens_text(int(value))  # noqa: E731
+    def cost_points(groups, name=lambda key: key):
+        return [(name(key), cost or 0.0) for key, (_tokens, cost) in groups.items()]
+    def token_points(groups, name=lambda key: key):
+        return [(name(key), tokens) for key, (tokens, _cost) in groups.items()]
+    unpriced = sorted(key for key, (_tokens, cost) in usage["by_model"].items() if cost is None)
+    note = f'<p class="note">No price known for {escape(", ".join(unpriced))}: counted as $0 in the cost charts (set prices: in the config).</p>' if unpriced else ""
+    total_tokens = sum(tokens for tokens, _cost in usage["by_project"].values())
+    costs = [cost for _tokens, cost in usage["by_project"].values()]
+    total_cost = None if None in costs else sum(costs)
+    cards = f'<div class="cards"><div class="card"><b>{tokens_text(total_tokens)}</b><span>tokens</span></div><div class="card"><b>{escape(cost_text(total_cost))}</b><span>cost</span></div></div>'
+    body = (
+        f"<section>{form}</section>{cards}{note}"
+        f'<section><h2>Cost per day</h2>{columns(cost_points(usage["by_day"]), money, label="cost per day")}</section>'
+        f'<section><h2>Tokens per day</h2>{columns(token_points(usage["by_day"]), count, "#0891b2", label="tokens per day")}</section>'
+        f'<section><h2>Cost per project</h2>{bars(cost_points(usage["by_project"], os.path.basename), money, label="cost per project")}</section>'
+        f'<section><h2>Cost per model</h2>{bars(cost_points(usage["by_model"]), money, "#7c3aed", label="cost per model")}</section>'
+        f'<section><h2>Tokens per model</h2>{bars(token_points(usage["by_model"]), count, "#d97706", label="tokens per model")}</section>'
+    )
+    return layout("Usage", "/usage", body, "tokens and cost per day, project and model (UTC days)")
