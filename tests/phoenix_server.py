@@ -90,7 +90,7 @@ class Phoenix:
         """Every span of ``project``, through the REST API (``GET /v1/projects/{project}/spans``, paged)."""
         found, cursor = [], None
         while True:
-            query = f"?limit=1000" + (f"&cursor={cursor}" if cursor else "")
+            query = "?limit=1000" + (f"&cursor={cursor}" if cursor else "")
             try:
                 with urllib.request.urlopen(f"{self.url}/v1/projects/{project}/spans{query}", timeout=10) as answer:
                     page = json.load(answer)
