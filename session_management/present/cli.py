@@ -769,7 +769,7 @@ def cmd_demo(args) -> int:
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="claude-sessions",
-        description="Record Claude Code sessions under .claude/runtime/ (install) and look at them (list, show, tail, stats, export).",
+        description="Record Claude Code sessions under .claude/runtime/ (install), look at them (list, show, tail, stats, usage), across projects (search, projects, serve), and send them elsewhere (export).",
         epilog="Exit status: 0 ok, 1 not found or nothing to do, 2 usage error.",
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
