@@ -3,11 +3,14 @@ Starlette's TestClient and through the real server started by the CLI (the brows
 test_dashboard_browser.py)."""
 
 import http.client
+import os
 import re
 import signal
+import sqlite3
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import pytest
 from starlette.testclient import TestClient
@@ -178,7 +181,7 @@ def test_serve_refuses_another_interface_without_a_token(capsys):
 
 
 def test_serve_command_runs_the_real_server(home):
-    """`claude-sessions serve --project` starts uvicorn on 127.0.0.1, answers the sessions page, refuses a foreign Host."""
+    """`claude-sessions serve --project` indexes first, starts uvicorn on 127.0.0.1, answers the sessions page, refuses a foreign Host."""
     port = free_port()
     server = subprocess.Popen(
         [sys.executable, "-m", "session_management", "serve", "--project", str(home["beta"]), "--port", str(port)],
@@ -186,6 +189,8 @@ def test_serve_command_runs_the_real_server(home):
     )
     try:
         assert f"http://127.0.0.1:{port}/" in server.stdout.readline()
+        with sqlite3.connect(Path(os.environ["HOME"]) / ".cache" / "claude-session-tracker" / "index.sqlite") as db:
+            assert db.execute("SELECT count(*) FROM sessions").fetchone()[0] > 0  # built before the first request
         status = None
         for _ in range(100):
             try:

@@ -700,7 +700,8 @@ def cmd_serve(args) -> int:
         raise CliError(f"--host {args.host} serves other machines: give a --token (or CLAUDE_SESSIONS_TOKEN) that every request must carry", 2)
     if token is not None and (len(token) < 16 or not token.replace("-", "").replace("_", "").isalnum()):
         raise CliError("--token: at least 16 letters, digits, '-' or '_' (e.g. python3 -c 'import secrets; print(secrets.token_urlsafe())')", 2)
-    scope(args)  # fail now, not at the first request, outside a tracked project
+    projects = scope(args)  # fail now, not at the first request, outside a tracked project
+    from_index(projects, lambda index: None)  # a first build before the first page, its progress on the terminal
     serve(lambda: scope(args), args.host, args.port, token, args.open)
     return 0
 
