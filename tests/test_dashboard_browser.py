@@ -92,6 +92,8 @@ def test_new_event_appears_live_without_reload(server, home, watched, record_pro
     page = watched.page
     page.goto(session_url(server, home["beta"], LIVE_ID))
     page.evaluate("window.loadedOnce = true")
+    tool_calls = page.locator("#cards .card", has_text="tool calls").locator("b")
+    calls_before = int(tool_calls.inner_text())
     marker = "echo live-marker-7f3a"
     time.sleep(0.5)  # let the stream connect
     hook_event(home["beta"], "PostToolUse", LIVE_ID, tool_name="Bash", tool_input={"command": marker}, tool_response={"stdout": "ok"}, tool_use_id="toolu_live1", duration_ms=3)
@@ -100,6 +102,7 @@ def test_new_event_appears_live_without_reload(server, home, watched, record_pro
     delay = time.monotonic() - recorded
     record_property("live_event_delay_ms", round(delay * 1000))
     print(f"\nlive event delay: {delay * 1000:.0f} ms (hook exited -> visible in the page)")
+    expect(tool_calls).to_have_text(str(calls_before + 1))  # the cards follow too
     assert page.evaluate("window.loadedOnce") is True  # the same page: no reload
 
     page.goto(server.url + "/?status=active")

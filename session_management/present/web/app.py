@@ -13,7 +13,7 @@ from ...query.summaries import summarize
 from ...query.timeline import rows as timeline_rows
 from ...query.usage import per_turn, total_of
 from ..formats import all_tokens, cost_text, since_moment, tokens_text
-from ..report import CSS, LEGEND_JS, event_item
+from ..report import CSS, LEGEND_JS, cards, event_item
 from .live import list_stream, session_stream
 from .pages import error_page, search_page, session_page, session_rows, sessions_page, usage_page
 from .data import Data, NotFound, project_key
@@ -96,13 +96,15 @@ def build_app(data: Data, hosts, token: str = None) -> Guard:
         after = int(request.query_params.get("after", "0")) if request.query_params.get("after", "0").isdigit() else 0
 
         def new_rows(after):
-            _project, record, _ = data.session(key, session_id)
+            _project, record, decisions = data.session(key, session_id)
             pricer = data.pricer()
             entries = record["activity_log"]
             turns = per_turn(entries)
             fresh = [row for row in timeline_rows(record) if row["order"] >= after]
             html = "".join(event_item(row, _turn_text(turns[row["order"]], pricer) if row["order"] in turns else "") for row in fresh)
-            return html, len(entries), record["status"]
+            summary = summarize(record, record["status"])
+            return {"html": html, "after": len(entries), "status": record["status"],
+                    "cards": cards(record, summary, decisions, data.with_cost(summary))}
 
         return session_stream(lambda: data.session_files(key, session_id), new_rows, after)
 

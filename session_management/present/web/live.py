@@ -43,8 +43,9 @@ def stream(events) -> StreamingResponse:
 
 
 def session_stream(paths, new_rows, after: int) -> StreamingResponse:
-    """New events of one session: ``new_rows(after)`` returns ``(html of the events from position
-    ``after`` on, new count, status)``, run off the event loop; sent as ``rows`` messages."""
+    """New events of one session: ``new_rows(after)`` returns ``{"html": the events from position
+    ``after`` on, "after": the new count, "status", "cards": the summary cards}``, run off the event
+    loop; sent as ``rows`` messages when there are new events."""
 
     async def events():
         nonlocal after
@@ -52,10 +53,10 @@ def session_stream(paths, new_rows, after: int) -> StreamingResponse:
             if change is None:
                 yield ": keepalive\n\n"
                 continue
-            html, count, status = await run_in_threadpool(new_rows, after)
-            if count != after:
-                after = count
-                yield message("rows", {"html": html, "after": count, "status": status})
+            update = await run_in_threadpool(new_rows, after)
+            if update["after"] != after:
+                after = update["after"]
+                yield message("rows", update)
     return stream(events())
 
 

@@ -108,7 +108,7 @@ def session_page(project: str, data: dict, summary: dict, decisions: list, spent
     live = f' data-stream="{escape(stream)}"' if stream else ""
     pager = _event_pager(page, pages)
     body = (
-        f'<div class="cards">{cards(data, summary, decisions, spent)}</div>{timeline_section(rows, summary)}'
+        f'<div class="cards" id="cards">{cards(data, summary, decisions, spent)}</div>{timeline_section(rows, summary)}'
         f'<section><h2>Events (<span id="event-count">{len(rows)}</span>)</h2>{pager}'
         f'<div id="events"{live}>{items or "<p>No events recorded.</p>"}</div>{pager}</section>'
         f"{usage_section(spent)}{tools_section(summary)}"

@@ -16,6 +16,8 @@
       while (holder.firstChild) { events.appendChild(holder.firstChild); }
       var count = document.getElementById('event-count');
       if (count) { count.textContent = String(Number(count.textContent) + added); }
+      var cards = document.getElementById('cards');
+      if (cards && update.cards) { cards.innerHTML = update.cards; }  // counts, tokens, cost: escaped by the server
       document.body.dataset.lastUpdate = String(Date.now());
     });
   }
