@@ -143,3 +143,27 @@ def test_many_sessions_in_the_same_milliseconds_are_all_indexed(tmp_path):
         assert len(index.search("thing", [str(project)], limit=5000)) == 1100 * 4  # each session's prompts
     finally:
         index.close()
+
+
+def test_settled_registries_and_archives_are_trusted_yet_every_change_is_seen(tmp_path):
+    """With a project's registry and archive folder seconds old, a live session's new event is still read, and so is an archive."""
+    project = tmp_path / "settled"
+    (project / ".claude").mkdir(parents=True)
+    (project / ".claude" / "session-tracking.yaml").write_text("archive_on: session_end\n")  # sessions stay live across turns
+    for sid in ("done", "live"):
+        hook(project, "SessionStart", sid, source="startup")
+        hook(project, "UserPromptSubmit", sid, prompt=f"first prompt of {sid}")
+        hook(project, "Stop", sid)
+    hook(project, "SessionEnd", "done", reason="other")
+    sessions = project / ".claude" / "runtime" / "sessions"
+    for path in (sessions / "registry.json", sessions / "archive"):
+        os.utime(path, (os.stat(path).st_atime, os.stat(path).st_mtime - 60))
+    assert json.loads(cli("index", "--json", cwd=project).stdout)["sessions_read"] == 2
+    assert json.loads(cli("index", "--json", cwd=project).stdout)["sessions_unchanged"] == 2
+    hook(project, "UserPromptSubmit", "live", prompt="the heron landed")  # only the live session's journal grows
+    assert json.loads(cli("index", "--json", cwd=project).stdout)["sessions_read"] == 1
+    assert [h["session_id"] for h in json.loads(cli("search", "heron", "--json", cwd=project).stdout)] == ["live"]
+    hook(project, "SessionEnd", "live", reason="other")  # archived: the registry and the folder change
+    assert json.loads(cli("index", "--json", cwd=project).stdout)["sessions_read"] == 1
+    listed = json.loads(cli("list", "--project", str(project), "--json", cwd=project).stdout)
+    assert {s["session_id"]: s["status"] for s in listed} == {"done": "archived", "live": "archived"}

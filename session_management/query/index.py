@@ -133,55 +133,71 @@ class Index:
         """Re-read the sessions of ``projects`` whose files changed; drop those gone. Returns counts.
         ``progress(done, total)`` is called as sessions are read, for long first builds."""
         done = {"projects": 0, "sessions_read": 0, "sessions_unchanged": 0, "sessions_removed": 0, "entries_added": 0}
-        stale, folders = [], {}
+        stale, marks = [], {}
         for project in projects:
             done["projects"] += 1
             session_dir = os.path.join(project, ".claude", "runtime", "sessions")
-            known = dict(self.db.execute("SELECT session_id, fingerprint FROM sessions WHERE project = ?", (project,)))
-            registry = read_registry(session_dir) if os.path.isdir(session_dir) else {}
-            archive = os.path.join(session_dir, "archive")
-            archive_mtime = _mtime_ns(archive)
-            # Archived files change only by rename (atomic writes, archive, restore, prune), which
-            # changes their folder's mtime: an unchanged folder means unchanged archived sessions.
-            settled = archive_mtime is not None and archive_mtime == self._folder_mtime(archive)
-            for session_id, registry_entry in registry.items():
-                status = registry_entry.get("status", "?")
-                archived = status == "archived"
-                if settled and archived and session_id in known:
-                    known.pop(session_id)
-                    done["sessions_unchanged"] += 1
-                    continue
-                folder = archive if archived else session_dir
-                files = [os.path.join(folder, f"session_{session_id}.json"), os.path.join(folder, f"session_{session_id}.journal")]
-                fingerprint = json.dumps([status, files_fingerprint(files)])
-                if known.pop(session_id, None) == fingerprint:
-                    done["sessions_unchanged"] += 1
-                    continue
-                stale.append((project, session_dir, session_id, status, fingerprint))
-            for session_id in known:  # pruned or moved away
+            # The registry and the archived files change only by rename (atomic writes, archive,
+            # restore, prune), which changes the registry's mtime and the archive folder's: while
+            # both are as they were at the last complete update, only live sessions can have changed.
+            own = {path: _mtime_ns(path) for path in (os.path.join(session_dir, "registry.json"), os.path.join(session_dir, "archive"))}
+            trusted = {path for path, mtime in own.items() if mtime is not None and mtime == self._folder_mtime(path)}
+            changed, unchanged, gone = self._changed(project, session_dir, trusted == set(own), os.path.join(session_dir, "archive") in trusted)
+            stale += changed
+            done["sessions_unchanged"] += unchanged
+            for session_id in gone:
                 self._replace(project, session_id, None, [], None)
                 done["sessions_removed"] += 1
-            folders[archive] = archive_mtime
+            marks.update(own)
         for number, (project, session_dir, session_id, status, fingerprint) in enumerate(stale, 1):
             try:
                 data = read_session(session_dir, session_id, status == "archived")
             except (KeyError, OSError, ValueError):
-                folders[os.path.join(session_dir, "archive")] = None  # not indexed: look again next time
+                marks.update(dict.fromkeys((os.path.join(session_dir, "registry.json"), os.path.join(session_dir, "archive"))))  # look again next time
                 continue
             done["sessions_read"] += 1
             done["entries_added"] += self._replace(project, session_id, fingerprint, data["activity_log"], summarize(data, status))
             if progress:
                 progress(number, len(stale))
-        for folder, mtime_ns in folders.items():  # only now that its sessions are all indexed
-            self._remember_folder(folder, mtime_ns)
+        for path, mtime_ns in marks.items():  # only now that the sessions they vouch for are all indexed
+            self._remember_folder(path, mtime_ns)
         return done
+
+    def _changed(self, project: str, session_dir: str, nothing_renamed: bool, archive_same: bool):
+        """``(stale sessions to read, count unchanged, ids gone)`` of one project, stat'ing only the
+        files that can have changed (see ``update``): none but the live sessions' when neither the
+        registry nor the archive folder changed, none of the archived ones when the folder did not."""
+        if nothing_renamed:  # the same sessions, with the same statuses, as the index holds
+            live = self.db.execute("SELECT session_id, status, fingerprint FROM sessions WHERE project = ? AND status != 'archived'", (project,)).fetchall()
+            known = {session_id: fingerprint for session_id, _, fingerprint in live}
+            statuses = {session_id: status for session_id, status, _ in live}
+            unchanged = self.db.execute("SELECT count(*) FROM sessions WHERE project = ? AND status = 'archived'", (project,)).fetchone()[0]
+        else:
+            known = dict(self.db.execute("SELECT session_id, fingerprint FROM sessions WHERE project = ?", (project,)))
+            registry = read_registry(session_dir) if os.path.isdir(session_dir) else {}
+            statuses = {session_id: entry.get("status", "?") for session_id, entry in registry.items()}
+            unchanged = 0
+        stale = []
+        for session_id, status in statuses.items():
+            if archive_same and status == "archived" and session_id in known:
+                known.pop(session_id)
+                unchanged += 1
+                continue
+            folder = os.path.join(session_dir, "archive") if status == "archived" else session_dir
+            files = [os.path.join(folder, f"session_{session_id}.json"), os.path.join(folder, f"session_{session_id}.journal")]
+            fingerprint = json.dumps([status, files_fingerprint(files)])
+            if known.pop(session_id, None) == fingerprint:
+                unchanged += 1
+            else:
+                stale.append((project, session_dir, session_id, status, fingerprint))
+        return stale, unchanged, [] if nothing_renamed else list(known)
 
     def _folder_mtime(self, path: str):
         row = self.db.execute("SELECT mtime_ns FROM folders WHERE path = ?", (path,)).fetchone()
         return row[0] if row else None
 
     def _remember_folder(self, path: str, mtime_ns) -> None:
-        """Trust a folder's mtime only once it is settled: a change in the same clock tick as the
+        """Trust a file's or folder's mtime only once it is settled: a change in the same clock tick as the
         last one would leave it equal (git's "racily clean" problem)."""
         if mtime_ns is not None and time.time_ns() - mtime_ns > _SETTLED_NS:
             self.db.execute("INSERT OR REPLACE INTO folders VALUES (?, ?)", (path, mtime_ns))
