@@ -35,7 +35,9 @@ def phoenix_command() -> list:
                 pytest.fail(reason + " (CI=true: the OTLP tests must run)")
             pytest.skip(reason)
         marker.write_text(f"installed in {time.monotonic() - started:.0f} s\n")
-    return [str(VENV / "bin" / "phoenix")]
+    # Through the venv's python, not the ``phoenix`` script: a script's shebang names the path the
+    # venv was made at, and a cache reached through another path (a symlink, a moved checkout) breaks it.
+    return [str(VENV / "bin" / "python"), "-m", "phoenix.server.main"]
 
 
 def free_port() -> int:
