@@ -167,3 +167,14 @@ def test_settled_registries_and_archives_are_trusted_yet_every_change_is_seen(tm
     assert json.loads(cli("index", "--json", cwd=project).stdout)["sessions_read"] == 1
     listed = json.loads(cli("list", "--project", str(project), "--json", cwd=project).stdout)
     assert {s["session_id"]: s["status"] for s in listed} == {"done": "archived", "live": "archived"}
+
+
+def test_since_narrows_search_and_list_across_projects(projects):
+    """--since keeps what happened after that moment, given as an age or as an ISO time with any offset."""
+    alpha, _ = projects
+    assert len(json.loads(cli("search", "checks", "--all-projects", "--since", "1h", "--json", cwd=alpha).stdout)) == 2
+    assert json.loads(cli("search", "checks", "--all-projects", "--since", "2099-01-01T00:00+02:00", "--json", cwd=alpha).stdout) == []
+    assert len(json.loads(cli("list", "--all-projects", "--since", "1h", "--json", cwd=alpha).stdout)) == 2
+    assert len(cli("list", "--all-projects", "--since", "1h", cwd=alpha).stdout.splitlines()) == 3  # header and two rows
+    done = cli("list", "--all-projects", "--since", "2099-01-01", cwd=alpha)
+    assert done.returncode == 1 and "no sessions match" in done.stderr

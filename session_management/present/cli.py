@@ -8,10 +8,11 @@ import json
 import os
 import sys
 import time
-from datetime import datetime, timezone
+from datetime import datetime
 from pathlib import Path
 
 from .. import __version__
+from ..claude_session import parse_timestamp
 from .formats import all_tokens, cost_text, duration_text, since_moment, tokens_text
 
 
@@ -129,8 +130,7 @@ def cmd_list(args) -> int:
     since = parse_since(args.since) if args.since else None
     if across_projects(args) and not args.json:  # filtered, counted and priced by the index
         projects = scope(args)
-        stamp = since.strftime("%Y-%m-%dT%H:%M:%S") if since else None
-        sessions = from_index(projects, lambda index: index.listing(projects, pricer, args.status, stamp, args.limit))
+        sessions = from_index(projects, lambda index: index.listing(projects, pricer, args.status, since, args.limit))
         where_from = where(projects)
     else:
         sessions, where_from = summaries_in_scope(args)
@@ -138,7 +138,7 @@ def cmd_list(args) -> int:
         if args.status:
             sessions = [s for s in sessions if s["status"] == args.status or s["session_status"] == args.status]
         if since:
-            sessions = [s for s in sessions if datetime.fromisoformat(s["last_activity"].rstrip("Z")).replace(tzinfo=timezone.utc) >= since]
+            sessions = [s for s in sessions if parse_timestamp(s["last_activity"]) >= since]
         sessions.sort(key=lambda s: s["created_at"], reverse=True)
         sessions = sessions[: args.limit]
     if args.json:
@@ -456,7 +456,7 @@ def cmd_index(args) -> int:
 def cmd_search(args) -> int:
     """Full-text search over prompts, answers, tool calls and errors, newest first."""
     projects = scope(args)
-    since = parse_since(args.since).strftime("%Y-%m-%dT%H:%M:%S") if args.since else None
+    since = parse_since(args.since) if args.since else None
     try:
         hits = from_index(projects, lambda index: index.search(args.query, projects, args.action, args.tool, since, args.limit))
     except ValueError as exc:
@@ -485,7 +485,7 @@ def cmd_usage(args) -> int:
     summaries, where = summaries_in_scope(args)
     since = parse_since(args.since) if args.since else None
     if since:
-        summaries = [s for s in summaries if datetime.fromisoformat(s["last_activity"].rstrip("Z")).replace(tzinfo=timezone.utc) >= since]
+        summaries = [s for s in summaries if parse_timestamp(s["last_activity"]) >= since]
     groups = {}  # key -> {model: totals}
     for s in summaries:
         usage = usage_of(s)

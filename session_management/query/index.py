@@ -13,8 +13,9 @@ import logging
 import os
 import sqlite3
 import time
-from datetime import datetime, timezone
+from datetime import datetime
 
+from ..claude_session import format_timestamp, parse_timestamp
 from ..store.catalog import user_dir
 from .summaries import files_fingerprint, read_registry, read_session, summarize, usage_of
 
@@ -26,7 +27,7 @@ LISTED = ("session_id", "status", "session_status", "created_at", "last_activity
           "events", "prompts", "tool_calls", "failures", "subagents", "turns", "cwd", "model")
 _SLOTS = 1024  # entry ids per millisecond
 _SETTLED_NS = 2_000_000_000  # a folder's mtime this old cannot still change within the same clock tick
-# Which detail fields hold text a person would search for, per action (others: every field).
+# The detail fields that hold text a person would search for (the action itself is searched too).
 _TEXT_FIELDS = ("prompt", "text", "tool_name", "tool_input", "tool_response", "error", "last_assistant_message", "compact_summary", "reason")
 
 
@@ -75,8 +76,9 @@ class Index:
 
     @staticmethod
     def _create(db: sqlite3.Connection) -> sqlite3.Connection:
-        """The schema: entries in a plain table (indexed by session and time), their text in an
-        FTS5 index over it, and one row per session with its fingerprint and summary."""
+        """The schema: entries in a plain table (ids ordered like their times, see
+        ``_time_ordered_ids``), their text in an FTS5 index over it, one row per session with its
+        fingerprint and listing fields, its summary and its tokens per model."""
         db.executescript(
                 """
                 BEGIN;
@@ -245,8 +247,8 @@ class Index:
         keys, last = [], 0
         for stamp in timestamps:
             try:
-                last = int(datetime.fromisoformat(stamp[:-1] + "+00:00").timestamp() * 1000) * _SLOTS
-            except (TypeError, ValueError):
+                last = _first_id_at(parse_timestamp(stamp))
+            except ValueError:
                 pass  # no usable time: keep the previous entry's
             keys.append(last)
         taken, seen_up_to, max_key = set(), (min(keys) - 1 if keys else 0), max(keys, default=0)
@@ -274,7 +276,7 @@ class Index:
         """Sessions newest first, as a list or a page shows them: the ``LISTED`` fields, the
         ``project``, ``requests``, ``tokens`` (all kinds) and ``cost_usd`` (None if a model is
         unpriced), added up by SQLite: a page of 10,000 sessions parses no JSON. ``status``
-        matches the registry's or the session's; ``since`` the last activity (ISO text)."""
+        matches the registry's or the session's; ``since`` (an aware datetime) the last activity."""
         self.db.execute("CREATE TEMP TABLE IF NOT EXISTS rates (model TEXT PRIMARY KEY, input, output, write_5m, write_1h, read)")
         self.db.execute("DELETE FROM temp.rates")
         for (model,) in self.db.execute("SELECT DISTINCT model FROM usage").fetchall():
@@ -298,7 +300,7 @@ class Index:
             args += [status, status]
         if since:
             sql.append("AND s.last_activity >= ?")
-            args.append(since)
+            args.append(format_timestamp(since))
         sql.append("GROUP BY s.id ORDER BY s.created_at DESC LIMIT ? OFFSET ?")
         args += [-1 if limit is None else limit, offset]
         keys = ("project", *LISTED, "requests", "tokens", "cost_usd")
@@ -306,7 +308,8 @@ class Index:
 
     def search(self, query: str, projects=None, action=None, tool=None, since=None, limit: int = 20) -> list:
         """Hits, newest first: project, session id, position, timestamp, action, tool, snippet
-        (the match between « and »). Raises ValueError for a query FTS5 cannot parse."""
+        (the match between « and »); ``since``: an aware datetime. Raises ValueError for a query
+        FTS5 cannot parse."""
         try:
             return self._search(query, projects, action, tool, since, limit)
         except sqlite3.OperationalError:
@@ -332,7 +335,7 @@ class Index:
                 args.append(value)
         if since:
             sql.append("AND entries_text.rowid >= ?")
-            args.append(int(datetime.fromisoformat(since).replace(tzinfo=timezone.utc).timestamp() * 1000) * _SLOTS)
+            args.append(_first_id_at(since))
         sql.append("ORDER BY entries_text.rowid DESC LIMIT ?")
         args.append(limit)
         keys = ("project", "session_id", "position", "timestamp", "action", "tool", "snippet")
@@ -340,6 +343,11 @@ class Index:
 
     def close(self) -> None:
         self.db.close()
+
+
+def _first_id_at(moment: datetime) -> int:
+    """The smallest entry id of an entry at ``moment`` (its millisecond × ``_SLOTS``)."""
+    return int(moment.timestamp() * 1000) * _SLOTS
 
 
 def _marks(values) -> str:

@@ -119,8 +119,7 @@ def build_app(data: Data, hosts, token: str = None) -> Guard:
             since = _since(filters["since"])
             limit = min(int(filters["limit"]), 500) if filters["limit"].isdigit() else 50
             try:
-                hits = data.search(query, _scoped(data, filters["project"]), filters["action"], filters["tool"],
-                                   since.strftime("%Y-%m-%dT%H:%M:%S") if since else None, limit)
+                hits = data.search(query, _scoped(data, filters["project"]), filters["action"], filters["tool"], since, limit)
             except ValueError as exc:
                 error = str(exc)
             for hit in hits or ():

@@ -8,8 +8,9 @@ itself, so no request can make the server read a directory it was not told to se
 
 import hashlib
 import os
-from datetime import datetime, timezone
+from datetime import datetime
 
+from ...claude_session import parse_timestamp
 from ...core.ids import validate_session_id
 from ...query.cost import Pricer, priced
 from ...query.index import Index
@@ -75,8 +76,7 @@ class Data:
     def listing(self, projects, status=None, since: datetime = None) -> list:
         """Sessions newest first, filtered, each with its ``project``, ``requests``, ``tokens`` and
         ``cost_usd``, counted and priced by the index (``query.index.Index.listing``)."""
-        stamp = since.strftime("%Y-%m-%dT%H:%M:%S") if since else None
-        return self._from_index(projects, lambda index: index.listing(projects, self.pricer(), status or None, stamp))
+        return self._from_index(projects, lambda index: index.listing(projects, self.pricer(), status or None, since))
 
     def summaries(self, projects) -> list:
         """Every session's summary (``query.summaries.summarize``) with its ``project``, from the index."""
@@ -153,4 +153,4 @@ class Data:
 
 
 def _last_activity(summary: dict) -> datetime:
-    return datetime.fromisoformat(summary["last_activity"].rstrip("Z")).replace(tzinfo=timezone.utc)
+    return parse_timestamp(summary["last_activity"])
