@@ -362,7 +362,7 @@ def scope(args) -> list:
             raise CliError(f"{project} has no .claude/runtime: not a tracked project")
         return [str(project)]
     if getattr(args, "all_projects", False):
-        projects = [path for path in catalog.read(catalog.home()) if os.path.isdir(path)]
+        projects = catalog.existing(catalog.home())
         try:
             here = str(find_runtime_dir(args.runtime_dir).parent.parent)
         except CliError:
@@ -377,15 +377,10 @@ def across_projects(args) -> bool:
 
 
 def from_index(projects, read):
-    """``read(index)``, the index first brought up to date with ``projects``."""
-    from ..query.index import Index
+    """``read(index)``, the index first brought up to date with ``projects`` (progress on a terminal)."""
+    from ..query.index import read_updated
 
-    index = Index()
-    try:
-        index.update(projects, progress_printer("indexing"))
-        return read(index)
-    finally:
-        index.close()
+    return read_updated(projects, read, progress=progress_printer("indexing"))
 
 
 def where(projects) -> str:
@@ -438,7 +433,7 @@ def cmd_index(args) -> int:
     from ..query.index import Index
     from ..store import catalog
 
-    projects = sorted(path for path in catalog.read(catalog.home()) if os.path.isdir(path))
+    projects = catalog.existing(catalog.home())
     index = Index(rebuild=args.rebuild)
     try:
         done = index.update(projects, progress_printer("indexing"))

@@ -36,6 +36,17 @@ def location(env=os.environ) -> str:
     return os.path.join(user_dir("XDG_CACHE_HOME", ".cache", env), INDEX_NAME)
 
 
+def read_updated(projects, read, path: str = None, progress=None):
+    """``read(index)`` with the index at ``path`` (default: the user's) first brought up to date
+    with ``projects``; the connection is closed after."""
+    index = Index(path)
+    try:
+        index.update(projects, progress)
+        return read(index)
+    finally:
+        index.close()
+
+
 def entry_text(entry: dict) -> str:
     """The searchable text of one activity entry: its prompt, answer, tool, input, output, error…"""
     details = entry.get("details") if isinstance(entry.get("details"), dict) else {}

@@ -35,6 +35,11 @@ def read(folder: str) -> dict:
     return _load(folder) or {}
 
 
+def existing(folder: str) -> list:
+    """The catalog's projects whose folder is still there, sorted."""
+    return sorted(path for path in read(folder) if os.path.isdir(path))
+
+
 def add(folder: str, project_dir: str) -> bool:
     """Add a project unless it is known; True if it was added. An unreadable catalog is set aside."""
     if project_dir in read(folder):

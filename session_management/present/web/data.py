@@ -13,7 +13,7 @@ from datetime import datetime
 from ...claude_session import parse_timestamp
 from ...core.ids import validate_session_id
 from ...query.cost import Pricer, priced
-from ...query.index import Index
+from ...query.index import read_updated
 from ...query.summaries import read_registry, read_session, usage_of
 from ...query.timeline import decision_records
 from ...query.usage import merge, total_of
@@ -66,12 +66,7 @@ class Data:
 
     def _from_index(self, projects, ask):
         """``ask(index)`` once the index is up to date with ``projects``."""
-        index = Index(self.index_path)
-        try:
-            index.update(projects)
-            return ask(index)
-        finally:
-            index.close()
+        return read_updated(projects, ask, self.index_path)
 
     def listing(self, projects, status=None, since: datetime = None) -> list:
         """Sessions newest first, filtered, each with its ``project``, ``requests``, ``tokens`` and
