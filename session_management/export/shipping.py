@@ -16,10 +16,9 @@ import sys
 from dataclasses import dataclass, field
 
 from ..file_utils import atomic_write, dumps, set_aside
-from ..query.summaries import files_fingerprint, read_registry, read_session
+from ..query.summaries import read_registry, read_session, session_fingerprint
 from ..query.timeline import decision_records
 from ..store import config as _config
-from ..store.journal import journal_path
 from . import traces
 
 STATE_NAME = "otlp-shipped.json"
@@ -107,8 +106,7 @@ def ship(project_dir: str, sender, target: Target, options, session_ids=None, si
 
         for number, session_id in enumerate(wanted, 1):
             archived = registry.get(session_id, {}).get("status") == "archived"
-            folder = os.path.join(session_dir, "archive") if archived else session_dir
-            fingerprint = files_fingerprint([os.path.join(folder, f"session_{session_id}.json"), journal_path(folder, session_id)])
+            fingerprint = session_fingerprint(session_dir, session_id, archived)
             record = {} if again else shipped.get(session_id) or {}
             if record.get("fingerprint") == fingerprint:
                 continue

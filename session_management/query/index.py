@@ -17,7 +17,7 @@ from datetime import datetime
 
 from ..claude_session import format_timestamp, parse_timestamp
 from ..store.catalog import user_dir
-from .summaries import files_fingerprint, read_registry, read_session, summarize, usage_of
+from .summaries import read_registry, read_session, session_fingerprint, summarize, usage_of
 
 SCHEMA_VERSION = 2  # 2: each session's summary, so list/stats/usage across projects read no session file
 INDEX_NAME = "index.sqlite"
@@ -196,9 +196,7 @@ class Index:
                 known.pop(session_id)
                 unchanged += 1
                 continue
-            folder = os.path.join(session_dir, "archive") if status == "archived" else session_dir
-            files = [os.path.join(folder, f"session_{session_id}.json"), os.path.join(folder, f"session_{session_id}.journal")]
-            fingerprint = json.dumps([status, files_fingerprint(files)])
+            fingerprint = json.dumps([status, session_fingerprint(session_dir, session_id, status == "archived")])
             if known.pop(session_id, None) == fingerprint:
                 unchanged += 1
             else:

@@ -87,6 +87,14 @@ def files_fingerprint(paths) -> list:
     return prints
 
 
+def session_fingerprint(session_dir, session_id: str, archived: bool) -> list:
+    """``files_fingerprint`` of a session's file and journal, in the folder its status puts them."""
+    from ..store.journal import journal_path
+
+    folder = os.path.join(session_dir, "archive") if archived else session_dir
+    return files_fingerprint([os.path.join(folder, f"session_{session_id}.json"), journal_path(folder, session_id)])
+
+
 def read_registry(session_dir) -> dict:
     """The registry's sessions, read without a lock; a corrupt registry is rebuilt by the manager."""
     try:
@@ -121,8 +129,6 @@ def read_session(session_dir, session_id: str, archived: bool) -> dict:
 
 def all_summaries(runtime_dir) -> list:
     """Summaries of every session in the registry (unreadable ones are skipped), cache refreshed."""
-    from ..store.journal import journal_path
-
     session_dir = os.path.join(runtime_dir, "sessions")
     cache_file = os.path.join(runtime_dir, CACHE_NAME)
     try:
@@ -138,9 +144,7 @@ def all_summaries(runtime_dir) -> list:
     for session_id, registry_entry in read_registry(session_dir).items():
         status = registry_entry.get("status", "?")
         archived = status == "archived"
-        folder = os.path.join(session_dir, "archive") if archived else session_dir
-        paths = [os.path.join(folder, f"session_{session_id}.json"), journal_path(folder, session_id)]
-        fingerprint = files_fingerprint(paths)
+        fingerprint = session_fingerprint(session_dir, session_id, archived)
         cached = entries.get(session_id)
         if cached and cached.get("fingerprint") == fingerprint and cached["summary"]["status"] == status:
             summary = cached["summary"]
