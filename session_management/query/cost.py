@@ -42,12 +42,13 @@ class Pricer:
         if not totals.get("requests"):
             return 0.0
         rates = self.rates(model)
-        return None if rates is None else _custom_cost(rates, totals)
+        return None if rates is None else _cost(rates, totals)
 
     def rates(self, model: str):
-        """USD per million tokens of each kind, as in the config's ``prices:``; None if unknown."""
+        """USD per million tokens of each of the five kinds (the keys of the config's ``prices:``,
+        every one present); None if unknown."""
         if model not in self._cache:
-            self._cache[model] = self.custom.get(model) or _library_rates(model)
+            self._cache[model] = _complete(self.custom[model]) if model in self.custom else _library_rates(model)
         if self._cache[model] is None:
             self.unpriced.add(model)
         return self._cache[model]
@@ -126,17 +127,28 @@ def _ask_library(model: str):
         return None
 
 
-def _custom_cost(price: dict, totals: dict) -> float:
-    """A price from the config: USD per million tokens of each kind (1-hour writes default to 5-minute)."""
+def _complete(price: dict) -> dict:
+    """A price from the config with every kind given: cache reads and writes default to input,
+    1-hour writes to 5-minute ones."""
     write_5m = price.get("cache_write_mtok", price["input_mtok"])
-    write_1h = price.get("cache_write_1h_mtok", write_5m)
+    return {
+        "input_mtok": price["input_mtok"],
+        "output_mtok": price["output_mtok"],
+        "cache_read_mtok": price.get("cache_read_mtok", price["input_mtok"]),
+        "cache_write_mtok": write_5m,
+        "cache_write_1h_mtok": price.get("cache_write_1h_mtok", write_5m),
+    }
+
+
+def _cost(rates: dict, totals: dict) -> float:
+    """USD for token totals at complete rates (see ``Pricer.rates``)."""
     return round(
         (
-            totals["input_tokens"] * price["input_mtok"]
-            + totals["output_tokens"] * price["output_mtok"]
-            + totals["cache_read_input_tokens"] * price.get("cache_read_mtok", price["input_mtok"])
-            + totals["cache_creation_5m_input_tokens"] * write_5m
-            + totals["cache_creation_1h_input_tokens"] * write_1h
+            totals["input_tokens"] * rates["input_mtok"]
+            + totals["output_tokens"] * rates["output_mtok"]
+            + totals["cache_read_input_tokens"] * rates["cache_read_mtok"]
+            + totals["cache_creation_5m_input_tokens"] * rates["cache_write_mtok"]
+            + totals["cache_creation_1h_input_tokens"] * rates["cache_write_1h_mtok"]
         )
         / _PER_MILLION,
         6,

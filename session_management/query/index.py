@@ -291,10 +291,8 @@ class Index:
         for (model,) in self.db.execute("SELECT DISTINCT model FROM usage").fetchall():
             rates = pricer.rates(model)
             if rates is not None:
-                write = rates.get("cache_write_mtok", rates["input_mtok"])
                 self.db.execute("INSERT INTO temp.rates VALUES (?, ?, ?, ?, ?, ?)", (
-                    model, rates["input_mtok"], rates["output_mtok"], write, rates.get("cache_write_1h_mtok", write),
-                    rates.get("cache_read_mtok", rates["input_mtok"])))
+                    model, rates["input_mtok"], rates["output_mtok"], rates["cache_write_mtok"], rates["cache_write_1h_mtok"], rates["cache_read_mtok"]))
         columns = ", ".join(f"s.{key}" for key in LISTED)
         sql = [f"""SELECT s.project, {columns}, coalesce(sum(u.requests), 0),
                    coalesce(sum(u.input + u.output + u.cache_write_5m + u.cache_write_1h + u.cache_read), 0),
