@@ -153,7 +153,7 @@ class Index:
             # The registry and the archived files change only by rename (atomic writes, archive,
             # restore, prune), which changes the registry's mtime and the archive folder's: while
             # both are as they were at the last complete update, only live sessions can have changed.
-            own = {path: _mtime_ns(path) for path in (os.path.join(session_dir, "registry.json"), os.path.join(session_dir, "archive"))}
+            own = {path: _mtime_ns(path) for path in _renamed_only(session_dir)}
             trusted = {path for path, mtime in own.items() if mtime is not None and mtime == self._folder_mtime(path)}
             changed, unchanged, gone = self._changed(project, session_dir, trusted == set(own), os.path.join(session_dir, "archive") in trusted)
             stale += changed
@@ -166,7 +166,7 @@ class Index:
             try:
                 data = read_session(session_dir, session_id, status == "archived")
             except (KeyError, OSError, ValueError):
-                marks.update(dict.fromkeys((os.path.join(session_dir, "registry.json"), os.path.join(session_dir, "archive"))))  # look again next time
+                marks.update(dict.fromkeys(_renamed_only(session_dir)))  # not indexed: look again next time
                 continue
             done["sessions_read"] += 1
             done["entries_added"] += self._replace(project, session_id, fingerprint, data["activity_log"], summarize(data, status))
@@ -359,6 +359,11 @@ def _first_id_at(moment: datetime) -> int:
 
 def _marks(values) -> str:
     return ",".join("?" * len(values))
+
+
+def _renamed_only(session_dir: str) -> tuple:
+    """The registry and the archive folder: they change only by rename (see ``Index.update``)."""
+    return os.path.join(session_dir, "registry.json"), os.path.join(session_dir, "archive")
 
 
 def _mtime_ns(path: str):
