@@ -56,10 +56,13 @@ def session_href(key: str, session_id: str, position: int = None) -> str:
 # -- sessions ---------------------------------------------------------------------------------
 
 
-def session_rows(rows) -> str:
+NOTHING_TRACKED = "Nothing tracked yet: a project shows here once a Claude Code session starts in it."
+
+
+def session_rows(rows, empty: str = "No sessions match.") -> str:
     """The table body: ``rows`` as ``Index.listing`` gives them, with the ``key`` of their project."""
     if not rows:
-        return '<tr><td colspan="11" class="empty">No sessions match.</td></tr>'
+        return f'<tr><td colspan="11" class="empty">{escape(empty)}</td></tr>'
     cells = []
     for s in rows:
         status = s["session_status"] + (" (archived)" if s["status"] == "archived" else "")
@@ -87,7 +90,7 @@ def sessions_page(rows, total: int, projects: dict, filters: dict, page: int, pa
     body = (
         f'<section>{form}<p class="count">{total} session(s)</p>'
         f'<table class="sessions"><thead><tr>{headers}</tr></thead>'
-        f'<tbody id="rows" data-live="/live/sessions" data-refresh="/?{query}">{session_rows(rows)}</tbody></table>'
+        f'<tbody id="rows" data-live="/live/sessions" data-refresh="/?{query}">{session_rows(rows, "No sessions match." if projects else NOTHING_TRACKED)}</tbody></table>'
         f'{_pager("/", params, page, pages)}</section>'
     )
     return layout("Sessions", "/", body, f"{len(projects)} project(s) · newest first · active sessions update live")
