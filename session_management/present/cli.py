@@ -763,14 +763,15 @@ def cmd_install(args) -> int:
 
 
 def cmd_demo(args) -> int:
-    from .demo import replay
+    from .demo import demo_home, replay
 
     project, session_id = replay()
     runtime = str(project / ".claude" / "runtime")
     print(file=sys.stderr)
-    main(["--runtime-dir", runtime, "show", session_id])
     report = args.output or str(project / "session-report.html")
-    main(["--runtime-dir", runtime, "export", session_id, "--format", "html", "-o", report])
+    with demo_home(project):  # the user's catalog, index and caches stay as they were
+        main(["--runtime-dir", runtime, "show", session_id])
+        main(["--runtime-dir", runtime, "export", session_id, "--format", "html", "-o", report])
     program = sys.argv[0] if os.path.basename(sys.argv[0]) == "claude-sessions" else f"{sys.executable} -m session_management"
     print(f"\nThe demo project stays in {project}; look around with:\n  {program} --runtime-dir {runtime} list", file=sys.stderr)
     return 0
