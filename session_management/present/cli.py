@@ -750,6 +750,8 @@ def cmd_install(args) -> int:
     from ..install.settings import SettingsError
     from ..install.wiring import install
 
+    if args.otlp and args.uninstall:
+        raise CliError("--otlp adds the OpenTelemetry exporter when installing; it does not go with --uninstall", 2)
     try:
         lines = install(args.project_dir, args.global_, args.uninstall, claude=args.claude)
     except ValueError as exc:
@@ -758,8 +760,14 @@ def cmd_install(args) -> int:
         raise CliError(str(exc)) from None
     except OSError as exc:
         raise CliError(f"cannot write the settings file: {exc}") from None
+    ready = True
+    if args.otlp:
+        from ..install.extras import add_otlp
+
+        ready, more = add_otlp(sys.executable, sys.prefix)  # the interpreter the hooks were just wired to
+        lines += more
     print("\n".join(lines))
-    return 0
+    return 0 if ready else 1
 
 
 def cmd_demo(args) -> int:
@@ -871,6 +879,8 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_argument("--global", dest="global_", action="store_true", help="wire ~/.claude/settings.json instead: every project, each recorded in its own .claude/runtime/")
     sub.add_argument("--uninstall", action="store_true", help="remove exactly this tool's hook entries (recorded sessions are kept)")
     sub.add_argument("--claude", metavar="PATH", help="the Claude Code CLI whose --version decides which events are wired (default: claude on PATH)")
+    sub.add_argument("--otlp", action="store_true", help="also give the hooks' interpreter the otlp extra (OpenTelemetry export): "
+                     "with pipx inject or uv pip for a pipx/uv tool install; otherwise it prints the one command to run (exit 1)")
 
     sub = command("demo", "replay a recorded Claude Code session through the real hooks and show the result", cmd_demo)
     sub.add_argument("-o", "--output", metavar="FILE", help="where to write the HTML report (default: session-report.html in the demo project)")
