@@ -4,16 +4,18 @@ without a reload, and the usage charts are ticked at round numbers."""
 
 import json
 import math
+import os
 import re
 import time
 from datetime import datetime, timezone
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect, sync_playwright
 
 from dashboard_home import Server, hook_event
 from test_dashboard_browser import FLAGS, Watched
-from test_report_browser import chromium  # noqa: F401 - a fixture
+from test_report_browser import chromium, decode_png  # noqa: F401 - chromium is a fixture
 from session_management.present.demo import replay as demo_replay
 from session_management.present.web.charts import axis_ticks, count_tick, money_tick
 from session_management.present.web.data import project_key
@@ -127,3 +129,46 @@ def test_count_ticks_are_whole_round_numbers():
     assert [count_tick(v, 0) for v in axis_ticks(48_000, whole=True)] == ["0", "10k", "20k", "30k", "40k", "50k"]
     assert [count_tick(v, 0) for v in axis_ticks(1_234_567, whole=True)] == ["0", "500k", "1M", "1.5M"]
     assert axis_ticks(3, whole=True) == [0, 1, 2, 3]
+
+
+SHOTS = {"sessions": "/", "session": None, "search": "/search?q=test*", "usage": "/usage"}
+
+
+def test_readme_screenshots_show_a_plain_project(tmp_path, chromium):  # noqa: F811 - the fixture imported above
+    """The README's screenshots are of a demo-like user's projects, ~/projects/shop-api (the demo
+    session and a live one) and ~/projects/docs-site: each page names them, never a temporary folder.
+    DASHBOARD_SHOTS_DIR keeps the images; DASHBOARD_SHOTS_HOME puts the projects under that home
+    (the README's were made in a private mount namespace with a tmpfs on /home:
+    unshare -m sh -c 'mount -t tmpfs none /home && DASHBOARD_SHOTS_HOME=/home/user DASHBOARD_SHOTS_DIR=docs pytest -k readme_screenshots tests/test_dashboard_live.py')."""
+    user = Path(os.environ.get("DASHBOARD_SHOTS_HOME") or tmp_path / "user")
+    shop, docs = user / "projects" / "shop-api", user / "projects" / "docs-site"
+    for project in (shop, docs):
+        project.mkdir(parents=True)
+    demo_replay(shop, "5a0b1c2d-3e4f-4a5b-8c6d-7e8f9a0b1c2d")
+    demo_replay(docs, "d0c5d0c5-1111-4222-8333-944455556666")
+    transcript = shop / "transcript.jsonl"
+    transcript.write_text("")
+    live_id = "1ce1ce1c-2222-4333-8444-955566667777"
+    hook_event(shop, "SessionStart", live_id, source="startup", transcript_path=str(transcript))
+    hook_event(shop, "UserPromptSubmit", live_id, prompt="Add pagination to the orders endpoint", transcript_path=str(transcript))
+    hook_event(shop, "PostToolUse", live_id, tool_name="Read", tool_input={"file_path": str(shop / "api" / "orders.py")},
+               tool_response={"file": "…"}, tool_use_id="toolu_shot1", duration_ms=4)
+    keep = os.environ.get("DASHBOARD_SHOTS_DIR")
+    SHOTS["session"] = f"/session/{project_key(str(shop))}/5a0b1c2d-3e4f-4a5b-8c6d-7e8f9a0b1c2d"
+    with Server([shop, docs], tmp_path / "index.sqlite") as server, sync_playwright() as driver:
+        browser = driver.chromium.launch(executable_path=chromium, args=FLAGS)
+        watched = Watched(browser)
+        page = watched.page
+        for name, path in SHOTS.items():
+            page.goto(server.url + path)
+            html = page.content()
+            assert "claude-sessions-demo" not in html and "shop-api" in html, name
+            assert name != "session" or f"{shop} · " in page.locator("header").inner_text()  # the project, by its path
+            if keep:
+                assert str(tmp_path) not in html and "pytest-of" not in html, name
+            shot = Path(keep or tmp_path) / f"dashboard-{name}.png"
+            page.screenshot(path=str(shot))
+            width, height, rows = decode_png(shot.read_bytes())
+            assert len({pixel for row in rows[::4] for pixel in row[::4]}) > 20, name  # not blank
+        browser.close()
+    assert watched.errors == [] and watched.dialogs == []
