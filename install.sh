@@ -40,7 +40,7 @@ Environment:
   CLAUDE_SESSION_TRACKER_VENV   where to put the virtualenv (default: $REPO/.venv-hooks)
 
 Exit status: 0 on success, 1 if the settings file is invalid or cannot be written (it is then
-left untouched), 2 for a usage error.
+left untouched) or the virtualenv or the otlp extra cannot be installed, 2 for a usage error.
 EOF
 }
 
