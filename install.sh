@@ -31,19 +31,22 @@ Options:
   --python PATH   Python 3.9+ to build the virtualenv with (default: python3 on PATH)
   --claude PATH   the Claude Code CLI whose version decides which events are wired
                   (default: claude on PATH; without one, the nine events every release sends)
+  --otlp          also install the otlp extra (the OpenTelemetry SDK and its OTLP/HTTP exporter)
+                  into the virtualenv, so the hooks can send sessions to OpenTelemetry (otlp: in
+                  .claude/session-tracking.yaml, or claude-sessions export --otlp)
   -h, --help      show this help
 
 Environment:
   CLAUDE_SESSION_TRACKER_VENV   where to put the virtualenv (default: $REPO/.venv-hooks)
 
 Exit status: 0 on success, 1 if the settings file is invalid or cannot be written (it is then
-left untouched), 2 for a usage error.
+left untouched) or the virtualenv or the otlp extra cannot be installed, 2 for a usage error.
 EOF
 }
 
 die() { echo "install.sh: $*" >&2; exit 1; }
 
-args=() python="python3" uninstall=0
+args=() python="python3" uninstall=0 otlp=0
 while [ $# -gt 0 ]; do
   case "$1" in
     -h|--help) usage; exit 0 ;;
@@ -51,6 +54,7 @@ while [ $# -gt 0 ]; do
     --uninstall) uninstall=1; args+=(--uninstall) ;;
     --python) [ $# -ge 2 ] || { echo "install.sh: --python needs a path" >&2; exit 2; }; python="$2"; shift ;;
     --claude) [ $# -ge 2 ] || { echo "install.sh: --claude needs a path" >&2; exit 2; }; args+=(--claude "$2"); shift ;;
+    --otlp) otlp=1 ;;
     --python=*) python="${1#--python=}" ;;
     -*) echo "install.sh: unknown option $1 (see --help)" >&2; exit 2 ;;
     *) args+=("$1") ;;
@@ -61,6 +65,10 @@ done
 venv_ready() {
   [ -x "$VENV/bin/python" ] && "$VENV/bin/python" -c "import filelock, yaml, genai_prices, session_management" >/dev/null 2>&1
 }
+
+if [ "$uninstall" = 1 ] && [ "$otlp" = 1 ]; then
+  echo "install.sh: --otlp adds the OpenTelemetry exporter when installing; it does not go with --uninstall" >&2; exit 2
+fi
 
 if [ "$uninstall" = 1 ]; then
   # Removing needs only the standard library: use the hooks' interpreter if there, else python3.
@@ -74,6 +82,14 @@ if ! venv_ready; then
   echo "Creating the hooks' virtualenv at $VENV (or bringing it up to date)"
   [ -x "$VENV/bin/python" ] || "$python" -m venv "$VENV" || die "could not create a virtualenv with $python (on Debian: apt-get install python3-venv)"
   "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check -e "$REPO" || die "could not install the package into $VENV"
+fi
+
+if [ "$otlp" = 1 ]; then
+  if ! "$VENV/bin/python" -I -c "import opentelemetry.exporter.otlp.proto.http.trace_exporter" >/dev/null 2>&1; then
+    echo "Adding the otlp extra (OpenTelemetry SDK, OTLP/HTTP exporter) to $VENV"
+    "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check -e "$REPO[otlp]" || die "could not install the otlp extra into $VENV"
+  fi
+  args+=(--otlp)  # claude-sessions install then confirms the hooks' interpreter imports it
 fi
 
 "$VENV/bin/python" -m session_management install ${args[@]+"${args[@]}"}

@@ -63,4 +63,4 @@ def test_the_catalog_location_follows_the_environment(tmp_path):
 def test_no_catalog_yet_says_how_one_is_made(tmp_path):
     """projects with an empty catalog exits 1 with a hint."""
     done = run_cli("projects")
-    assert done.returncode == 1 and "a project is added when a session starts in it" in done.stderr
+    assert done.returncode == 1 and done.stderr.startswith("nothing tracked yet") and "a project is added when a Claude Code session starts in it" in done.stderr

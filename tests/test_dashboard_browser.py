@@ -1,10 +1,8 @@
 """The dashboard in a real headless Chromium (Playwright driving Debian's chromium, no browser
 download), served by a real uvicorn on 127.0.0.1 over sessions recorded by the real hooks."""
 
-import os
 import re
 import time
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect, sync_playwright  # the test extra: never skipped for lack of it
@@ -186,10 +184,9 @@ def test_long_session_page_renders_paginated(server, home, watched, record_prope
 
 
 def test_screenshots_are_not_blank(server, home, watched, tmp_path):
-    """A screenshot of each page shows the dark header and coloured content: none is blank.
-    Set DASHBOARD_SHOTS_DIR to keep them (the README's images were made so)."""
+    """A screenshot of each page shows the dark header and coloured content: none is blank. (The
+    README's images come from test_dashboard_live.py::test_readme_screenshots_show_a_plain_project.)"""
     page = watched.page
-    keep = os.environ.get("DASHBOARD_SHOTS_DIR")
     pages = {
         "sessions": "/",
         "session": f"/session/{project_key(str(home['alpha']))}/{home['demo_id']}",
@@ -198,7 +195,7 @@ def test_screenshots_are_not_blank(server, home, watched, tmp_path):
     }
     for name, path in pages.items():
         page.goto(server.url + path)
-        shot = Path(keep or tmp_path) / f"dashboard-{name}.png"
+        shot = tmp_path / f"dashboard-{name}.png"
         page.screenshot(path=str(shot))
         width, height, rows = decode_png(shot.read_bytes())
         pixels = [pixel for row in rows[::4] for pixel in row[::4]]

@@ -458,4 +458,5 @@ def test_doctor_checks_the_exporter_when_otlp_is_configured(tmp_path, capsys):
     subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(bare)], check=True)
     [(ok, what, fix)] = doctor._otlp_checks({str(bare / "bin" / "python")})
     assert not ok and "cannot import the OTLP exporter" in what
-    assert fix == f"{bare / 'bin' / 'python'} -m pip install 'claude-session-tracker[otlp]'"
+    assert fix.startswith("claude-sessions install --otlp (a pipx or uv tool install), ./install.sh --otlp (a checkout), or: ")
+    assert fix.endswith(f"{bare / 'bin' / 'python'} -m pip install 'opentelemetry-sdk>=1.27' 'opentelemetry-exporter-otlp-proto-http>=1.27'")

@@ -1,4 +1,5 @@
-"""Small helpers every stage shares: session ids, timestamps, strict JSON text, site-packages.
+"""Small helpers every stage shares: session ids (``ids``), UTC timestamps (``timestamps``), strict
+JSON text (``jsontext``), enabling site-packages for ``python -S`` hooks (``sitepackages``).
 
 Imports only the standard library: nothing in this package may import another of ours.
 """

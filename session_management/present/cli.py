@@ -1,6 +1,8 @@
 """claude-sessions: install the tracking hooks, and look at the sessions they record under .claude/runtime/.
 
-Exit status: 0 ok, 1 not found or nothing to do, 2 usage error. Errors are one line on stderr.
+Exit status: 0 ok, 1 not found or nothing to do, 2 usage error. Errors are one line on stderr. An
+empty answer (nothing tracked yet, nothing matches) is one line on stderr and exit 1; with ``--json``
+it is the empty result on stdout and exit 0.
 """
 
 import argparse
@@ -145,7 +147,7 @@ def cmd_list(args) -> int:
         emit_json(sessions)
         return 0
     if not sessions:
-        print("no sessions match" if (args.status or args.since) else f"no sessions recorded in {where_from}", file=sys.stderr)
+        print("no sessions match" if (args.status or args.since) and where_from else nothing_recorded("sessions", where_from), file=sys.stderr)
         return 1
     many = "project" in sessions[0]
     name = project_namer()
@@ -233,8 +235,8 @@ def cmd_stats(args) -> int:
         summaries = [summarize(data, data["status"])]
     else:
         summaries, where = summaries_in_scope(args)
-        if not summaries:
-            print(f"no sessions recorded in {where}", file=sys.stderr)
+        if not summaries and not args.json:
+            print(nothing_recorded("sessions", where), file=sys.stderr)
             return 1
     tools = {}
     for summary in summaries:
@@ -251,7 +253,7 @@ def cmd_stats(args) -> int:
     result = {
         "sessions": len(summaries),
         "prompts": prompts,
-        "prompts_per_session": round(prompts / len(summaries), 2),
+        "prompts_per_session": round(prompts / len(summaries), 2) if summaries else 0.0,
         "tool_calls": calls,
         "failures": failures,
         "failure_rate": round(failures / calls, 4) if calls else 0.0,
@@ -261,7 +263,7 @@ def cmd_stats(args) -> int:
         },
         "usage": spent,
     }
-    if "project" in summaries[0]:
+    if across_projects(args) and not args.id:
         result["projects"] = per_project(summaries, pricer)
     if args.json:
         emit_json(result)
@@ -344,7 +346,7 @@ def cmd_projects(args) -> int:
         emit_json(found)
         return 0
     if not found:
-        print(f"no projects in the catalog ({folder}) yet: a project is added when a session starts in it", file=sys.stderr)
+        print(nothing_recorded("projects", ""), file=sys.stderr)
         return 1
     rows = [(p["path"] + ("" if p["exists"] else "  (missing)"), p["sessions"] if p["exists"] else "-", short_time(p["last_activity"] or "") or "-") for p in found]
     print(table(("PROJECT", "SESSIONS", "LAST ACTIVITY (UTC)"), rows))
@@ -384,7 +386,19 @@ def from_index(projects, read):
 
 
 def where(projects) -> str:
-    return "any tracked project" if len(projects) > 1 else projects[0]
+    """How an empty answer names the projects looked at; empty when there were none."""
+    return "any tracked project" if len(projects) > 1 else "".join(projects)
+
+
+def nothing_recorded(what: str, where_from: str) -> str:
+    """The one line an empty answer prints: no ``what`` recorded in ``where_from``, or, with no
+    project to look at (an empty catalog, right after ``install``), that nothing is tracked yet."""
+    if where_from:
+        return f"no {what} recorded in {where_from}"
+    from ..store import catalog
+
+    return (f"nothing tracked yet: no project in the catalog ({catalog.home()}) has recorded a session; "
+            "a project is added when a Claude Code session starts in it")
 
 
 def summaries_in_scope(args):
@@ -460,7 +474,7 @@ def cmd_search(args) -> int:
         emit_json(hits)
         return 0
     if not hits:
-        print(f"nothing matches {args.query!r}", file=sys.stderr)
+        print(f"nothing matches {args.query!r}" if projects else nothing_recorded("sessions", ""), file=sys.stderr)
         return 1
     many, name = len(projects) > 1, project_namer()
     for hit in hits:
@@ -512,7 +526,7 @@ def cmd_usage(args) -> int:
         emit_json({"by": args.by, "rows": rows, "totals": totals, "by_model": priced({"by_model": everything, "cells": {}}, pricer)["by_model"]})
         return 0
     if not rows:
-        print(f"no token usage recorded in {where}" + (" in that period" if since else ""), file=sys.stderr)
+        print(nothing_recorded("token usage", where) + (" in that period" if since and where else ""), file=sys.stderr)
         return 1
     def cells(label, t):
         return (label, t["requests"], t["input_tokens"], t["output_tokens"], t["cache_creation_input_tokens"], t["cache_read_input_tokens"], all_tokens(t), cost_text(t["cost_usd"]))
@@ -611,6 +625,9 @@ def cmd_export_otlp(args) -> int:
             sender.close()
         if sys.stderr.isatty():
             print(file=sys.stderr)
+    if not senders:
+        print(f"nothing to send ({nothing_recorded('sessions', '')})")
+        return 0
     where = ", ".join(sorted({key[0] for key in senders}))
     print(f"sent {total} spans of {plural(sessions, 'session')} to {where}" if total else f"nothing new to send to {where}")
     return 0
@@ -733,6 +750,8 @@ def cmd_install(args) -> int:
     from ..install.settings import SettingsError
     from ..install.wiring import install
 
+    if args.otlp and args.uninstall:
+        raise CliError("--otlp adds the OpenTelemetry exporter when installing; it does not go with --uninstall", 2)
     try:
         lines = install(args.project_dir, args.global_, args.uninstall, claude=args.claude)
     except ValueError as exc:
@@ -741,19 +760,26 @@ def cmd_install(args) -> int:
         raise CliError(str(exc)) from None
     except OSError as exc:
         raise CliError(f"cannot write the settings file: {exc}") from None
+    ready = True
+    if args.otlp:
+        from ..install.extras import add_otlp
+
+        ready, more = add_otlp(sys.executable, sys.prefix)  # the interpreter the hooks were just wired to
+        lines += more
     print("\n".join(lines))
-    return 0
+    return 0 if ready else 1
 
 
 def cmd_demo(args) -> int:
-    from .demo import replay
+    from .demo import demo_home, replay
 
     project, session_id = replay()
     runtime = str(project / ".claude" / "runtime")
     print(file=sys.stderr)
-    main(["--runtime-dir", runtime, "show", session_id])
     report = args.output or str(project / "session-report.html")
-    main(["--runtime-dir", runtime, "export", session_id, "--format", "html", "-o", report])
+    with demo_home(project):  # the user's catalog, index and caches stay as they were
+        main(["--runtime-dir", runtime, "show", session_id])
+        main(["--runtime-dir", runtime, "export", session_id, "--format", "html", "-o", report])
     program = sys.argv[0] if os.path.basename(sys.argv[0]) == "claude-sessions" else f"{sys.executable} -m session_management"
     print(f"\nThe demo project stays in {project}; look around with:\n  {program} --runtime-dir {runtime} list", file=sys.stderr)
     return 0
@@ -766,7 +792,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="claude-sessions",
         description="Record Claude Code sessions under .claude/runtime/ (install), look at them (list, show, tail, stats, usage), across projects (search, projects, serve), and send them elsewhere (export).",
-        epilog="Exit status: 0 ok, 1 not found or nothing to do, 2 usage error.",
+        epilog="Exit status: 0 ok, 1 not found or nothing to do, 2 usage error. An empty answer (nothing tracked yet, "
+        "nothing matches) says so in one line on stderr and exits 1; with --json it prints the empty result and exits 0.",
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     parser.add_argument("--runtime-dir", metavar="DIR", help="the .claude/runtime directory to read (default: the nearest one above the current directory)")
@@ -852,6 +879,8 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_argument("--global", dest="global_", action="store_true", help="wire ~/.claude/settings.json instead: every project, each recorded in its own .claude/runtime/")
     sub.add_argument("--uninstall", action="store_true", help="remove exactly this tool's hook entries (recorded sessions are kept)")
     sub.add_argument("--claude", metavar="PATH", help="the Claude Code CLI whose --version decides which events are wired (default: claude on PATH)")
+    sub.add_argument("--otlp", action="store_true", help="also give the hooks' interpreter the otlp extra (OpenTelemetry export): "
+                     "with pipx inject or uv pip for a pipx/uv tool install; otherwise it prints the one command to run (exit 1)")
 
     sub = command("demo", "replay a recorded Claude Code session through the real hooks and show the result", cmd_demo)
     sub.add_argument("-o", "--output", metavar="FILE", help="where to write the HTML report (default: session-report.html in the demo project)")

@@ -4,7 +4,9 @@ The bundled ``demo_events.json`` and ``demo_transcripts.json`` were captured fro
 Code CLI by ``tests/capture_demo_events.py`` (paths replaced by placeholders). Each event is fed
 to the hook command Claude Code would run, as a separate process, into a fresh temporary project,
 with the transcripts written as they stood when it fired, so tokens and cost are recorded too. No
-Claude Code account needed, and no checkout: it runs from an installed package too.
+Claude Code account needed, and no checkout: it runs from an installed package too. The hooks and
+the commands that show the result run with ``CLAUDE_SESSION_TRACKER_HOME`` set to a folder of the
+demo project (``demo_home``), so the user's catalog, index and caches are left exactly as they were.
 """
 
 import json
@@ -14,6 +16,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 from ..core.timestamps import format_epoch
@@ -38,6 +41,7 @@ def replay(project=None, session_id=None) -> tuple:
     written, since = {}, time.time()  # lines written so far per transcript; when the last cut was
     env = {k: v for k, v in os.environ.items() if not k.startswith("CLAUDE")}
     env["CLAUDE_PROJECT_DIR"] = str(project)
+    env["CLAUDE_SESSION_TRACKER_HOME"] = own_home(project)
     print(f"Replaying {len(events)} events of a captured Claude Code session through the hooks into {project}", file=sys.stderr)
     for index, (name, payload) in enumerate(events):
         cut = transcripts["cuts"].get(str(index))
@@ -47,6 +51,25 @@ def replay(project=None, session_id=None) -> tuple:
         if name == "UserPromptSubmit" and not written:
             since = time.time()  # the first response follows the first prompt
     return project, events[0][1]["session_id"]
+
+
+def own_home(project) -> str:
+    """The demo's own folder for the catalog, the index and the caches, inside its project."""
+    return str(Path(project) / "home" / "claude-session-tracker")
+
+
+@contextmanager
+def demo_home(project):
+    """While inside, this process keeps its catalog, index and caches in the demo's own folder."""
+    before = os.environ.get("CLAUDE_SESSION_TRACKER_HOME")
+    os.environ["CLAUDE_SESSION_TRACKER_HOME"] = own_home(project)
+    try:
+        yield
+    finally:
+        if before is None:
+            del os.environ["CLAUDE_SESSION_TRACKER_HOME"]
+        else:
+            os.environ["CLAUDE_SESSION_TRACKER_HOME"] = before
 
 
 _STAMP = re.compile(r'"timestamp":"[0-9T:.-]+Z"')

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from ..store import config as _config
 from ..capture.events import known_to, to_wire
+from ..install.extras import has_exporter, manual_command, requirements
 from ..install.settings import MARKER, is_ours
 from ..install.wiring import claude_version, events_switched
 
@@ -116,9 +117,10 @@ def _otlp_checks(pythons) -> list:
     every shipment only logs that it is missing."""
     checks = []
     for python in sorted(pythons):
-        ok = subprocess.run([python, "-I", "-c", "import opentelemetry.exporter.otlp.proto.http.trace_exporter"], capture_output=True).returncode == 0
+        ok = has_exporter(python)
+        fix = f"claude-sessions install --otlp (a pipx or uv tool install), ./install.sh --otlp (a checkout), or: {manual_command(python, requirements())}"
         checks.append((ok, f"otlp: shipments run {python}, which has the OTLP exporter" if ok else f"otlp: is configured but {python} cannot import the OTLP exporter",
-                       "" if ok else f"{python} -m pip install 'claude-session-tracker[otlp]'"))
+                       "" if ok else fix))
     return checks
 
 

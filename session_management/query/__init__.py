@@ -1,4 +1,6 @@
-"""Query: read recorded sessions back as summaries, timelines and (soon) the index, search and usage.
+"""Query: recorded sessions read back — per-session summaries and their cache (``summaries``),
+timelines (``timeline``), token usage (``usage``), cost (``cost``), and the SQLite FTS5 index across
+projects behind search and every cross-project view (``index``).
 
 May import ``core``, ``store`` and the spec's modules; never capture, present, install or export.
 """

@@ -1,4 +1,6 @@
-"""Storage internals behind the spec's modules: the per-session journal, appending, the config.
+"""Storage internals behind the spec's modules: the per-session journal (``journal``), appending
+(``writer``), the session file layout (``snapshot``), the project's configuration (``config``), and the
+user's catalog of tracked projects (``catalog``).
 
 May import ``core`` and the spec's modules (``file_utils``, ``session_manager``); never capture,
 query, present, install or export.

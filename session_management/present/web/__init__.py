@@ -1,5 +1,7 @@
 """``claude-sessions serve``: a live local dashboard of the recorded sessions (Starlette, served by
-uvicorn). Imported only by that command: the CLI's other commands, and the hooks, never load it."""
+uvicorn): routes (``app``), reads (``data``), HTML (``pages``), SVG charts (``charts``), server-sent
+events (``live``), the Host/token/headers middleware (``guard``). Imported only by that command: the
+CLI's other commands, and the hooks, never load it."""
 
 
 def serve(projects, host: str = "127.0.0.1", port: int = 8765, token: str = None, open_browser: bool = False) -> None:

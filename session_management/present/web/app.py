@@ -13,7 +13,7 @@ from ...query.summaries import summarize
 from ...query.timeline import rows as timeline_rows
 from ...query.usage import per_turn, total_of
 from ..formats import all_tokens, cost_text, since_moment, tokens_text
-from ..report import CSS, LEGEND_JS, cards, event_item
+from ..report import CSS, LEGEND_JS, cards, event_item, timeline_section, tools_section, usage_section
 from .live import list_stream, session_stream
 from .pages import error_page, search_page, session_page, session_rows, sessions_page, usage_page
 from .data import Data, NotFound, project_key
@@ -84,7 +84,7 @@ def build_app(data: Data, hosts, token: str = None) -> Guard:
             at = int(request.query_params["at"])
             default = next((count - newer(n) for n, row in enumerate(rows) if row["order"] == at and row["action"] != "decision"), count)
         page = _page_number(request, count, default)
-        stream = f"/live/session/{key}/{session_id}?after={len(record['activity_log'])}" if page == count else ""
+        stream = f"/live/session/{key}/{session_id}?after={len(record['activity_log'])}&decided={len(decisions)}" if page == count else ""
         end = len(rows) - (count - page) * EVENTS_PER_PAGE
         shown = rows[max(end - EVENTS_PER_PAGE, 0) : end]
         turns = {order: _turn_text(models, pricer) for order, models in per_turn(record["activity_log"]).items()}
@@ -92,21 +92,29 @@ def build_app(data: Data, hosts, token: str = None) -> Guard:
 
     def session_live(request):
         key, session_id = request.path_params["key"], request.path_params["session_id"]
-        data.session(key, session_id)  # 404 unless it exists
-        after = int(request.query_params.get("after", "0")) if request.query_params.get("after", "0").isdigit() else 0
+        _project, _record, known = data.session(key, session_id)  # 404 unless it exists
+        def number(name, default):
+            text = request.query_params.get(name, "")
+            return int(text) if text.isdigit() else default
+        shown = [number("after", 0), number("decided", len(known))]  # entries and decisions the page shows
 
-        def new_rows(after):
+        def new_rows(shown):
+            """The entries and decisions past ``shown``, and every part of the page drawn again: its
+            cards, its time-axis chart, its tokens and cost, its tools."""
             _project, record, decisions = data.session(key, session_id)
             pricer = data.pricer()
             entries = record["activity_log"]
             turns = per_turn(entries)
-            fresh = [row for row in timeline_rows(record) if row["order"] >= after]
-            html = "".join(event_item(row, _turn_text(turns[row["order"]], pricer) if row["order"] in turns else "") for row in fresh)
+            rows = timeline_rows(record, decisions)
+            fresh = [row for row in rows if (row["order"] - len(entries) >= shown[1] if row["action"] == "decision" else row["order"] >= shown[0])]
+            html = "".join(event_item(row, _turn_text(turns[row["order"]], pricer) if row["order"] in turns and row["action"] != "decision" else "") for row in fresh)
             summary = summarize(record, record["status"])
-            return {"html": html, "after": len(entries), "status": record["status"],
-                    "cards": cards(record, summary, decisions, data.with_cost(summary))}
+            spent = data.with_cost(summary)
+            return {"html": html, "shown": [len(entries), len(decisions)], "status": record["status"],
+                    "cards": cards(record, summary, decisions, spent), "timeline": timeline_section(rows, summary),
+                    "usage": usage_section(spent), "tools": tools_section(summary)}
 
-        return session_stream(lambda: data.session_files(key, session_id), new_rows, after)
+        return session_stream(lambda: data.session_files(key, session_id), new_rows, shown)
 
     def sessions_live(request):
         return list_stream(data.watched)

@@ -1,20 +1,23 @@
 """Charts as inline SVG drawn on the server: no script, no library, no network, so the usage page
 works offline and under a CSP that allows no inline script. Every label is escaped."""
 
+import math
 from html import escape
 
 
-def columns(points, value_text, colour: str = "#2563eb", label: str = "chart") -> str:
-    """Vertical columns, one per ``(label, value)`` in order (days); each says its value on hover."""
+def columns(points, value_text, colour: str = "#2563eb", label: str = "chart", money: bool = False) -> str:
+    """Vertical columns, one per ``(label, value)`` in order (days); each says its value on hover; the
+    axis is ticked at round numbers (dollars when ``money``, else counts)."""
     width, height, left, bottom, top = 960, 240, 70, 40, 14
     if not points:
         return '<p class="empty">Nothing recorded in this period.</p>'
-    peak = max(value for _, value in points) or 1
+    ticks = axis_ticks(max(value for _, value in points), whole=not money)
+    peak = ticks[-1]
     slot = (width - left - 10) / len(points)
     bar = max(min(slot * 0.7, 48), 1)
     every = max(1, round(len(points) / 12))  # at most ~12 axis labels
     parts = [f'<svg class="chart" viewBox="0 0 {width} {height}" width="100%" role="img" aria-label="{escape(label)}">']
-    parts += _grid(width, height, left, bottom, top, peak, value_text)
+    parts += _grid(width, height, left, bottom, top, ticks, money_tick if money else count_tick)
     for n, (name, value) in enumerate(points):
         x = left + slot * n + (slot - bar) / 2
         tall = (height - bottom - top) * value / peak
@@ -48,11 +51,38 @@ def bars(items, value_text, colour: str = "#059669", label: str = "chart") -> st
     return "".join(parts)
 
 
-def _grid(width, height, left, bottom, top, peak, value_text) -> list:
+def axis_ticks(peak: float, whole: bool = False, most: int = 6) -> list:
+    """Ticks from 0 to the first round number at or above ``peak``, at a step a person would pick
+    (1, 2 or 5 times a power of ten; at least 1 when ``whole``), at most ``most`` steps."""
+    if peak <= 0:
+        peak = 1.0
+    power = 10 ** math.floor(math.log10(peak / most))
+    step = next(factor * power for factor in (1, 2, 5, 10) if peak / (factor * power) <= most)
+    if whole:
+        step = max(step, 1)
+    count = math.ceil(peak / step - 1e-9)
+    return [round(step * n, 12) for n in range(count + 1)]
+
+
+def money_tick(value: float, step: float) -> str:
+    """A tick in dollars with the decimals its step needs, cents at least below a dollar: $0.02, $0.50, $0.005, $10."""
+    decimals = max(2 if step < 1 else 0, -math.floor(math.log10(step) + 1e-9)) if step else 2
+    return f"${value:,.{decimals}f}"
+
+
+def count_tick(value: float, step: float) -> str:
+    """A count tick: 500, 10k, 2.5M."""
+    for size, unit in ((1_000_000, "M"), (1000, "k")):
+        if value >= size:
+            return f"{round(value / size, 9):g}{unit}"
+    return f"{round(value, 9):g}"
+
+
+def _grid(width, height, left, bottom, top, ticks, tick_text) -> list:
     parts = []
-    for step in range(5):
-        value = peak * step / 4
-        y = height - bottom - (height - bottom - top) * step / 4
+    step = ticks[1] - ticks[0] if len(ticks) > 1 else 0
+    for n, value in enumerate(ticks):
+        y = height - bottom - (height - bottom - top) * value / ticks[-1]
         parts.append(f'<line x1="{left}" x2="{width - 10}" y1="{y:.1f}" y2="{y:.1f}" stroke="#e2e8f0"/>')
-        parts.append(f'<text x="{left - 6}" y="{y + 4:.1f}" text-anchor="end">{escape(value_text(value))}</text>')
+        parts.append(f'<text class="tick" x="{left - 6}" y="{y + 4:.1f}" text-anchor="end">{escape(tick_text(value, step))}</text>')
     return parts

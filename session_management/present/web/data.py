@@ -99,12 +99,14 @@ class Data:
         return project, data, decision_records(runtime_of(project), session_id)
 
     def session_files(self, key: str, session_id: str) -> list:
-        """The files whose changes mean the session changed (live and archived place, file and journal)."""
-        session_dir = os.path.join(runtime_of(self.project(key)), "sessions")
+        """The files whose changes mean the session changed (live and archived place, file and
+        journal) or took a decision (its own log)."""
+        runtime = runtime_of(self.project(key))
+        session_dir = os.path.join(runtime, "sessions")
         return [
             os.path.join(folder, f"session_{session_id}.{suffix}")
             for folder in (session_dir, os.path.join(session_dir, "archive")) for suffix in ("json", "journal")
-        ]
+        ] + [os.path.join(runtime, "logs", f"session_{session_id}.log")]
 
     def watched(self, projects=None) -> list:
         """What changes when any session of ``projects`` starts, records an event, is archived or

@@ -42,20 +42,20 @@ def stream(events) -> StreamingResponse:
     return StreamingResponse(events, media_type="text/event-stream", headers={"X-Accel-Buffering": "no"})
 
 
-def session_stream(paths, new_rows, after: int) -> StreamingResponse:
-    """New events of one session: ``new_rows(after)`` returns ``{"html": the events from position
-    ``after`` on, "after": the new count, "status", "cards": the summary cards}``, run off the event
-    loop; sent as ``rows`` messages when there are new events."""
+def session_stream(paths, new_rows, shown: list) -> StreamingResponse:
+    """What is new in one session: ``new_rows(shown)`` returns ``{"shown": [entries, decisions] now,
+    "html": the events and decisions past ``shown``, and the page's other parts redrawn}``, run off
+    the event loop; sent as a ``rows`` message whenever an entry or a decision was added."""
 
     async def events():
-        nonlocal after
+        nonlocal shown
         async for change in changes(paths):
             if change is None:
                 yield ": keepalive\n\n"
                 continue
-            update = await run_in_threadpool(new_rows, after)
-            if update["after"] != after:
-                after = update["after"]
+            update = await run_in_threadpool(new_rows, shown)
+            if update["shown"] != shown:
+                shown = update["shown"]
                 yield message("rows", update)
     return stream(events())
 

@@ -56,10 +56,13 @@ def session_href(key: str, session_id: str, position: int = None) -> str:
 # -- sessions ---------------------------------------------------------------------------------
 
 
-def session_rows(rows) -> str:
+NOTHING_TRACKED = "Nothing tracked yet: a project shows here once a Claude Code session starts in it."
+
+
+def session_rows(rows, empty: str = "No sessions match.") -> str:
     """The table body: ``rows`` as ``Index.listing`` gives them, with the ``key`` of their project."""
     if not rows:
-        return '<tr><td colspan="11" class="empty">No sessions match.</td></tr>'
+        return f'<tr><td colspan="11" class="empty">{escape(empty)}</td></tr>'
     cells = []
     for s in rows:
         status = s["session_status"] + (" (archived)" if s["status"] == "archived" else "")
@@ -87,7 +90,7 @@ def sessions_page(rows, total: int, projects: dict, filters: dict, page: int, pa
     body = (
         f'<section>{form}<p class="count">{total} session(s)</p>'
         f'<table class="sessions"><thead><tr>{headers}</tr></thead>'
-        f'<tbody id="rows" data-live="/live/sessions" data-refresh="/?{query}">{session_rows(rows)}</tbody></table>'
+        f'<tbody id="rows" data-live="/live/sessions" data-refresh="/?{query}">{session_rows(rows, "No sessions match." if projects else NOTHING_TRACKED)}</tbody></table>'
         f'{_pager("/", params, page, pages)}</section>'
     )
     return layout("Sessions", "/", body, f"{len(projects)} project(s) · newest first · active sessions update live")
@@ -108,10 +111,10 @@ def session_page(project: str, data: dict, summary: dict, decisions: list, spent
     live = f' data-stream="{escape(stream)}"' if stream else ""
     pager = _event_pager(page, pages)
     body = (
-        f'<div class="cards" id="cards">{cards(data, summary, decisions, spent)}</div>{timeline_section(rows, summary)}'
+        f'<div class="cards" id="cards">{cards(data, summary, decisions, spent)}</div><div id="timeline">{timeline_section(rows, summary)}</div>'
         f'<section><h2>Events (<span id="event-count">{len(rows)}</span>)</h2>{pager}'
         f'<div id="events"{live}>{items or "<p>No events recorded.</p>"}</div>{pager}</section>'
-        f"{usage_section(spent)}{tools_section(summary)}"
+        f'<div id="usage">{usage_section(spent)}</div><div id="tools">{tools_section(summary)}</div>'
     )
     return layout(f"Session {data['session_id']}", "", body, f"{escape(project)} · {meta_line(data)}")
 
@@ -181,7 +184,7 @@ def usage_page(usage: dict, projects: dict, filters: dict) -> str:
     cards = f'<div class="cards"><div class="card"><b>{tokens_text(total_tokens)}</b><span>tokens</span></div><div class="card"><b>{escape(cost_text(total_cost))}</b><span>cost</span></div></div>'
     body = (
         f"<section>{form}</section>{cards}{note}"
-        f'<section><h2>Cost per day</h2>{columns(cost_points(usage["by_day"]), money, label="cost per day")}</section>'
+        f'<section><h2>Cost per day</h2>{columns(cost_points(usage["by_day"]), money, label="cost per day", money=True)}</section>'
         f'<section><h2>Tokens per day</h2>{columns(token_points(usage["by_day"]), count, "#0891b2", label="tokens per day")}</section>'
         f'<section><h2>Cost per project</h2>{bars(cost_points(usage["by_project"], os.path.basename), money, label="cost per project")}</section>'
         f'<section><h2>Cost per model</h2>{bars(cost_points(usage["by_model"]), money, "#7c3aed", label="cost per model")}</section>'

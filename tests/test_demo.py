@@ -1,0 +1,69 @@
+"""claude-sessions demo, the README's first command, as a new user runs it: it shows everything and
+leaves the user's own catalog, index and caches exactly as they were."""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from session_management.present.demo import replay as demo_replay
+from test_cli import replay
+
+
+def snapshot(*folders) -> dict:
+    """Every file under ``folders``: its bytes and modification time."""
+    found = {}
+    for folder in folders:
+        for path in sorted(Path(folder).rglob("*")):
+            if path.is_file():
+                found[str(path)] = (path.read_bytes(), path.stat().st_mtime_ns)
+    return found
+
+
+def claude_sessions(*args, cwd, env=None):
+    return subprocess.run([sys.executable, "-m", "session_management", *map(str, args)], cwd=cwd, capture_output=True, text=True,
+                          timeout=300, env=env)
+
+
+@pytest.mark.parametrize("xdg", [False, True], ids=["home-defaults", "xdg-folders"])
+def test_demo_leaves_the_users_catalog_index_and_caches_untouched(tmp_path, monkeypatch, xdg):
+    """A user with one tracked project, its index and price cache built, runs demo: their data and
+    cache folders are byte-for-byte (and mtime) the same after, and projects still lists only theirs."""
+    if xdg:
+        monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg-data"))
+        monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg-cache"))
+    home = Path(os.environ["HOME"])
+    data = Path(os.environ.get("XDG_DATA_HOME", home / ".local" / "share")) / "claude-session-tracker"
+    cache = Path(os.environ.get("XDG_CACHE_HOME", home / ".cache")) / "claude-session-tracker"
+    mine = tmp_path / "my-project"
+    mine.mkdir()
+    replay(mine, "aaaa1111-0000-0000-0000-000000000001")  # through the hooks' dispatcher: cataloged
+    demo_replay(mine, "aaaa2222-0000-0000-0000-000000000002")  # with transcripts: tokens to price
+    for command in (("index",), ("list", "--all-projects"), ("list",)):
+        assert claude_sessions(*command, cwd=mine).returncode == 0
+    assert (data / "projects.json").is_file() and (cache / "index.sqlite").is_file() and (cache / "prices-cache.json").is_file()
+    before = snapshot(data, cache)
+
+    report = tmp_path / "demo.html"
+    demo = claude_sessions("demo", "-o", report, cwd=tmp_path)
+
+    assert demo.returncode == 0, demo.stderr
+    assert "Find the failing test and fix it" in demo.stdout and "8 requests · cost $" in demo.stdout  # it still shows everything
+    assert report.read_text().startswith("<!DOCTYPE html>")
+    assert snapshot(data, cache) == before
+    projects = claude_sessions("projects", "--json", cwd=tmp_path)
+    assert [p["path"] for p in json.loads(projects.stdout)] == [str(mine)]
+
+
+def test_demo_on_a_fresh_machine_creates_no_user_folder(tmp_path):
+    """Before anything is tracked, demo creates neither the data nor the cache folder: nothing is left behind."""
+    home = Path(os.environ["HOME"])
+    demo = claude_sessions("demo", cwd=tmp_path)
+    assert demo.returncode == 0, demo.stderr
+    assert not (home / ".local" / "share" / "claude-session-tracker").exists()
+    assert not (home / ".cache" / "claude-session-tracker").exists()
+    listed = claude_sessions("list", "--all-projects", cwd=tmp_path)
+    assert listed.returncode == 1 and listed.stderr.startswith("nothing tracked yet")
