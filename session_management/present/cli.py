@@ -734,7 +734,7 @@ def cmd_install(args) -> int:
     from ..install.wiring import install
 
     try:
-        lines = install(args.project_dir, args.global_, args.uninstall, claude=args.claude)
+        lines = install(args.project_dir, args.global_, args.uninstall, claude=args.claude, statusline=args.statusline, force=args.force)
     except ValueError as exc:
         raise CliError(str(exc), 2) from None
     except (NotADirectoryError, SettingsError) as exc:
@@ -743,6 +743,12 @@ def cmd_install(args) -> int:
         raise CliError(f"cannot write the settings file: {exc}") from None
     print("\n".join(lines))
     return 0
+
+
+def cmd_statusline(args) -> int:
+    from .statusline import main as statusline_main
+
+    return statusline_main()
 
 
 def cmd_demo(args) -> int:
@@ -852,6 +858,10 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_argument("--global", dest="global_", action="store_true", help="wire ~/.claude/settings.json instead: every project, each recorded in its own .claude/runtime/")
     sub.add_argument("--uninstall", action="store_true", help="remove exactly this tool's hook entries (recorded sessions are kept)")
     sub.add_argument("--claude", metavar="PATH", help="the Claude Code CLI whose --version decides which events are wired (default: claude on PATH)")
+    sub.add_argument("--statusline", action="store_true", help="also make `claude-sessions statusline` Claude Code's status line (with --uninstall: remove only it)")
+    sub.add_argument("--force", action="store_true", help="with --statusline: replace a status line another tool set (the settings file is backed up first)")
+
+    command("statusline", "Claude Code's status line: reads its JSON on stdin, prints model, this session's tokens, cost and tool calls, today's spend, limits, budget", cmd_statusline)
 
     sub = command("demo", "replay a recorded Claude Code session through the real hooks and show the result", cmd_demo)
     sub.add_argument("-o", "--output", metavar="FILE", help="where to write the HTML report (default: session-report.html in the demo project)")
