@@ -30,7 +30,8 @@ _scan = _json.make_scanner(_Context()) if _json else None
 
 
 def loads(text):
-    """The value of one JSON document (str or UTF-8 bytes); ValueError if it is not one."""
+    """The value of one JSON document (str or UTF-8 bytes); ValueError if it is not one (only then
+    is ``json`` imported, for its error message)."""
     if isinstance(text, (bytes, bytearray)):
         text = text.decode("utf-8")
     if _scan is None:
@@ -40,8 +41,10 @@ def loads(text):
     start = len(text) - len(text.lstrip(_SPACE))
     try:
         value, end = _scan(text, start)
-    except StopIteration as stop:
-        raise ValueError(f"no JSON value at character {stop.value}") from None
-    if text[end:].strip(_SPACE):
-        raise ValueError(f"extra data at character {end}")
+    except (StopIteration, SystemError):  # the scanner needs json.decoder loaded to say what is wrong
+        value, end = None, -1
+    if end < 0 or text[end:].strip(_SPACE):
+        import json
+
+        return json.loads(text)  # invalid: raises json's own error (a ValueError) saying where
     return value
