@@ -9,10 +9,7 @@ import sys
 
 if __name__ == "__main__":
     try:
-        # The package's folder goes after the standard library; this script's own folder goes away
-        # (it is searched first for every import, and nothing is imported from it).
-        sys.path[0] = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-        sys.path.append(sys.path.pop(0))
+        sys.path.append(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
         from session_management.present.statusline import main
 
         main()
