@@ -288,3 +288,16 @@ def test_doctor_fails_a_broken_status_line(project):
     settings.write_text(json.dumps(data))
     done = cli("doctor", cwd=project)
     assert done.returncode == 1 and "status line: ours" in done.stdout and "broken" in done.stdout
+
+
+def test_a_config_cache_from_before_these_settings_still_works(project, transcript):
+    """A config-cache.json written by an earlier version (no statusline: or budget:) still gives running totals and a line."""
+    hook("SessionStart", project, source="startup", transcript_path=str(transcript))
+    cache = project / ".claude" / "runtime" / "config-cache.json"
+    old = json.loads(cache.read_text())
+    for key in ("statusline", "budget"):
+        del old["config"][key]
+    cache.write_text(json.dumps(old))
+    a_turn(project, transcript, "msg_1")
+    hook("Stop", project, transcript_path=str(transcript))
+    assert f"${show_cost(project):,.2f} · 3 tools, 1 failed" in statusline(project, payload(project, transcript))

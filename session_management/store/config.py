@@ -128,7 +128,7 @@ def load(claude_dir: str, runtime_dir: str) -> tuple:
         with open(cache, "rb") as handle:
             cached = loads(handle.read())
         if cached.get("key") == key and cached.get("path") == path:
-            return cached["config"], cached["problems"]
+            return {**DEFAULTS, **cached["config"]}, cached["problems"]  # a cache from before a new setting lacks it
     except (OSError, ValueError, AttributeError, KeyError, TypeError):
         pass
     config, problems = parse_file(path)
