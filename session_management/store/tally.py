@@ -50,9 +50,10 @@ def new_tally() -> dict:
 
 
 def scan_journal(session_dir: str, session_id: str, mark: dict):
-    """``(tool calls, failures, new mark)`` (a failed call counts in both) in the live journal past ``mark`` (``{"base", "offset",
-    "entries", "inode"}``: the entries before position ``entries`` are counted, and where the journal
-    stood then), or None if entries were folded away uncounted (then rebuild from the session).
+    """``(tool calls, failures, new mark)`` (a failed call counts in both) in the live journal past
+    ``mark`` (``{"base", "offset", "entries", "inode"}``: the entries before position ``entries``
+    are counted, and where the journal stood then), or None if entries were folded away uncounted
+    (then rebuild from the session).
 
     While the journal is the file the mark was taken in (a fold writes a new one, a restore moves
     it), only the bytes after the mark are read; after a fold, its new entries. No journal: none.
@@ -140,15 +141,17 @@ def read_day(cache_dir: str, today: str) -> dict:
     found = read_json(day_path(cache_dir))
     if not isinstance(found, dict) or found.get("day") != today or not isinstance(found.get("projects"), dict):
         return {"day": today, "projects": {}, "warned": []}
-    return found
+    projects = {path: models for path, models in found["projects"].items() if isinstance(models, dict)}
+    return {"day": today, "projects": projects, "warned": found["warned"] if isinstance(found.get("warned"), list) else []}
 
 
 def add_to_day(cache_dir: str, project: str, timed_responses, today: str, change=None):
     """Add ``(timestamp, details)`` responses of ``project`` dated ``today`` to the day file under its
     lock; ``change(day)`` may edit it further and return a value. Returns that value."""
+    from ..file_utils import ensure_private_dir
     from .journal import FlockLock
 
-    os.makedirs(cache_dir, mode=0o700, exist_ok=True)
+    ensure_private_dir(cache_dir)
     with FlockLock(os.path.join(cache_dir, "spend-today.lock")):
         day = read_day(cache_dir, today)
         added = False
