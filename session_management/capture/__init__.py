@@ -1,7 +1,8 @@
 """Capture: Claude Code hook events in, capped and redacted records out, written through the store:
 the hook entry (``hook``), the event table (``events``), the dispatcher (``dispatch``), field caps
 (``capping``), secret redaction (``redact``), the transcripts read (``transcript``) and harvested at
-turn ends (``harvest``), and the hand-off of OTLP shipments to a detached process (``handoff``).
+turn ends (``harvest``), the running totals kept at each harvest and the opt-in budget warning
+(``totals``), and the hand-off of OTLP shipments to a detached process (``handoff``).
 
 May import ``core``, ``store`` and the spec's modules; never query, present, install or export. The
 hook path's import cost is measured (bench/run.py): keep module-level imports to the standard library.

@@ -33,7 +33,7 @@ _START_METADATA_SKIP = ("session_id", "hook_event_name")
 class Event:
     """Where one event's data goes, and the settings that apply there."""
 
-    def __init__(self, name: str, payload: dict, project_dir: str):
+    def __init__(self, name: str, payload: dict, project_dir: str, system_messages: list = None):
         self.name = name
         self.payload = payload
         self.project_dir = project_dir
@@ -42,6 +42,7 @@ class Event:
         self.config, self.config_problems = _config.load(os.path.join(project_dir, ".claude"), self.runtime_dir)
         self._logger = None
         self._redactor = None
+        self.system_messages = [] if system_messages is None else system_messages  # budget warnings (capture.totals)
 
     @property
     def redactor(self):
@@ -83,19 +84,32 @@ class Event:
 
 
 def run(event_name: str) -> None:
-    """Entry point of every hook script: handle one event from stdin, fail open."""
+    """Entry point of every hook script: handle one event from stdin, fail open. The one thing
+    ever printed is an opt-in budget warning at a turn end (``budget.warn``, see ``capture.totals``)."""
     real_stdout = _silence_stdout()
+    messages = []
     try:
-        handle(event_name, None, os.environ)
+        handle(event_name, None, os.environ, messages)
     except BaseException as exc:  # fail open, whatever happened
         _last_resort(event_name, exc)
     finally:
         if real_stdout is not None:
+            _tell_claude(real_stdout, messages)
             os.close(real_stdout)
 
 
-def handle(event_name: str, raw, env) -> str:
-    """Record one event (``raw`` bytes, or None to read stdin); return what was done."""
+def _tell_claude(fd: int, messages: list) -> None:
+    """Print ``{"systemMessage": …}``, which Claude Code shows the person under the answer."""
+    if messages:
+        try:
+            os.write(fd, (json.dumps({"systemMessage": " ".join(messages)}) + "\n").encode("utf-8"))
+        except OSError:
+            pass
+
+
+def handle(event_name: str, raw, env, system_messages: list = None) -> str:
+    """Record one event (``raw`` bytes, or None to read stdin); return what was done.
+    Budget warnings for the person are added to ``system_messages``."""
     if raw is None:
         raw = _read_stdin()  # read here, so this frame holds the only reference and can drop it
     project_dir = env.get("CLAUDE_PROJECT_DIR") or ""
@@ -120,7 +134,7 @@ def handle(event_name: str, raw, env) -> str:
     if not project_dir or not os.path.isabs(project_dir) or not os.path.isdir(project_dir):
         _stderr(f"session tracking: no usable project directory ({project_dir[:200]!r}); {event_name} event dropped")
         return "dropped"
-    event = Event(event_name, payload, project_dir)
+    event = Event(event_name, payload, project_dir, system_messages)
     try:
         return _dispatch_event(event, problem)
     finally:
@@ -176,7 +190,7 @@ def _record(event: Event, session_id: str) -> str:
         metadata = records[1]["_set"]["metadata"]  # the redacted copy
     is_repeat = _repeat_check(payload) if name == "SessionStart" else None
     if name in HARVEST_EVENTS:
-        from .harvest import sources
+        from .transcript import sources
 
         outcome = _append_with_harvest(event, session_id, records, sources(name, payload))
     else:
@@ -230,8 +244,19 @@ def _append_with_harvest(event: Event, session_id: str, records: list, transcrip
             records = event.redactor(found) + records + list(if_found)
         if records:
             outcome = writer.append(event.session_dir, session_id, records, event.config["timeout_seconds"], None, event.manager)
+        _keep_totals(event, session_id, found, state["positions"])
         harvest.save_state(event.runtime_dir, session_id, state)
     return outcome
+
+
+def _keep_totals(event: Event, session_id: str, found: list, positions: dict) -> None:
+    """The running totals the status line reads; a failure costs the status line, never the record."""
+    from . import totals
+
+    try:
+        totals.keep(event, session_id, found, positions)
+    except Exception as exc:
+        event.logger.log_error(f"cannot update the running totals of session {session_id}: {exc}", exc, session_id)
 
 
 def _rebuild_harvest_state(event: Event, session_id: str) -> dict:
@@ -255,7 +280,7 @@ def _rebuild_harvest_state(event: Event, session_id: str) -> dict:
 
 def _harvest_left_behind(event: Event, manager, session_id: str) -> None:
     """A session ended by its timeout never had its last turn's transcript read: read it now."""
-    from .harvest import sources
+    from .transcript import sources
 
     try:
         transcript = manager.get_session(session_id).metadata.get("transcript_path")

@@ -8,12 +8,10 @@ appended. That file is derived: when it is missing or unreadable the keys are re
 session's own entries and every transcript is read again, so nothing is counted twice.
 """
 
-import json
 import os
 
-from ..core.jsontext import to_json
+from ..core.fastjson import loads
 from ..core.timestamps import now_iso
-from ..store.journal import FlockLock
 from .transcript import read_new, response_key
 
 STATE_VERSION = 1
@@ -23,7 +21,9 @@ def state_dir(runtime_dir: str) -> str:
     return os.path.join(runtime_dir, "transcripts")
 
 
-def lock(runtime_dir: str, session_id: str) -> FlockLock:
+def lock(runtime_dir: str, session_id: str):
+    from ..store.journal import FlockLock
+
     os.makedirs(state_dir(runtime_dir), mode=0o700, exist_ok=True)
     return FlockLock(os.path.join(state_dir(runtime_dir), f"{session_id}.lock"))
 
@@ -31,8 +31,8 @@ def lock(runtime_dir: str, session_id: str) -> FlockLock:
 def load_state(runtime_dir: str, session_id: str):
     """The harvest state, or None if there is none or it cannot be read (then: rebuild)."""
     try:
-        with open(os.path.join(state_dir(runtime_dir), f"{session_id}.json"), encoding="utf-8") as handle:
-            state = json.load(handle)
+        with open(os.path.join(state_dir(runtime_dir), f"{session_id}.json"), "rb") as handle:
+            state = loads(handle.read())
     except (OSError, ValueError):
         return None
     if not isinstance(state, dict) or state.get("version") != STATE_VERSION:
@@ -47,30 +47,10 @@ def rebuilt_state(entries) -> dict:
 
 
 def save_state(runtime_dir: str, session_id: str, state: dict) -> None:
+    from ..core.jsontext import to_json
     from ..file_utils import atomic_write
 
     atomic_write(os.path.join(state_dir(runtime_dir), f"{session_id}.json"), to_json(state, separators=(",", ":")))
-
-
-def sources(event_name: str, payload: dict) -> list:
-    """``[(path, agent_id, agent_type)]`` to read for one event: at SubagentStop the subagent's
-    transcript; otherwise the main one and every subagent transcript beside it."""
-    if event_name == "SubagentStop":
-        path = payload.get("agent_transcript_path")
-        return [(path, payload.get("agent_id"), payload.get("agent_type"))] if _usable(path) else []
-    main = payload.get("transcript_path")
-    if not _usable(main):
-        return []
-    found = [(main, None, None)]
-    folder = os.path.join(main[: -len(".jsonl")], "subagents")
-    try:
-        names = sorted(os.listdir(folder))
-    except OSError:
-        names = []
-    for name in names:
-        if name.startswith("agent-") and name.endswith(".jsonl"):
-            found.append((os.path.join(folder, name), name[len("agent-") : -len(".jsonl")], None))
-    return found
 
 
 def collect(state: dict, found_sources) -> list:
@@ -107,7 +87,3 @@ def _record(response: dict, agent_id, agents: dict) -> dict:
 
 def _is_response(entry) -> bool:
     return isinstance(entry, dict) and entry.get("action") == "assistant_message" and isinstance(entry.get("details"), dict)
-
-
-def _usable(path) -> bool:
-    return isinstance(path, str) and os.path.isabs(path) and path.endswith(".jsonl")

@@ -7,9 +7,10 @@ remembered byte offset, stops before a last line still being written, skips line
 JSON, and starts over when the file shrank or was rewritten (the caller drops what it has seen).
 """
 
-import json
 import os
 import zlib
+
+from ..core.fastjson import loads  # not json: the status line reads transcripts too (see core.fastjson)
 
 USAGE_KEYS = ("input_tokens", "output_tokens", "cache_creation_input_tokens", "cache_read_input_tokens")
 CACHE_SPLIT_KEYS = ("ephemeral_5m_input_tokens", "ephemeral_1h_input_tokens")
@@ -50,7 +51,7 @@ def _parse(data: bytes) -> list:
         if b'"assistant"' not in line:  # cheap skip of user, attachment and bookkeeping lines
             continue
         try:
-            record = json.loads(line)
+            record = loads(line)
         except ValueError:
             continue
         if not isinstance(record, dict) or record.get("type") != "assistant":
@@ -105,3 +106,28 @@ def _usage(raw) -> dict:
         if split:
             usage["cache_creation"] = split
     return usage
+
+
+def sources(event_name: str, payload: dict) -> list:
+    """``[(path, agent_id, agent_type)]`` to read for one event: at SubagentStop the subagent's
+    transcript; otherwise the main one and every subagent transcript beside it."""
+    if event_name == "SubagentStop":
+        path = payload.get("agent_transcript_path")
+        return [(path, payload.get("agent_id"), payload.get("agent_type"))] if _usable(path) else []
+    main = payload.get("transcript_path")
+    if not _usable(main):
+        return []
+    found = [(main, None, None)]
+    folder = os.path.join(main[: -len(".jsonl")], "subagents")
+    try:
+        names = sorted(os.listdir(folder))
+    except OSError:
+        names = []
+    for name in names:
+        if name.startswith("agent-") and name.endswith(".jsonl"):
+            found.append((os.path.join(folder, name), name[len("agent-") : -len(".jsonl")], None))
+    return found
+
+
+def _usable(path) -> bool:
+    return isinstance(path, str) and os.path.isabs(path) and path.endswith(".jsonl")

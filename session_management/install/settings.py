@@ -30,6 +30,26 @@ def hook_command(python: str, entry: str, event: str) -> str:
     return f"{guard}{shlex.quote(python)} -I -S {shlex.quote(entry)} {event} || exit 1 {MARKER}"
 
 
+def statusline_command(python: str, entry: str) -> str:
+    """The status line's command: like a hook's (``-I -S``, quoted paths, our marker); a broken
+    install prints a line saying so instead of leaving the line blank."""
+    return f"{shlex.quote(python)} -I -S {shlex.quote(entry)} || echo 'claude-sessions: status line broken, run claude-sessions doctor' {MARKER}"
+
+
+def with_statusline(settings: dict, command: str, force: bool) -> tuple:
+    """``(settings, kept)``: ours as the ``statusLine``, unless another one is there and not
+    ``force`` (then ``kept`` is that one and nothing changes)."""
+    current = settings.get("statusLine")
+    if current and not is_ours(current) and not force:
+        return settings, current
+    return dict(settings, statusLine={"type": "command", "command": command, "padding": 0}), None
+
+
+def without_statusline(settings: dict) -> dict:
+    """Settings without our ``statusLine``; another tool's is left alone."""
+    return {key: value for key, value in settings.items() if not (key == "statusLine" and is_ours(value))}
+
+
 def is_ours(hook) -> bool:
     return isinstance(hook, dict) and isinstance(hook.get("command"), str) and hook["command"].rstrip().endswith(MARKER)
 

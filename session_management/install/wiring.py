@@ -15,12 +15,17 @@ from pathlib import Path
 
 from ..capture.events import NEVER, known_to, to_wire
 from ..store import config as _config
-from .settings import add_ours, ensure_gitignored, read_settings, remove_ours, write_settings
+from .settings import add_ours, ensure_gitignored, is_ours, read_settings, remove_ours, statusline_command, with_statusline, without_statusline, write_settings
 
 
 def entry_script() -> str:
     """The hook entry of this package (``capture/hook.py``), wherever the package lives."""
     return os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "capture", "hook.py")
+
+
+def statusline_script() -> str:
+    """The status line's entry of this package (``present/statusline_entry.py``)."""
+    return os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "present", "statusline_entry.py")
 
 
 def claude_version(claude: str = None) -> tuple:
@@ -58,12 +63,16 @@ def settings_file(project_dir, global_: bool) -> Path:
     return Path(project_dir) / ".claude" / "settings.json"
 
 
-def install(project_dir=None, global_: bool = False, uninstall: bool = False, python: str = None, claude: str = None) -> list:
+def install(project_dir=None, global_: bool = False, uninstall: bool = False, python: str = None, claude: str = None,
+            statusline: bool = False, force: bool = False) -> list:
     """Change the settings file; return what to tell the user, a line each.
 
     Only the events the user's Claude Code knows are wired (``claude --version``; ``claude`` names
     the CLI to ask): an older release given an event it does not know shows a blocking "Settings
     Warning" dialog at every interactive start.
+
+    ``statusline``: also make ``claude-sessions statusline`` Claude Code's status line, keeping
+    another one unless ``force``; with ``uninstall``, take out only our status line.
 
     Raises ``ValueError`` for arguments that do not go together, ``NotADirectoryError`` for a
     missing project, ``SettingsError`` or ``OSError`` when the settings file cannot be used; in
@@ -81,7 +90,7 @@ def install(project_dir=None, global_: bool = False, uninstall: bool = False, py
     before = read_settings(path)
     notes = []
     if uninstall:
-        after = remove_ours(before)
+        after = without_statusline(before if statusline else remove_ours(before))
     else:
         version, found = claude_version(claude)
         switched, problems = events_switched(project)
@@ -94,13 +103,20 @@ def install(project_dir=None, global_: bool = False, uninstall: bool = False, py
             notes.append(f"config: not wired, unknown to this Claude Code: {', '.join(unknown)}")
         # Not resolved: a virtualenv's python is a symlink whose target lacks the venv's packages.
         after = add_ours(before, os.path.abspath(python or sys.executable), entry_script(), events)
+        if statusline:
+            after, kept = with_statusline(after, statusline_command(os.path.abspath(python or sys.executable), statusline_script()), force)
+            if kept:
+                shown = kept.get("command", kept) if isinstance(kept, dict) else kept
+                notes.append(f"kept the statusLine already there ({str(shown)[:80]}); --force replaces it (the file is backed up first)")
     backup = write_settings(path, before, after)
     verb = "removed from" if uninstall else "wired into"
+    ours_too = statusline and is_ours(after.get("statusLine"))
+    what = "status line" if uninstall and statusline else "tracking hooks" + (" and status line" if ours_too or (uninstall and is_ours(before.get("statusLine"))) else "")
     lines = notes
     if backup is None:
         lines.append(f"{path}: already up to date, nothing changed")
     else:
-        lines.append(f"{path}: tracking hooks {verb} it" + (f" (backup: {backup})" if backup else " (new file)"))
+        lines.append(f"{path}: {what} {verb} it" + (f" (backup: {backup})" if backup else " (new file)"))
     if not uninstall and project is not None and ensure_gitignored(str(project)):
         lines.append(f"{project / '.gitignore'}: added .claude/runtime/")
     if uninstall:

@@ -753,7 +753,7 @@ def cmd_install(args) -> int:
     if args.otlp and args.uninstall:
         raise CliError("--otlp adds the OpenTelemetry exporter when installing; it does not go with --uninstall", 2)
     try:
-        lines = install(args.project_dir, args.global_, args.uninstall, claude=args.claude)
+        lines = install(args.project_dir, args.global_, args.uninstall, claude=args.claude, statusline=args.statusline, force=args.force)
     except ValueError as exc:
         raise CliError(str(exc), 2) from None
     except (NotADirectoryError, SettingsError) as exc:
@@ -768,6 +768,12 @@ def cmd_install(args) -> int:
         lines += more
     print("\n".join(lines))
     return 0 if ready else 1
+
+
+def cmd_statusline(args) -> int:
+    from .statusline import main as statusline_main
+
+    return statusline_main()
 
 
 def cmd_demo(args) -> int:
@@ -881,6 +887,10 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_argument("--claude", metavar="PATH", help="the Claude Code CLI whose --version decides which events are wired (default: claude on PATH)")
     sub.add_argument("--otlp", action="store_true", help="also give the hooks' interpreter the otlp extra (OpenTelemetry export): "
                      "with pipx inject or uv pip for a pipx/uv tool install; otherwise it prints the one command to run (exit 1)")
+    sub.add_argument("--statusline", action="store_true", help="also make `claude-sessions statusline` Claude Code's status line (with --uninstall: remove only it)")
+    sub.add_argument("--force", action="store_true", help="with --statusline: replace a status line another tool set (the settings file is backed up first)")
+
+    command("statusline", "Claude Code's status line: reads its JSON on stdin, prints model, this session's tokens, cost and tool calls, today's spend, limits, budget", cmd_statusline)
 
     sub = command("demo", "replay a recorded Claude Code session through the real hooks and show the result", cmd_demo)
     sub.add_argument("-o", "--output", metavar="FILE", help="where to write the HTML report (default: session-report.html in the demo project)")

@@ -124,6 +124,26 @@ def _otlp_checks(pythons) -> list:
     return checks
 
 
+def _statusline_checks(project: Path) -> list:
+    """The status line Claude Code will run (local settings first, then project, then user): ours
+    must run and print a line; another tool's or none is said, not failed."""
+    for label, path in sorted(_settings_files(project), key=lambda item: item[0] != "project local"):
+        try:
+            line = json.loads(path.read_text(encoding="utf-8")).get("statusLine")
+        except (OSError, ValueError, AttributeError):
+            continue
+        if not line:
+            continue
+        if not is_ours(line):
+            return [(True, f"status line: another tool's, in {label} settings {path} ({str(line.get('command', '') if isinstance(line, dict) else line)[:60]})", "")]
+        done = subprocess.run(line["command"], shell=True, input=b"{}", capture_output=True, timeout=30, cwd=project)
+        printed = done.stdout.decode("utf-8", "replace").strip()
+        ok = done.returncode == 0 and printed and "broken" not in printed
+        return [(ok, f"status line: ours, in {label} settings {path}" + (", runs and prints a line" if ok else f", broken: {printed or done.stderr.decode()[-200:]}"),
+                 "" if ok else REINSTALL + " --statusline")]
+    return [(True, "status line: none set (claude-sessions install --statusline adds ours)", "")]
+
+
 def run_checks(runtime_dir=None, as_json=False) -> list:
     """Print every check; return the list of problems (empty: all good)."""
     project = _project_for(runtime_dir)
@@ -173,6 +193,7 @@ def run_checks(runtime_dir=None, as_json=False) -> list:
             checks.append((True, f"hook commands runnable (wired in {', '.join(sources)})", ""))
         for python, kind in sorted({described[::2] for described in map(lambda c: describe_command(c, project), seen) if described}):
             checks.append((True, f"hooks run {python} with the {kind}", ""))
+    checks += _statusline_checks(project)
     runtime = Path(runtime_dir).resolve() if runtime_dir else project / ".claude" / "runtime"
     problem = _writable(runtime)
     checks.append((problem is None, f"runtime directory {runtime} writable" if problem is None else problem, "fix its permissions" if problem else ""))

@@ -3,6 +3,8 @@ token counts, costs, and "since when" filters."""
 
 from datetime import datetime, timedelta, timezone
 
+from ..core.tokens import text as tokens_text  # noqa: F401 (every view's; in core for the status line)
+
 
 
 def duration_text(seconds: float) -> str:
@@ -12,15 +14,6 @@ def duration_text(seconds: float) -> str:
     if seconds < 3600:
         return f"{seconds // 60}m{seconds % 60:02d}s"
     return f"{seconds // 3600}h{seconds % 3600 // 60:02d}m"
-
-
-def tokens_text(count: int) -> str:
-    """12, 12.3k, 4.56M: token counts at a glance."""
-    if count < 1000:
-        return str(count)
-    if count < 1_000_000:
-        return f"{count / 1000:.1f}k"
-    return f"{count / 1_000_000:.2f}M"
 
 
 def cost_text(cost) -> str:

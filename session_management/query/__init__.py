@@ -1,5 +1,6 @@
 """Query: recorded sessions read back — per-session summaries and their cache (``summaries``),
-timelines (``timeline``), token usage (``usage``), cost (``cost``), and the SQLite FTS5 index across
+timelines (``timeline``), token usage (``usage``), cost (``cost``),
+spend per session, project and day (``spend``), and the SQLite FTS5 index across
 projects behind search and every cross-project view (``index``).
 
 May import ``core``, ``store`` and the spec's modules; never capture, present, install or export.

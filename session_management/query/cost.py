@@ -15,9 +15,8 @@ import os
 from ..file_utils import atomic_write, ensure_private_dir
 from ..store.catalog import user_dir
 from ..store.journal import FlockLock
+from ..store import rates as _rates
 from .summaries import files_fingerprint
-
-_PER_MILLION = 1_000_000
 
 
 class Pricer:
@@ -42,13 +41,13 @@ class Pricer:
         if not totals.get("requests"):
             return 0.0
         rates = self.rates(model)
-        return None if rates is None else _cost(rates, totals)
+        return None if rates is None else _rates.cost(rates, totals)
 
     def rates(self, model: str):
         """USD per million tokens of each of the five kinds (the keys of the config's ``prices:``,
         every one present); None if unknown."""
         if model not in self._cache:
-            self._cache[model] = _complete(self.custom[model]) if model in self.custom else _library_rates(model)
+            self._cache[model] = _rates.complete(self.custom[model]) if model in self.custom else _library_rates(model)
         if self._cache[model] is None:
             self.unpriced.add(model)
         return self._cache[model]
@@ -60,7 +59,6 @@ class Pricer:
 
 
 _PROBE = 1000  # tokens: far below any long-context tier, which applies per request, not per total
-RATES_CACHE = "prices-cache.json"
 
 
 def _library_rates(model: str):
@@ -70,15 +68,15 @@ def _library_rates(model: str):
     stamp = _library_stamp()
     if stamp is None:  # an environment built before 0.2 (re-run install.sh to add it)
         return None
-    path = os.path.join(user_dir("XDG_CACHE_HOME", ".cache"), RATES_CACHE)
-    cache = _read_cache(path)
+    path = _rates.cache_path(user_dir("XDG_CACHE_HOME", ".cache"))
+    cache = _rates.read_cache(path)
     if cache.get("library") == stamp and model in cache["models"]:
         return cache["models"][model]
     rates = _ask_library(model)
     try:
         ensure_private_dir(os.path.dirname(path))
         with FlockLock(path + ".lock"):
-            cache = _read_cache(path)
+            cache = _rates.read_cache(path)
             models = cache["models"] if cache.get("library") == stamp else {}
             atomic_write(path, json.dumps({"library": stamp, "models": {**models, model: rates}}, indent=1))
     except OSError:
@@ -96,24 +94,13 @@ def _library_stamp():
     return files_fingerprint([spec.origin, os.path.join(folder, "data.py")])
 
 
-def _read_cache(path: str) -> dict:
-    try:
-        with open(path, encoding="utf-8") as handle:
-            cache = json.load(handle)
-        if isinstance(cache, dict) and isinstance(cache.get("models"), dict):
-            return cache
-    except (OSError, ValueError):
-        pass
-    return {}
-
-
 def _ask_library(model: str):
     from genai_prices import Usage, calc_price
 
     def price(input_tokens=_PROBE, **tokens) -> float:
         # genai-prices' input_tokens means every input token, cache reads and writes included
         usage = Usage(input_tokens=input_tokens, **tokens)
-        return float(calc_price(usage, model, provider_id="anthropic").total_price) * _PER_MILLION / _PROBE
+        return float(calc_price(usage, model, provider_id="anthropic").total_price) * _rates.PER_MILLION / _PROBE
 
     try:
         return {
@@ -125,34 +112,6 @@ def _ask_library(model: str):
         }
     except LookupError:
         return None
-
-
-def _complete(price: dict) -> dict:
-    """A price from the config with every kind given: cache reads and writes default to input,
-    1-hour writes to 5-minute ones."""
-    write_5m = price.get("cache_write_mtok", price["input_mtok"])
-    return {
-        "input_mtok": price["input_mtok"],
-        "output_mtok": price["output_mtok"],
-        "cache_read_mtok": price.get("cache_read_mtok", price["input_mtok"]),
-        "cache_write_mtok": write_5m,
-        "cache_write_1h_mtok": price.get("cache_write_1h_mtok", write_5m),
-    }
-
-
-def _cost(rates: dict, totals: dict) -> float:
-    """USD for token totals at complete rates (see ``Pricer.rates``)."""
-    return round(
-        (
-            totals["input_tokens"] * rates["input_mtok"]
-            + totals["output_tokens"] * rates["output_mtok"]
-            + totals["cache_read_input_tokens"] * rates["cache_read_mtok"]
-            + totals["cache_creation_5m_input_tokens"] * rates["cache_write_mtok"]
-            + totals["cache_creation_1h_input_tokens"] * rates["cache_write_1h_mtok"]
-        )
-        / _PER_MILLION,
-        6,
-    )
 
 
 def priced(summary: dict, pricer: Pricer) -> dict:

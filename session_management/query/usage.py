@@ -1,8 +1,8 @@
 """Tokens of a session, from its ``assistant_message`` entries: each API response counted once
 (message id + request id, the larger usage kept, as ccusage does), summed per model and per agent."""
 
-TOKEN_KEYS = ("input_tokens", "output_tokens", "cache_creation_input_tokens", "cache_read_input_tokens")
-SPLIT_KEYS = ("ephemeral_5m_input_tokens", "ephemeral_1h_input_tokens")
+from ..core.tokens import SPLIT_KEYS, TOKEN_KEYS, add, empty, merge  # noqa: F401 (the names query's callers use)
+
 MAIN = "main"  # the agent name of the main conversation in per-agent figures
 
 
@@ -21,25 +21,6 @@ def responses(entries, with_time: bool = False) -> list:
             found[key] = details
             times.setdefault(key, entry.get("timestamp"))
     return [(times[key], details) for key, details in found.items()] if with_time else list(found.values())
-
-
-def empty() -> dict:
-    return dict.fromkeys(TOKEN_KEYS, 0) | {"cache_creation_5m_input_tokens": 0, "cache_creation_1h_input_tokens": 0, "requests": 0}
-
-
-def add(total: dict, usage: dict) -> dict:
-    """Add one response's usage to a running total (in place); returns the total."""
-    for key in TOKEN_KEYS:
-        value = usage.get(key)
-        total[key] += value if isinstance(value, int) else 0
-    split = usage.get("cache_creation") if isinstance(usage.get("cache_creation"), dict) else {}
-    five, hour = (split.get(key) if isinstance(split.get(key), int) else 0 for key in SPLIT_KEYS)
-    writes = usage.get("cache_creation_input_tokens") if isinstance(usage.get("cache_creation_input_tokens"), int) else 0
-    five += max(writes - five - hour, 0)  # writes the split does not account for: the default 5-minute cache
-    total["cache_creation_5m_input_tokens"] += five
-    total["cache_creation_1h_input_tokens"] += hour
-    total["requests"] += 1
-    return total
 
 
 def summarize(entries) -> dict:
@@ -73,15 +54,6 @@ def per_turn(entries) -> dict:
         elif action in ("turn_end", "stop_failure") and current:
             turns[index], current = current, {}
     return turns
-
-
-def merge(into: dict, by_model: dict) -> dict:
-    """Add ``{model: totals}`` into another such mapping (in place); returns it."""
-    for model, totals in by_model.items():
-        target = into.setdefault(model, empty())
-        for key, value in totals.items():
-            target[key] += value
-    return into
 
 
 def total_of(by_model: dict) -> dict:

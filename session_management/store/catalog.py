@@ -9,20 +9,11 @@ import json
 import os
 
 from ..core.timestamps import now_iso
+from ..core.userdirs import user_dir
 from .journal import FlockLock
 
 CATALOG_NAME = "projects.json"
 VERSION = 1
-
-
-def user_dir(xdg_variable: str, default: str, env=os.environ) -> str:
-    """Our folder for one kind of user-level file: ``$CLAUDE_SESSION_TRACKER_HOME`` if set, else
-    ``claude-session-tracker`` in the XDG folder (``$XDG_DATA_HOME``, ``$XDG_CACHE_HOME``) or its
-    default under the home directory (``.local/share``, ``.cache``)."""
-    if env.get("CLAUDE_SESSION_TRACKER_HOME"):
-        return env["CLAUDE_SESSION_TRACKER_HOME"]
-    base = env.get(xdg_variable) or os.path.join(os.path.expanduser("~"), default)
-    return os.path.join(base, "claude-session-tracker")
 
 
 def home(env=os.environ) -> str:

@@ -6,8 +6,9 @@ per edit of the file, not once per event. Problems never stop tracking: each bad
 reported and its default used.
 """
 
-import json
 import os
+
+from ..core.fastjson import loads
 
 CONFIG_NAME = "session-tracking.yaml"
 CACHE_NAME = "config-cache.json"
@@ -24,7 +25,16 @@ DEFAULTS = {
     "prices": {},  # USD per million tokens for models genai-prices does not know: {model: {input_mtok, output_mtok, …}}
     "events": {},  # hook events switched on or off against the defaults, e.g. {PreToolUse: true}; read at install
     "otlp": None,  # ship sessions as OpenTelemetry traces: {endpoint, headers, ship_on, prompts, …} (see OTLP_KEYS)
+    "statusline": {},  # what `claude-sessions statusline` shows: {parts: [...], color: auto|always|never} (see STATUSLINE_KEYS)
+    "budget": {},  # USD limits: {session: 5, day: 20, warn: false}; over them the status line says so (see BUDGET_KEYS)
 }
+STATUSLINE_PARTS = ("model", "session", "tools", "today", "limits", "budget")
+_DOLLARS = lambda v: isinstance(v, (int, float)) and not isinstance(v, bool) and v > 0  # noqa: E731
+STATUSLINE_KEYS = {
+    "parts": lambda v: isinstance(v, list) and all(part in STATUSLINE_PARTS for part in v),
+    "color": lambda v: v in ("auto", "always", "never"),
+}
+BUDGET_KEYS = {"session": _DOLLARS, "day": _DOLLARS, "warn": lambda v: isinstance(v, bool)}
 # The otlp: mapping's keys and what each accepts.
 OTLP_KEYS = {
     "endpoint": lambda v: isinstance(v, str) and v.startswith(("http://", "https://")),
@@ -50,6 +60,9 @@ def _valid(key, value) -> bool:
         return isinstance(value, dict) and all(isinstance(model, str) and _valid_price(price) for model, price in value.items())
     if key == "events":
         return isinstance(value, dict) and all(isinstance(k, str) and isinstance(v, bool) for k, v in value.items())
+    if key in ("statusline", "budget"):
+        known = STATUSLINE_KEYS if key == "statusline" else BUDGET_KEYS
+        return isinstance(value, dict) and all(k in known and known[k](v) for k, v in value.items())
     if key == "otlp":
         return value is None or (isinstance(value, dict) and all(k in OTLP_KEYS and OTLP_KEYS[k](v) for k, v in value.items()))
     if key == "retention_days":
@@ -112,10 +125,10 @@ def load(claude_dir: str, runtime_dir: str) -> tuple:
     key = [info.st_mtime_ns, info.st_size]
     cache = os.path.join(runtime_dir, CACHE_NAME)
     try:
-        with open(cache, encoding="utf-8") as handle:
-            cached = json.load(handle)
+        with open(cache, "rb") as handle:
+            cached = loads(handle.read())
         if cached.get("key") == key and cached.get("path") == path:
-            return cached["config"], cached["problems"]
+            return {**DEFAULTS, **cached["config"]}, cached["problems"]  # a cache from before a new setting lacks it
     except (OSError, ValueError, AttributeError, KeyError, TypeError):
         pass
     config, problems = parse_file(path)

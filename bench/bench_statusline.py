@@ -1,0 +1,122 @@
+"""Benchmark 10: one refresh of the status line (the command ``install --statusline`` wires, a fresh
+``python -I -S`` process like a hook) against the bare interpreter doing nothing, for a 10-event and
+a 5,000-event session, and beside 10 and 10,000 other recorded sessions (in the index and the day's
+spend); then ``ccusage statusline`` (20.0.24, native) on the same Claude Code history.
+
+Each measured session is mid-turn, as Claude Code runs the line: a turn harvested, then a prompt,
+three tool calls and a response the hooks have not harvested yet."""
+
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import tempfile
+import time
+from pathlib import Path
+
+import corpus
+from session_management.core.userdirs import cache_dir
+from session_management.store import catalog
+
+REPO = Path(__file__).resolve().parent.parent
+ENTRY = REPO / "session_management" / "present" / "statusline_entry.py"
+CCUSAGE = REPO / ".cache" / "ccusage-20.0.24" / "node_modules" / ".bin" / "ccusage"
+PRICES = "prices:\n  claude-sonnet-4-5: {input_mtok: 3, output_mtok: 15, cache_write_mtok: 3.75, cache_read_mtok: 0.3}\n"
+
+
+def _run(command, data: bytes, env) -> float:
+    started = time.perf_counter()
+    subprocess.run(command, input=data, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True)
+    return time.perf_counter() - started
+
+
+def _mid_turn_session(root: Path, events: int, seed_session, hook_command, transcript_turn, sid: str, python: str) -> tuple:
+    """A project whose session holds ``events`` entries and is mid-turn; ``(stdin, env)`` for its line."""
+    project = root / f"project-{events}"
+    project.mkdir()
+    (project / ".claude").mkdir()
+    (project / ".claude" / "session-tracking.yaml").write_text(PRICES)
+    seed_session(project, events)
+    home = root / "home"
+    transcript = home / ".claude" / "projects" / f"-bench-{events}" / f"{sid}.jsonl"
+    transcript.parent.mkdir(parents=True, exist_ok=True)
+    transcript.write_text(transcript_turn(0))
+    env = dict(os.environ, CLAUDE_PROJECT_DIR=str(project), HOME=str(home), TERM="xterm-256color")
+
+    def hook(event: str, **fields) -> None:
+        payload = {"session_id": sid, "hook_event_name": event, "transcript_path": str(transcript), **fields}
+        subprocess.run(hook_command(event), input=json.dumps(payload).encode(), env=env, check=True)
+
+    hook("Stop", last_assistant_message="done")  # the running totals, counted from the whole session once
+    hook("UserPromptSubmit", prompt="next")
+    for n in range(3):
+        hook("PostToolUse", tool_name="Bash", tool_input={"command": "ls"}, tool_response={"stdout": "ok"}, tool_use_id=f"t{n}")
+    with transcript.open("a") as handle:
+        handle.write(transcript_turn(1))
+    stdin = json.dumps({"session_id": sid, "transcript_path": str(transcript), "cwd": str(project), "model": {"id": "claude-sonnet-4-5", "display_name": "Sonnet 4.5"},
+                        "workspace": {"current_dir": str(project), "project_dir": str(project)}, "version": "2.1.332",
+                        "rate_limits": {"five_hour": {"used_percentage": 12}, "seven_day": {"used_percentage": 30}}}).encode()
+    return stdin, env
+
+
+def _history(home: Path, megabytes: int, transcript_turn) -> int:
+    """Claude Code transcripts of other sessions under ``home/.claude/projects``, about ``megabytes`` MB."""
+    turn = transcript_turn(0)
+    written, n = 0, 0
+    while written < megabytes * 1_000_000:
+        folder = home / ".claude" / "projects" / f"-history-{n % 50}"
+        folder.mkdir(parents=True, exist_ok=True)
+        text = "".join(transcript_turn(t).replace("msg_", f"msg_{n}_").replace("req_", f"req_{n}_") for t in range(max(1, 1_000_000 // len(turn))))
+        (folder / f"{n:08d}-0000-4000-8000-000000000000.jsonl").write_text(text)
+        written += len(text)
+        n += 1
+    return written
+
+
+def run(python: str, rounds: int, big: int, others: int, history_mb: int, seed_session, hook_command, transcript_turn, sid: str) -> list:
+    root = Path(tempfile.mkdtemp(prefix="bench-statusline-"))
+    floor = [python, "-I", "-S", "-c", "import sys; sys.stdin.read()"]
+    line = [python, "-I", "-S", str(ENTRY)]
+    small_in, small_env = _mid_turn_session(root, 10, seed_session, hook_command, transcript_turn, sid, python)
+    big_in, big_env = _mid_turn_session(root, big, seed_session, hook_command, transcript_turn, sid, python)
+    commands = {"floor": (floor, small_in, small_env), "10": (line, small_in, small_env), "big": (line, big_in, big_env)}
+    samples = {name: [] for name in commands}
+    for _ in range(rounds):
+        for name, (command, data, env) in commands.items():
+            samples[name].append(_run(command, data, env))
+    # Then the same with many sessions recorded beside it: projects in the catalog, the index built,
+    # each project's spend in today's file.
+    paths, _ = corpus.write_corpus(root / "others", 10, others // 10, 10)
+    for path in paths:
+        catalog.add(catalog.home(big_env), str(path))
+    subprocess.run([python, "-m", "session_management", "index"], env=big_env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True)
+    project = Path(big_env["CLAUDE_PROJECT_DIR"])
+    spent = json.loads((project / ".claude" / "runtime" / "tallies" / f"{sid}.json").read_text())["by_model"]
+    day = {"day": time.strftime("%Y-%m-%d", time.gmtime()), "projects": {str(path): spent for path in [*paths, project]}, "warned": []}
+    Path(cache_dir(big_env), "spend-today.json").write_text(json.dumps(day))
+    crowded = {"floor": (floor, big_in, big_env), "crowded": (line, big_in, big_env)}
+    crowded_samples = {name: [] for name in crowded}
+    for _ in range(rounds):
+        for name, (command, data, env) in crowded.items():
+            crowded_samples[name].append(_run(command, data, env))
+    med = {name: statistics.median(values) for name, values in {**samples, **crowded_samples}.items()}
+    rows = [
+        ("10. status line, 10-event session, vs python -I -S doing nothing", med["10"], statistics.median(samples["floor"]), "ms"),
+        (f"10. status line, {big:,}-event session, vs python -I -S", med["big"], statistics.median(samples["floor"]), "ms"),
+        (f"10. status line, {big:,}-event session vs 10-event", med["big"], med["10"], "ms"),
+        (f"10. status line beside {others:,} sessions vs python -I -S", med["crowded"], statistics.median(crowded_samples["floor"]), "ms"),
+    ]
+    if CCUSAGE.exists():
+        written = _history(Path(big_env["HOME"]), history_mb, transcript_turn)
+        env = dict(big_env, CLAUDE_CONFIG_DIR=str(Path(big_env["HOME"]) / ".claude"))
+        theirs = [str(CCUSAGE), "statusline", "--offline", "--no-cache"]
+        both = {"ours": [], "ccusage": []}
+        for _ in range(max(rounds // 5, 3)):
+            both["ours"].append(_run(line, big_in, env))
+            both["ccusage"].append(_run(theirs, big_in, env))
+        rows.append((f"10. ccusage statusline, {written / 1e6:,.0f} MB of transcripts, vs ours", statistics.median(both["ccusage"]), statistics.median(both["ours"]), "ms"))
+    else:
+        rows.append(("10. ccusage statusline: skipped", None, None, f"not installed at {CCUSAGE}"))
+    shutil.rmtree(root)
+    return rows

@@ -1,0 +1,303 @@
+"""The status line (`claude-sessions statusline` and the `python -I -S` entry Claude Code runs),
+the running totals the hooks keep for it, budgets, and `install --statusline`."""
+
+import json
+import os
+import subprocess
+import sys
+import time
+
+import pytest
+
+from conftest import HOOK_ENTRY, REPO
+
+ENTRY = REPO / "session_management" / "present" / "statusline_entry.py"
+SID = "5a1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0"
+MODEL = "claude-sonnet-4-5"
+PRICES = "prices:\n  claude-sonnet-4-5: {input_mtok: 3, output_mtok: 15, cache_write_mtok: 3.75, cache_read_mtok: 0.3}\n"
+USAGE = {"input_tokens": 1000, "output_tokens": 20000, "cache_creation_input_tokens": 30000, "cache_read_input_tokens": 400000}
+
+
+def now() -> str:
+    return time.strftime("%Y-%m-%dT%H:%M:%S.000Z", time.gmtime())
+
+
+def answer(message_id: str, usage=USAGE) -> str:
+    """One response as Claude Code writes it: two content-block lines sharing id, request id and usage."""
+    lines = []
+    for block in ({"type": "text", "text": f"answer {message_id}"}, {"type": "tool_use", "id": f"toolu_{message_id}", "name": "Bash", "input": {}}):
+        lines.append(json.dumps({"type": "assistant", "requestId": f"req_{message_id}", "timestamp": now(),
+                                 "message": {"id": message_id, "model": MODEL, "content": [block], "stop_reason": "end_turn", "usage": usage}}))
+    return "\n".join(lines) + "\n"
+
+
+def env_for(project, **extra) -> dict:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("CLAUDE", "COV_", "NO_COLOR"))}
+    env.update({"CLAUDE_PROJECT_DIR": str(project), "TERM": "dumb", **extra})
+    return env
+
+
+def hook(name: str, project, **fields) -> bytes:
+    """Run the real hook entry; it must exit 0 and print nothing but a budget warning. Returns stdout."""
+    payload = {"session_id": SID, "hook_event_name": name, "cwd": str(project), **fields}
+    done = subprocess.run([sys.executable, "-I", "-S", str(HOOK_ENTRY), name], input=json.dumps(payload).encode(),
+                          capture_output=True, env=env_for(project), timeout=60)
+    assert done.returncode == 0, done.stderr
+    return done.stdout
+
+
+def statusline(project, stdin: bytes, **extra) -> str:
+    """Run the entry Claude Code runs; it must exit 0 with one or two lines and nothing on stderr."""
+    done = subprocess.run([sys.executable, "-I", "-S", str(ENTRY)], input=stdin, capture_output=True, env=env_for(project, **extra), timeout=30)
+    assert done.returncode == 0
+    assert done.stderr == b"", done.stderr
+    text = done.stdout.decode("utf-8")
+    assert text.endswith("\n") and 1 <= text.count("\n") <= 2 and text.strip(), text
+    return text.strip()
+
+
+def payload(project, transcript, **fields) -> bytes:
+    return json.dumps({"session_id": SID, "transcript_path": str(transcript), "cwd": str(project), "model": {"id": MODEL, "display_name": "Sonnet 4.5"},
+                       "workspace": {"current_dir": str(project), "project_dir": str(project)}, "version": "2.1.332", **fields}).encode()
+
+
+@pytest.fixture
+def project(tmp_path):
+    path = tmp_path / "proj"
+    (path / ".claude").mkdir(parents=True)
+    (path / ".claude" / "session-tracking.yaml").write_text(PRICES)
+    return path
+
+
+@pytest.fixture
+def transcript(tmp_path):
+    path = tmp_path / "claude" / f"{SID}.jsonl"
+    path.parent.mkdir()
+    path.write_text("")
+    return path
+
+
+def show_cost(project) -> float:
+    done = subprocess.run([sys.executable, "-m", "session_management", "--runtime-dir", str(project / ".claude" / "runtime"), "show", SID, "--json"],
+                          capture_output=True, text=True, cwd=REPO, timeout=60)
+    assert done.returncode == 0, done.stderr
+    return json.loads(done.stdout)["usage"]["cost_usd"]
+
+
+def a_turn(project, transcript, message_id: str, tools=2, failures=1) -> None:
+    hook("UserPromptSubmit", project, prompt="go", transcript_path=str(transcript))
+    for n in range(tools):
+        hook("PostToolUse", project, tool_name="Bash", tool_input={"command": "ls"}, tool_response={"stdout": "x"}, tool_use_id=f"t{message_id}{n}")
+    for n in range(failures):
+        hook("PostToolUseFailure", project, tool_name="Bash", tool_input={"command": "false"}, error="Exit code 1", tool_use_id=f"f{message_id}{n}")
+    with transcript.open("a") as handle:
+        handle.write(answer(message_id))
+
+
+def test_the_line_shows_this_session_with_what_is_not_harvested_yet_matching_show(project, transcript):
+    """After a turn end and mid-way through the next turn, the line has the model, this session's
+    tokens and cost (the unharvested response included), its tool calls and failures, today's spend
+    here and in all projects; its cost equals `show --json`'s to the cent once the turn ends."""
+    hook("SessionStart", project, source="startup", transcript_path=str(transcript), model=MODEL)
+    a_turn(project, transcript, "msg_1")
+    hook("Stop", project, transcript_path=str(transcript), last_assistant_message="done")
+    a_turn(project, transcript, "msg_2", tools=1, failures=0)  # the status line runs before Stop harvests this
+    line = statusline(project, payload(project, transcript, rate_limits={"five_hour": {"used_percentage": 23.4}, "seven_day": {"used_percentage": 41}}))
+    hook("Stop", project, transcript_path=str(transcript), last_assistant_message="done")
+    cost = show_cost(project)
+    assert cost > 1
+    assert line == f"Sonnet 4.5 · session 902.0k tok ${cost:,.2f} · 4 tools, 1 failed · today ${cost:,.2f} here, ${cost:,.2f} all · 5h 23% 7d 41%"
+    assert statusline(project, payload(project, transcript)) == line.replace(" · 5h 23% 7d 41%", "")  # after Stop: the same figures
+
+
+def test_a_new_session_before_its_first_turn_end_is_read_from_its_transcript(project, transcript):
+    """Before any harvest (no running totals yet) the first answer's cost already shows."""
+    hook("SessionStart", project, source="startup", transcript_path=str(transcript))
+    a_turn(project, transcript, "msg_1", tools=1, failures=0)
+    line = statusline(project, payload(project, transcript))
+    hook("Stop", project, transcript_path=str(transcript))
+    assert f"session 451.0k tok ${show_cost(project):,.2f} · 1 tools" in line
+
+
+@pytest.mark.parametrize("stdin", [b"", b"not json at all \x00\xff", b'{"session_id": "5a1e2d3c', b"[1, 2, 3]", b'{"session_id": "../../etc/passwd"}', b'{"model": 7}'])
+def test_bad_or_missing_input_still_prints_a_line(project, transcript, stdin):
+    """Garbage, empty, truncated or hostile stdin: exit 0, a line, no traceback."""
+    assert statusline(project, stdin)
+
+
+def test_an_unknown_session_and_lost_derived_files_still_print_a_line(project, transcript, tmp_path):
+    """A session never seen, then deleted running totals, a garbled day file, a deleted and a garbage index: a line each time."""
+    assert statusline(project, payload(project, transcript)).startswith("Sonnet 4.5")
+    hook("SessionStart", project, source="startup", transcript_path=str(transcript))
+    a_turn(project, transcript, "msg_1")
+    hook("Stop", project, transcript_path=str(transcript))
+    cache = tmp_path / "home" / ".cache" / "claude-session-tracker"
+    (cache / "index.sqlite").write_bytes(b"garbage, not SQLite")
+    (cache / "spend-today.json").write_text("{")
+    for tally in (project / ".claude" / "runtime" / "tallies").iterdir():
+        tally.write_text("[")
+    line = statusline(project, payload(project, transcript))
+    assert line.startswith("Sonnet 4.5") and "today" in line
+    (cache / "index.sqlite").unlink()
+    hook("Stop", project, transcript_path=str(transcript))  # the running totals are rebuilt from the session
+    assert "3 tools, 1 failed" in statusline(project, payload(project, transcript))
+
+
+def test_a_lost_tally_is_rebuilt_with_the_same_figures(project, transcript):
+    """Running totals are derived: deleted, the next turn end counts the whole session again, nothing twice."""
+    hook("SessionStart", project, source="startup", transcript_path=str(transcript))
+    a_turn(project, transcript, "msg_1")
+    hook("Stop", project, transcript_path=str(transcript))
+    a_turn(project, transcript, "msg_2")
+    hook("Stop", project, transcript_path=str(transcript))
+    before = statusline(project, payload(project, transcript))
+    for tally in (project / ".claude" / "runtime" / "tallies").iterdir():
+        tally.unlink()
+    hook("UserPromptSubmit", project, prompt="again")
+    hook("Stop", project, transcript_path=str(transcript))
+    assert statusline(project, payload(project, transcript)) == before
+    assert "6 tools, 2 failed" in before
+
+
+def test_a_session_kept_live_until_its_end_is_counted_the_same(project, transcript):
+    """With archive_on: session_end (no fold at each turn end) the counts are the same."""
+    (project / ".claude" / "session-tracking.yaml").write_text(PRICES + "archive_on: session_end\n")
+    hook("SessionStart", project, source="startup", transcript_path=str(transcript))
+    for turn in ("msg_1", "msg_2"):
+        a_turn(project, transcript, turn)
+        hook("Stop", project, transcript_path=str(transcript))
+    a_turn(project, transcript, "msg_3", tools=1, failures=0)
+    line = statusline(project, payload(project, transcript))
+    hook("Stop", project, transcript_path=str(transcript))
+    assert f"${show_cost(project):,.2f} · 7 tools, 2 failed" in line
+
+
+def test_the_status_line_imports_neither_json_nor_re(project, transcript):
+    """Its whole cost budget is half an interpreter start: json (re, enum) alone would exceed it."""
+    hook("SessionStart", project, source="startup", transcript_path=str(transcript))
+    a_turn(project, transcript, "msg_1")
+    hook("Stop", project, transcript_path=str(transcript))
+    done = subprocess.run([sys.executable, "-I", "-S", "-X", "importtime", str(ENTRY)], input=payload(project, transcript),
+                          capture_output=True, env=env_for(project), timeout=30)
+    imported = {line.split("|")[-1].strip() for line in done.stderr.decode().splitlines()[1:]}
+    assert "session_management.store.tally" in imported
+    assert not imported & {"json", "re", "enum", "genai_prices", "sqlite3", "datetime", "pathlib"}
+
+
+def test_colours_only_on_a_colour_terminal(project, transcript):
+    """NO_COLOR or a dumb terminal: plain text; TERM=xterm-256color: ANSI colours."""
+    data = payload(project, transcript)
+    assert "\033[" in statusline(project, data, TERM="xterm-256color")
+    assert "\033[" not in statusline(project, data, TERM="xterm-256color", NO_COLOR="1")
+    assert "\033[" not in statusline(project, data)
+
+
+def test_the_config_chooses_the_parts(project, transcript):
+    """statusline.parts lists what is shown, in the line's order."""
+    (project / ".claude" / "session-tracking.yaml").write_text(PRICES + "statusline: {parts: [model, limits]}\n")
+    line = statusline(project, payload(project, transcript, rate_limits={"five_hour": {"used_percentage": 5}}))
+    assert line == "Sonnet 4.5 · 5h 5%"
+
+
+def test_over_budget_the_line_says_so(project, transcript):
+    """A session and a day over their budget are named plainly."""
+    (project / ".claude" / "session-tracking.yaml").write_text(PRICES + "budget: {session: 0.5, day: 1}\n")
+    hook("SessionStart", project, source="startup", transcript_path=str(transcript))
+    a_turn(project, transcript, "msg_1")
+    hook("Stop", project, transcript_path=str(transcript))
+    line = statusline(project, payload(project, transcript))
+    assert "OVER BUDGET: session $" in line and "of $0.50" in line
+    assert "OVER DAILY BUDGET" not in line
+    a_turn(project, transcript, "msg_2")
+    assert "OVER DAILY BUDGET: $" in statusline(project, payload(project, transcript))
+
+
+def test_budget_warn_tells_claude_code_once_per_threshold(project, transcript):
+    """With budget.warn the turn end that crosses a budget prints one systemMessage; later turn ends print nothing."""
+    (project / ".claude" / "session-tracking.yaml").write_text(PRICES + "budget: {session: 0.5, day: 1, warn: true}\n")
+    hook("SessionStart", project, source="startup", transcript_path=str(transcript))
+    a_turn(project, transcript, "msg_1")
+    said = [hook("Stop", project, transcript_path=str(transcript))]
+    for turn in ("msg_2", "msg_3"):
+        a_turn(project, transcript, turn)
+        said.append(hook("Stop", project, transcript_path=str(transcript)))
+    first, second, third = (json.loads(out) if out else None for out in said)
+    assert list(first) == ["systemMessage"] and first["systemMessage"].startswith("Session budget reached: this session has cost $")
+    assert list(second) == ["systemMessage"] and second["systemMessage"].startswith("Daily budget reached: $")
+    assert third is None
+
+
+def test_budget_warnings_are_off_by_default(project, transcript):
+    """Without budget.warn, a session far over budget still makes every hook print nothing."""
+    (project / ".claude" / "session-tracking.yaml").write_text(PRICES + "budget: {session: 0.01, day: 0.01}\n")
+    hook("SessionStart", project, source="startup", transcript_path=str(transcript))
+    a_turn(project, transcript, "msg_1")
+    assert hook("Stop", project, transcript_path=str(transcript)) == b""
+    assert hook("SessionEnd", project, transcript_path=str(transcript), reason="other") == b""
+
+
+def test_claude_sessions_statusline_prints_the_same_line(project, transcript):
+    """The CLI command is the same line as the entry Claude Code runs."""
+    hook("SessionStart", project, source="startup", transcript_path=str(transcript))
+    a_turn(project, transcript, "msg_1")
+    done = subprocess.run([sys.executable, "-m", "session_management", "statusline"], input=payload(project, transcript),
+                          capture_output=True, env=env_for(project), cwd=REPO, timeout=60)
+    assert done.returncode == 0
+    assert done.stdout.decode().strip() == statusline(project, payload(project, transcript))
+
+
+def cli(*args, cwd=None):
+    return subprocess.run([sys.executable, "-m", "session_management", *args], capture_output=True, text=True, cwd=cwd or REPO, timeout=120)
+
+
+def test_install_statusline_keeps_another_unless_forced_and_uninstall_removes_only_ours(project):
+    """install --statusline wires ours; another tool's is kept unless --force (after a backup);
+    --uninstall --statusline removes only ours; doctor reports which one runs."""
+    settings = project / ".claude" / "settings.json"
+    theirs = {"type": "command", "command": "ccusage statusline"}
+    settings.write_text(json.dumps({"statusLine": theirs, "model": "opus"}))
+    done = cli("install", str(project), "--statusline", "--claude", "/bin/false")
+    assert done.returncode == 0 and "kept the statusLine already there (ccusage statusline)" in done.stdout
+    assert json.loads(settings.read_text())["statusLine"] == theirs
+    assert "status line: another tool's" in cli("doctor", cwd=project).stdout
+    assert cli("install", str(project), "--uninstall", "--statusline").returncode == 0
+    assert json.loads(settings.read_text())["statusLine"] == theirs
+    done = cli("install", str(project), "--statusline", "--force", "--claude", "/bin/false")
+    assert done.returncode == 0 and "backup: " in done.stdout
+    backups = list(settings.parent.glob("settings.json.*.bak"))
+    assert any(json.loads(b.read_text()).get("statusLine") == theirs for b in backups)
+    ours = json.loads(settings.read_text())["statusLine"]
+    assert ours["command"].startswith(f"{sys.executable} -I -S {ENTRY} ") and ours["command"].endswith("#claude-session-tracker")
+    assert "ok    status line: ours, in project settings" in cli("doctor", cwd=project).stdout
+    line = subprocess.run(ours["command"], shell=True, input=b"{}", capture_output=True, cwd=project, timeout=30)
+    assert line.returncode == 0 and line.stdout.strip()
+    assert cli("install", str(project), "--uninstall", "--statusline").returncode == 0
+    after = json.loads(settings.read_text())
+    assert "statusLine" not in after and after["model"] == "opus" and after["hooks"]
+    cli("install", str(project), "--statusline", "--claude", "/bin/false")
+    assert cli("install", str(project), "--uninstall").returncode == 0
+    assert json.loads(settings.read_text()) == {"model": "opus"}
+
+
+def test_doctor_fails_a_broken_status_line(project):
+    """Ours pointing at a package that is gone: doctor says it is broken and how to fix it."""
+    settings = project / ".claude" / "settings.json"
+    cli("install", str(project), "--statusline", "--claude", "/bin/false")
+    data = json.loads(settings.read_text())
+    data["statusLine"]["command"] = data["statusLine"]["command"].replace(str(ENTRY), "/gone/statusline_entry.py")
+    settings.write_text(json.dumps(data))
+    done = cli("doctor", cwd=project)
+    assert done.returncode == 1 and "status line: ours" in done.stdout and "broken" in done.stdout
+
+
+def test_a_config_cache_from_before_these_settings_still_works(project, transcript):
+    """A config-cache.json written by an earlier version (no statusline: or budget:) still gives running totals and a line."""
+    hook("SessionStart", project, source="startup", transcript_path=str(transcript))
+    cache = project / ".claude" / "runtime" / "config-cache.json"
+    old = json.loads(cache.read_text())
+    for key in ("statusline", "budget"):
+        del old["config"][key]
+    cache.write_text(json.dumps(old))
+    a_turn(project, transcript, "msg_1")
+    hook("Stop", project, transcript_path=str(transcript))
+    assert f"${show_cost(project):,.2f} · 3 tools, 1 failed" in statusline(project, payload(project, transcript))
