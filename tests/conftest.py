@@ -13,16 +13,30 @@ FIXTURES = Path(__file__).resolve().parent / "fixtures"
 HOOK_ENTRY = REPO / "session_management" / "capture" / "hook.py"  # what installed hooks run
 
 
+_USER_FOLDERS = ("CLAUDE_PROJECT_DIR", "CLAUDE_SESSION_TRACKER_HOME", "XDG_DATA_HOME", "XDG_CACHE_HOME", "CLAUDE_CONFIG_DIR")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def isolated_run(tmp_path_factory):
+    """Module- and session-scoped fixtures run before ``isolated``: give them a temp HOME too, so
+    no fixture can write to the real user's catalog, index or caches."""
+    patch = pytest.MonkeyPatch()
+    home = tmp_path_factory.mktemp("run-home")
+    patch.setenv("HOME", str(home))
+    for name in _USER_FOLDERS:
+        patch.delenv(name, raising=False)
+    yield home
+    patch.undo()
+
+
 @pytest.fixture(autouse=True)
 def isolated(tmp_path, monkeypatch):
     """Run in tmp_path, with HOME and the Claude project dir pointing there."""
     home = tmp_path / "home"
     home.mkdir()
     monkeypatch.setenv("HOME", str(home))
-    monkeypatch.delenv("CLAUDE_PROJECT_DIR", raising=False)
-    monkeypatch.delenv("CLAUDE_SESSION_TRACKER_HOME", raising=False)  # the projects catalog goes under HOME
-    monkeypatch.delenv("XDG_DATA_HOME", raising=False)
-    monkeypatch.delenv("XDG_CACHE_HOME", raising=False)  # and the search index under HOME/.cache
+    for name in _USER_FOLDERS:  # the projects catalog, the index and the caches go under HOME
+        monkeypatch.delenv(name, raising=False)
     monkeypatch.chdir(tmp_path)
     return tmp_path
 
