@@ -104,6 +104,7 @@ class Importer:
         if self.dry_run and not os.path.isdir(root):
             self.db = _open_state(":memory:")
             self._import_all()
+            self._write_sessions()
             return self.summary
         from ..file_utils import ensure_private_dir
 
@@ -113,11 +114,8 @@ class Importer:
             try:
                 self.db.execute("BEGIN IMMEDIATE")
                 self._import_all()
-                if self.dry_run:
-                    self.db.execute("ROLLBACK")
-                else:
-                    self._write_sessions()
-                    self.db.execute("COMMIT")  # after the session files: a crash in between re-reads, merges by key
+                self._write_sessions()
+                self.db.execute("ROLLBACK" if self.dry_run else "COMMIT")  # after the session files: a crash in between re-reads, merges by key
             except BaseException:
                 if self.db.in_transaction:
                     self.db.execute("ROLLBACK")
@@ -231,6 +229,7 @@ class Importer:
     # -- writing ------------------------------------------------------------------------------
 
     def _write_sessions(self) -> None:
+        """Merge each changed session into its file (with ``dry_run``: count, write nothing)."""
         for session_id, change in sorted(self.changes.items()):
             project = self.project_of(session_id) or change["project"]
             if not project:
@@ -242,7 +241,8 @@ class Importer:
                 continue
             self.summary["sessions_updated" if existing else "sessions_new"] += 1
             self.summary["entries"] += len(data["activity_log"]) - (len(existing["activity_log"]) if existing else 0)
-            self._save(folder, project, session_id, data)
+            if not self.dry_run:
+                self._save(folder, project, session_id, data)
 
     def _save(self, folder: str, project: str, session_id: str, data: dict) -> None:
         from ..file_utils import atomic_write, dumps, ensure_private_dir
@@ -419,6 +419,11 @@ def entry_key(session_id: str, entry: dict):
     return None
 
 
+def in_time(entry: dict) -> tuple:
+    """How records sort: by time, a turn's end after the response that ended it at the same instant."""
+    return str(entry.get("timestamp") or ""), entry.get("action") == "turn_end"
+
+
 def _combine(old: dict, new: dict) -> dict:
     """Two readings of one record (a response whose lines came in two imports, a compaction and
     then its summary): a response's text and tool ids add up and the larger usage is kept."""
@@ -446,7 +451,7 @@ def _merged(existing, session_id: str, change: dict):
             entries[key] = entry
     for key, entry in change["add"].items():
         entries[key] = _combine(entries[key], entry) if key in entries else entry
-    log = sorted([*unkeyed, *entries.values()], key=lambda e: str(e.get("timestamp") or ""))
+    log = sorted([*unkeyed, *entries.values()], key=in_time)
     if not log:
         return existing
     metadata = dict((existing or {}).get("metadata") or {})
