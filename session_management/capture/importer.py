@@ -32,7 +32,7 @@ from ..store import history
 from ..store.config import DEFAULTS
 from ..store.journal import FlockLock
 from .capping import cap_fields
-from .transcript import _usage, response_key
+from .transcript import response_key, usage_from, usage_size
 
 STATE_VERSION = 1
 _HEAD_BYTES = 512
@@ -45,6 +45,7 @@ KNOWN_TYPES = frozenset({
 # Text the CLI puts in a user line itself: slash-command echoes, their output, background-task notices.
 _INJECTED = ("<command-name>", "<command-message>", "<command-args>", "<local-command-stdout>", "<local-command-stderr>",
              "<local-command-caveat>", "<task-notification>", "<user-memory-input>", "<bash-input>", "<bash-stdout>", "<bash-stderr>")
+_READ_TYPES = frozenset({"user", "assistant", "system"})  # the line types records come from
 SKIP_REASONS = ("malformed", "not_utf8", "unknown_type", "unreadable", "waiting_for_newline")
 
 
@@ -104,7 +105,6 @@ class Importer:
         if self.dry_run and not os.path.isdir(root):
             self.db = _open_state(":memory:")
             self._import_all()
-            self._write_sessions()
             return self.summary
         from ..file_utils import ensure_private_dir
 
@@ -114,7 +114,6 @@ class Importer:
             try:
                 self.db.execute("BEGIN IMMEDIATE")
                 self._import_all()
-                self._write_sessions()
                 self.db.execute("ROLLBACK" if self.dry_run else "COMMIT")  # after the session files: a crash in between re-reads, merges by key
             except BaseException:
                 if self.db.in_transaction:
@@ -133,9 +132,12 @@ class Importer:
         files.sort()
         self.summary["files"] = len(files)
         for number, (path, session_id, agent) in enumerate(files, 1):
+            if self.changes and session_id not in self.changes:
+                self._write_sessions()  # a session's files sort together: memory stays one session's worth
             self._import_file(path, session_id, agent)
             if self.progress:
                 self.progress(number, len(files))
+        self._write_sessions()
 
     def _import_file(self, path: str, session_id: str, agent) -> None:
         row = self.db.execute("SELECT offset, head, head_len, size, mtime_ns FROM files WHERE path = ?", (path,)).fetchone()
@@ -230,7 +232,8 @@ class Importer:
 
     def _write_sessions(self) -> None:
         """Merge each changed session into its file (with ``dry_run``: count, write nothing)."""
-        for session_id, change in sorted(self.changes.items()):
+        changes, self.changes = self.changes, {}
+        for session_id, change in sorted(changes.items()):
             project = self.project_of(session_id) or change["project"]
             if not project:
                 continue
@@ -265,6 +268,10 @@ class _Parser:
         self.last_summary_for = None  # the compaction entry the next summary line belongs to
 
     def feed(self, raw: bytes) -> None:
+        if raw.startswith(b'{"type":"'):  # bookkeeping lines name their type first: skip them unparsed
+            kind = raw[9 : raw.find(b'"', 9)].decode("ascii", "replace")
+            if kind in KNOWN_TYPES and kind not in _READ_TYPES:
+                return
         try:
             text = raw.decode("utf-8")
         except UnicodeDecodeError:
@@ -318,8 +325,8 @@ class _Parser:
         message = line["message"]
         if not isinstance(message.get("id"), str) or message.get("model") == "<synthetic>":
             return
-        usage = _usage(message.get("usage"))
-        if not any(usage.get(k) for k in ("input_tokens", "output_tokens", "cache_creation_input_tokens", "cache_read_input_tokens")):
+        usage = usage_from(message.get("usage"))
+        if not usage_size(usage):
             return  # a fork's zeroed copy, or a stub: ccusage counts neither
         key = "r:" + response_key(message["id"], line.get("requestId"))
         stamp = _stamp(line)
@@ -333,7 +340,7 @@ class _Parser:
             entry = self.responses[key] = {"action": "assistant_message", "timestamp": stamp, "details": details}
         details = entry["details"]
         details["stop_reason"] = message.get("stop_reason") or details["stop_reason"]
-        if _size(usage) >= _size(details["usage"]):
+        if usage_size(usage) >= usage_size(details["usage"]):
             details["usage"] = usage
         for block in message.get("content") if isinstance(message.get("content"), list) else ():
             if not isinstance(block, dict):
@@ -435,7 +442,7 @@ def _combine(old: dict, new: dict) -> dict:
         details["text"] = f"{details['text']}\n{extra['text']}" if details.get("text") else extra["text"]
     details["tool_use_ids"] = list(dict.fromkeys([*details.get("tool_use_ids", []), *extra.get("tool_use_ids", [])]))
     details["stop_reason"] = extra.get("stop_reason") or details.get("stop_reason")
-    if _size(extra.get("usage") or {}) >= _size(details.get("usage") or {}):
+    if usage_size(extra.get("usage") or {}) >= usage_size(details.get("usage") or {}):
         details["usage"] = extra.get("usage")
     return {**old, "details": details}
 
@@ -461,10 +468,6 @@ def _merged(existing, session_id: str, change: dict):
     metadata["imported"] = {"from": "claude-code-transcript", "note": "no hooks ran: no decisions, no hook-only fields"}
     return {"session_id": session_id, "created_at": log[0]["timestamp"], "last_activity": log[-1]["timestamp"],
             "status": "ended", "timeout_seconds": DEFAULTS["timeout_seconds"], "metadata": metadata, "activity_log": log}
-
-
-def _size(usage: dict) -> int:
-    return sum(usage.get(key, 0) for key in ("input_tokens", "output_tokens", "cache_creation_input_tokens", "cache_read_input_tokens"))
 
 
 def _stamp(line: dict) -> str:
