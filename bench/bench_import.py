@@ -79,6 +79,8 @@ def run(megabytes: int, python: str, rounds: int) -> list:
         return [("10. import: skipped", None, None, "the real Claude Code CLI could not be installed")]
     store = root / "store"
     files, sessions, size = clone_store(history.config_dir, store, megabytes)
+    # As installed by pip: compiled once, not at every start (PYTHONDONTWRITEBYTECODE may be set here).
+    subprocess.run([python, "-m", "compileall", "-q", str(Path(__file__).resolve().parent.parent / "session_management")], check=True)
     env = dict(os.environ, CLAUDE_CONFIG_DIR=str(store), CLAUDE_SESSION_TRACKER_HOME=str(root / "home"), TZ="UTC")
     ccusage = [*ccusage_command(), "daily", "--json", "--offline"]
     cli = [python, "-m", "session_management"]

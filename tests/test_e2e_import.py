@@ -22,9 +22,9 @@ def tree(folder) -> dict:
     return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
-def cli(history: History, *args, check=True):
+def cli(history: History, *args, check=True, cwd=None):
     env = dict(python_env(), CLAUDE_CONFIG_DIR=str(history.config_dir))
-    done = subprocess.run([sys.executable, "-m", "session_management", *args], capture_output=True, text=True, env=env, cwd=history.root, timeout=300)
+    done = subprocess.run([sys.executable, "-m", "session_management", *args], capture_output=True, text=True, env=env, cwd=cwd or history.root, timeout=300)
     assert done.returncode == 0 or not check, done.stderr
     return json.loads(done.stdout) if "--json" in args else done
 
@@ -97,6 +97,15 @@ def test_show_says_what_an_imported_session_lacks(history, imported):
     assert "imported from Claude Code's transcript: no hooks recorded it" in alone
     both = cli(history, "show", history.sessions["to_resume"]).stdout
     assert "imported from Claude Code's transcript (from before the hooks recorded it)" in both
+
+
+def test_list_inside_the_project_shows_its_imported_history(history, imported):
+    """Inside the project with hooks, list shows its pre-install sessions with the hook-recorded one, each once."""
+    listed = cli(history, "list", "--json", cwd=history.hooked)
+    theirs = {s["sessionId"] for s in ccusage(history.config_dir, "session")["sessions"] if s["projectPath"].endswith("alpha-project")}
+    assert sorted(s["session_id"] for s in listed) == sorted(theirs)
+    assert {s["session_id"]: s["status"] for s in listed}[history.sessions["to_resume"]] == "archived"
+    assert {s["status"] for s in listed} == {"archived", "imported"}
 
 
 def test_search_finds_words_typed_before_the_install(history, imported):

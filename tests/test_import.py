@@ -162,6 +162,20 @@ def test_bad_input_is_counted_not_fatal(store, tmp_path):
     assert "0 new sessions" in plain.stdout and "1 unreadable" in plain.stdout
 
 
+def test_a_lost_or_corrupt_state_doubles_nothing(store):
+    """The import state is bookkeeping: corrupt, it is set aside; lost, every transcript is read
+    again and merged by key, so no record is doubled."""
+    run_import(store)
+    state = Path(history.root(catalog.home())) / "state.sqlite"
+    state.write_bytes(b"not a database at all" * 100)
+    again = run_import(store)
+    assert again["files_read"] == 5 and again["sessions_new"] == 0
+    assert list(state.parent.glob("state.sqlite.*.corrupt"))
+    state.unlink()
+    run_import(store)
+    assert {sid: token_counts(data) for sid, data in imported_sessions().items()} == CCUSAGE
+
+
 def test_a_fork_that_sorts_first_takes_the_copies_from_its_parent(store):
     """Ownership moves when an earlier-sorting file holding the same response appears later: the
     parent loses it, the newcomer gains it, the total stays the same."""

@@ -101,6 +101,7 @@ class Importer:
         self.changes = {}  # session id -> {"add": {key: entry}, "drop": set(keys), "meta": {}, "project": path}
 
     def run(self) -> dict:
+        """Import what is new, holding ``import.lock``; returns ``summary``."""
         root = history.root(self.home)
         if self.dry_run and not os.path.isdir(root):
             self.db = _open_state(":memory:")
@@ -112,7 +113,7 @@ class Importer:
         with FlockLock(os.path.join(root, "import.lock"), timeout=600):
             self.db = _open_state(os.path.join(root, "state.sqlite"))
             try:
-                self.db.execute("BEGIN IMMEDIATE")
+                self.db.execute("BEGIN")  # deferred: a run with nothing new writes nothing (import.lock excludes other writers)
                 self._import_all()
                 self.db.execute("ROLLBACK" if self.dry_run else "COMMIT")  # after the session files: a crash in between re-reads, merges by key
             except BaseException:
@@ -253,8 +254,8 @@ class Importer:
         ensure_private_dir(history.session_dir(folder))
         marker = os.path.join(folder, "project.json")
         if not os.path.exists(marker):
-            atomic_write(marker, json.dumps({"path": project}) + "\n")
-        atomic_write(history.session_path(folder, session_id), dumps(data))
+            atomic_write(marker, json.dumps({"path": project}) + "\n", exclusive=True)
+        atomic_write(history.session_path(folder, session_id), dumps(data), exclusive=True)  # import.lock is held
         self.db.execute("INSERT OR REPLACE INTO sessions VALUES (?, ?)", (session_id, project))
 
 
@@ -266,6 +267,7 @@ class _Parser:
         self.skipped = importer.summary["skipped"]
         self.responses = {}  # key -> entry, this read's responses (one per response, many lines)
         self.last_summary_for = None  # the compaction entry the next summary line belongs to
+        self.seen_meta = {}
 
     def feed(self, raw: bytes) -> None:
         if raw.startswith(b'{"type":"'):  # bookkeeping lines name their type first: skip them unparsed
@@ -305,8 +307,14 @@ class _Parser:
                 self._emit("e:" + key[2:], end)
         self.importer.summary["responses"] += len(self.responses)
 
-    def _meta(self, line: dict) -> dict:
-        return {"cwd": _text(line.get("cwd")), "git_branch": _text(line.get("gitBranch")), "claude_code_version": _text(line.get("version"))}
+    def _meta(self, line: dict, model=None) -> dict:
+        """What the line says of its session (redacted: a branch name can hold anything), each
+        distinct value redacted once per file."""
+        raw = (_text(line.get("cwd")), _text(line.get("gitBranch")), _text(line.get("version")), _text(model))
+        if raw not in self.seen_meta:
+            values = self.importer.redact(list(raw))
+            self.seen_meta[raw] = dict(zip(("cwd", "git_branch", "claude_code_version", "model"), values))
+        return self.seen_meta[raw]
 
     def _project(self, line: dict):
         project = self.importer.project_of(self.session_id)
@@ -317,9 +325,12 @@ class _Parser:
     def _emit(self, key: str, entry: dict, line: dict = None) -> None:
         if not self.importer.claim(key, self.path, self.session_id):
             return
-        entry["details"] = cap_fields(self.importer.redact(entry["details"]), DEFAULTS["max_field_bytes"])
-        meta = self.importer.redact(self._meta(line)) if line else {}
-        self.importer.add(self.session_id, self._project(line or {}), key, entry, meta)
+        entry["details"] = self._safe(entry["details"])
+        self.importer.add(self.session_id, self._project(line or {}), key, entry, self._meta(line) if line else {})
+
+    def _safe(self, details: dict) -> dict:
+        """Capped, then redacted: as a hook stores an event's fields."""
+        return self.importer.redact(cap_fields(details, DEFAULTS["max_field_bytes"]))
 
     def _assistant(self, line: dict) -> None:
         message = line["message"]
@@ -349,8 +360,9 @@ class _Parser:
                 details["text"] = f"{details['text']}\n{block['text']}" if details["text"] else block["text"]
             elif block.get("type") == "tool_use" and isinstance(block.get("id"), str) and block["id"] not in details["tool_use_ids"]:
                 details["tool_use_ids"].append(block["id"])
-                self.importer.pending(block["id"], {"name": block.get("name"), "input": block.get("input"), "at": stamp})
-        self.importer.note(self.session_id, self._project(line), self.importer.redact({**self._meta(line), "model": _text(message.get("model"))}))
+                call = self._safe({"name": block.get("name"), "input": block.get("input")})  # secrets never reach the state either
+                self.importer.pending(block["id"], {**call, "at": stamp})
+        self.importer.note(self.session_id, self._project(line), self._meta(line, message.get("model")))
 
     def _user(self, line: dict) -> None:
         content = line["message"]["content"]
@@ -527,8 +539,10 @@ def _open_state(path: str) -> sqlite3.Connection:
     try:
         version = db.execute("PRAGMA user_version").fetchone()[0]
     except sqlite3.DatabaseError:
+        from ..file_utils import set_aside
+
         db.close()
-        os.replace(path, path + ".corrupt")
+        set_aside(path)  # kept for a person to look at; a full re-read merges by key
         db = sqlite3.connect(path, timeout=600, isolation_level=None)
         version = 0
     if version != STATE_VERSION:

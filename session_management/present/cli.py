@@ -903,7 +903,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     sub = command("list", "sessions, newest first: status, times, prompts, tool calls, failures", cmd_list)
     add_scope(sub, "list the sessions of")
-    sub.add_argument("--status", choices=("active", "paused", "ended", "archived"), help="only sessions with this status")
+    sub.add_argument("--status", choices=("active", "paused", "ended", "archived", "imported"), help="only sessions with this status (imported: known only from Claude Code's transcript)")
     sub.add_argument("--since", metavar="WHEN", help="only sessions active since WHEN: 2h, 3d, 1w or an ISO date (UTC)")
     sub.add_argument("--limit", type=int, metavar="N", help="at most N sessions")
     sub.add_argument("--json", action="store_true", help="print JSON")
