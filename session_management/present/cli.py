@@ -118,7 +118,7 @@ _REFRESH_EVERY = 2.0  # seconds: the dashboard asks for its projects several tim
 _last_refresh = [float("-inf")]
 
 
-def refresh_history(explicit=()):
+def refresh_history():
     """Bring the history imported from Claude Code's transcripts up to date (only what is new is
     read); a problem is one line on stderr, never the end of the view. Returns the import's summary."""
     import sqlite3
@@ -130,7 +130,7 @@ def refresh_history(explicit=()):
         return None
     _last_refresh[0] = time.monotonic()
     try:
-        return Importer(catalog.home(), stores(explicit=explicit), progress=progress_printer("importing transcripts", "files")).run()
+        return Importer(catalog.home(), stores(), progress=progress_printer("importing transcripts", "files")).run()
     except (OSError, sqlite3.Error) as exc:
         print(f"claude-sessions: cannot import Claude Code's transcripts: {exc}", file=sys.stderr)
         return None
