@@ -9,7 +9,7 @@ from conftest import REPO
 def test_quick_benchmark_run_prints_every_row(tmp_path):
     """`bench/run.py --quick` completes and prints a row, with a ratio, for each benchmark it ran."""
     result = subprocess.run(
-        [sys.executable, str(REPO / "bench" / "run.py"), "--quick", "--only", "latency,growth,stop,harvest,concurrency,reads,memory,index,otlp,dashboard", "--json", str(tmp_path / "rows.json")],
+        [sys.executable, str(REPO / "bench" / "run.py"), "--quick", "--only", "latency,growth,stop,harvest,concurrency,reads,memory,index,otlp,dashboard,import", "--json", str(tmp_path / "rows.json")],
         capture_output=True,
         text=True,
         timeout=600,
@@ -20,6 +20,7 @@ def test_quick_benchmark_run_prints_every_row(tmp_path):
     for prefix in ("1. PostToolUse Bash", "1. UserPromptSubmit", "2. PostToolUse, 300 events", "2. Stop (fold + archive), 300", "2. Stop with harvest, 300",
                    "3. 8 PostToolUse hooks", "5. list, 200 sessions, cached", "5. show, one session", "6. peak memory",
                    "7. index build", "7. search a rare word", "7. list --all-projects,", "8. PostToolUse with otlp:", "8. Stop with otlp:",
-                   "8. export --otlp, 50 sessions", "9. dashboard sessions page, 200 sessions, warm", "9. dashboard live update"):
+                   "8. export --otlp, 50 sessions", "9. dashboard sessions page, 200 sessions, warm", "9. dashboard live update",
+                   "10. first import of", "10. import with nothing new"):
         [row] = [line for line in lines if line.startswith(prefix) and "floor" not in line]
         assert row.rstrip().endswith("x"), row

@@ -245,3 +245,23 @@ def test_a_hook_record_and_its_transcript_make_one_session():
     assert both["created_at"] == imported["created_at"] and both["metadata"]["source"] == "resume"
     assert both["metadata"]["imported"]["entries"] == 3 and summarize(both["activity_log"])["input_tokens"] == 12
     assert combine(hook, None) is hook and combine(None, imported) is imported
+
+
+def test_the_dashboard_shows_imported_sessions(store, tmp_path):
+    """serve: imported sessions are rows of their project's table, and each has its own page with its prompts."""
+    from starlette.testclient import TestClient
+
+    from session_management.present.web.app import build_app
+    from session_management.present.web.data import Data, project_key
+    from session_management.present.web.guard import allowed_hosts
+
+    run_import(store)
+    projects = sorted(history.projects(catalog.home()))
+    client = TestClient(build_app(Data(lambda: projects, str(tmp_path / "index.sqlite")), allowed_hosts("127.0.0.1", 8765), None),
+                        base_url="http://127.0.0.1:8765")
+    page = client.get("/").text
+    assert page.count('<tr class="st-') == len(CCUSAGE)
+    parent = "a427a655-c3a4-413a-8b3d-dc75bde28b6d"
+    link = f"/session/{project_key(ALPHA)}/{parent}"
+    assert f'href="{link}"' in page
+    assert "remember quetzalcoatlus and my key [REDACTED:anthropic-key]" in client.get(link).text
