@@ -203,6 +203,20 @@ def test_two_imports_at_once_double_nothing(store):
         assert len(keys) == len(set(keys))
 
 
+def test_two_views_started_together_import_once(store):
+    """Two `usage --all-projects` started at once on a history never imported: both answer with
+    ccusage's totals, and the sessions hold each response once."""
+    command = [sys.executable, "-m", "session_management", "usage", "--all-projects", "--by", "session", "--json"]
+    env = {**python_env(), "CLAUDE_CONFIG_DIR": str(store)}
+    processes = [subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env) for _ in range(2)]
+    answers = [json.loads(p.communicate(timeout=120)[0]) for p in processes]
+    for answer in answers:
+        rows = {row["session"]: (row["input_tokens"], row["output_tokens"], row["cache_creation_input_tokens"], row["cache_read_input_tokens"])
+                for row in answer["rows"]}
+        assert rows == CCUSAGE
+    assert {sid: token_counts(data) for sid, data in imported_sessions().items()} == CCUSAGE
+
+
 def test_dry_run_and_since_write_nothing(store):
     """--dry-run counts what it would import and writes nothing; --since skips older transcripts."""
     done = json.loads(cli("import", "--config-dir", str(store), "--dry-run", "--json").stdout)
