@@ -27,7 +27,7 @@ CCUSAGE = {
     "2d359f45-4759-45bb-88b9-f60bbb146ed6": (69, 99, 700, 1500),
     "92a8c92d-c0ef-475b-9526-cb0c0a4a9463": (31, 51, 0, 8700),
 }
-ALPHA = "/tmp/import-capture/2.1.197/alpha project"  # the projects' paths as the transcripts give them
+ALPHA = "/nonexistent/claude-history/alpha project"  # the projects' paths as the transcripts give them
 
 
 @pytest.fixture
@@ -105,7 +105,7 @@ def test_what_each_session_holds(store):
     assert [e["action"] for e in beta["activity_log"]].count("turn_end") == 1
     assert beta["metadata"]["imported"]["from"] == "claude-code-transcript"
     assert beta["metadata"]["claude_code_version"] == "2.1.197" and beta["metadata"]["cwd"].endswith("beta")
-    assert set(history.projects(catalog.home())) == {ALPHA, "/tmp/import-capture/2.1.197/beta"}
+    assert set(history.projects(catalog.home())) == {ALPHA, "/nonexistent/claude-history/beta"}
 
 
 def test_a_second_import_changes_nothing(store):
@@ -279,3 +279,30 @@ def test_the_dashboard_shows_imported_sessions(store, tmp_path):
     link = f"/session/{project_key(ALPHA)}/{parent}"
     assert f'href="{link}"' in page
     assert "remember quetzalcoatlus and my key [REDACTED:anthropic-key]" in client.get(link).text
+
+
+def test_export_otlp_sends_an_imported_project_without_writing_into_it(store, tmp_path):
+    """export --otlp of projects known only from their transcripts: a real Phoenix receives each
+    session as a trace with the transcript's tokens; the shipment state stays in the data home."""
+    from phoenix_server import Phoenix
+
+    from session_management.export.traces import Options, session_spans
+
+    run_import(store)
+    beta = "/nonexistent/claude-history/beta"
+    session_id = "f6a92ab2-25e9-4ee8-a3f3-601ad225478a"
+    expected, _, _ = session_spans(imported_sessions()[session_id], Options())
+    (tmp_path / "phoenix").mkdir()
+    phoenix = Phoenix(tmp_path / "phoenix")
+    phoenix.start()
+    try:
+        done = cli("export", "--otlp", "--all", "--all-projects", "--endpoint", phoenix.url, env={"CLAUDE_CONFIG_DIR": str(store)})
+        assert "spans of 4 sessions" in done.stdout
+        spans = phoenix.wait_for_spans("beta", len(expected))
+    finally:
+        phoenix.stop()
+    llm = [s for s in spans if s["span_kind"] == "LLM"]
+    assert sum(s["attributes"]["llm.token_count.completion"] for s in llm) == CCUSAGE[session_id][1]
+    assert {s["attributes"]["session.id"] for s in spans} == {session_id}
+    assert os.path.exists(os.path.join(history.project_folder(catalog.home(), beta), "otlp-shipped.json"))
+    assert not os.path.exists(beta)
