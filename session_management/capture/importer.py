@@ -61,29 +61,41 @@ def stores(env=os.environ, explicit=()) -> list:
 
 
 def transcript_files(store: str, counts: dict) -> list:
-    """``[(path, session id, agent id or None)]`` under ``store/projects``, in path order."""
+    """``[(path, session id, agent id or None)]`` under ``store/projects``, in path order: each
+    project folder's ``<session id>.jsonl`` and ``<session id>/subagents/agent-<id>.jsonl``."""
     found = []
-    base = os.path.join(store, "projects")
-    if not os.path.isdir(base):
-        return found
-    for folder, dirs, names in os.walk(base, onerror=lambda _exc: _count(counts, "unreadable")):
-        dirs.sort()
-        parts = os.path.relpath(folder, base).split(os.sep)
-        for name in names:
-            if not name.endswith(".jsonl"):
-                continue
-            if len(parts) == 1 and parts[0] != ".":
-                session_id, agent = name[: -len(".jsonl")], None
-            elif len(parts) == 3 and parts[2] == "subagents" and name.startswith("agent-"):
-                session_id, agent = parts[1], name[len("agent-") : -len(".jsonl")]
-            else:
-                continue
-            try:
-                validate_session_id(session_id)
-            except ValueError:
-                continue
-            found.append((os.path.join(folder, name), session_id, agent))
+    for project in _folder(os.path.join(store, "projects"), counts, missing_ok=True):
+        if not project.is_dir():
+            continue
+        for entry in _folder(project.path, counts):
+            if entry.name.endswith(".jsonl") and _is_session_id(entry.name[: -len(".jsonl")]):
+                found.append((entry.path, entry.name[: -len(".jsonl")], None))
+            elif entry.is_dir() and _is_session_id(entry.name):
+                for agent in _folder(os.path.join(entry.path, "subagents"), counts, missing_ok=True):
+                    if agent.name.startswith("agent-") and agent.name.endswith(".jsonl"):
+                        found.append((agent.path, entry.name, agent.name[len("agent-") : -len(".jsonl")]))
     return sorted(found)
+
+
+def _folder(path: str, counts: dict, missing_ok: bool = False) -> list:
+    """A folder's entries; an unreadable one is counted (a missing one too, unless ``missing_ok``)."""
+    try:
+        with os.scandir(path) as entries:
+            return list(entries)
+    except FileNotFoundError:
+        if not missing_ok:
+            counts["unreadable"] += 1
+    except OSError:
+        counts["unreadable"] += 1
+    return []
+
+
+def _is_session_id(name: str) -> bool:
+    try:
+        validate_session_id(name)
+    except ValueError:
+        return False
+    return True
 
 
 class Importer:
@@ -527,10 +539,6 @@ def _redactor():
     from .redact import Redactor
 
     return Redactor(DEFAULTS["redact"], DEFAULTS["redact_patterns"])
-
-
-def _count(counts: dict, reason: str) -> None:
-    counts[reason] += 1
 
 
 def _open_state(path: str) -> sqlite3.Connection:
