@@ -23,6 +23,7 @@ key, so a state lost or a file read twice never doubles a record.
 
 import json
 import os
+import re
 import sqlite3
 import zlib
 
@@ -45,6 +46,8 @@ KNOWN_TYPES = frozenset({
 # Text the CLI puts in a user line itself: slash-command echoes, their output, background-task notices.
 _INJECTED = ("<command-name>", "<command-message>", "<command-args>", "<local-command-stdout>", "<local-command-stderr>",
              "<local-command-caveat>", "<task-notification>", "<user-memory-input>", "<bash-input>", "<bash-stdout>", "<bash-stderr>")
+# An attachment line as the CLI writes it (its keys in this order, compact JSON): nothing to keep.
+_ATTACHMENT = re.compile(rb'\{"parentUuid":(?:null|"[^"\\]*"),"isSidechain":(?:true|false),"attachment":\{')
 _READ_TYPES = frozenset({"user", "assistant", "system"})  # the line types records come from
 SKIP_REASONS = ("malformed", "not_utf8", "unknown_type", "unreadable", "waiting_for_newline")
 
@@ -286,6 +289,8 @@ class _Parser:
             kind = raw[9 : raw.find(b'"', 9)].decode("ascii", "replace")
             if kind in KNOWN_TYPES and kind not in _READ_TYPES:
                 return
+        elif _ATTACHMENT.match(raw):  # more than half a 2.1.332 transcript's bytes: skip them unparsed too
+            return
         try:
             text = raw.decode("utf-8")
         except UnicodeDecodeError:
