@@ -162,6 +162,25 @@ def test_bad_input_is_counted_not_fatal(store, tmp_path):
     assert "0 new sessions" in plain.stdout and "1 unreadable" in plain.stdout
 
 
+def test_lines_skipped_unparsed_are_only_bookkeeping(store):
+    """Attachment and bookkeeping lines are passed over without parsing; a prompt that quotes their
+    shapes is still a prompt."""
+    session_id = "0badf00d-0000-4000-8000-0000000000a1"
+    folder = store / "projects" / "-tmp-quoting"
+    folder.mkdir()
+    quoted = '{"parentUuid":null,"isSidechain":false,"attachment":{"type":"date"}} and {"type":"mode"}'
+    head = {"parentUuid": None, "isSidechain": False, "attachment": {"type": "date", "date": "2026-11-02"}, "type": "attachment"}
+    (folder / f"{session_id}.jsonl").write_bytes(b"".join([
+        (json.dumps(head, separators=(",", ":")) + "\n").encode(),
+        b'{"type":"mode","mode":"normal","sessionId":"x"}\n',
+        (json.dumps({"parentUuid": None, "isSidechain": False, "message": {"role": "user", "content": quoted}, "type": "user",
+                     "uuid": "q1", "timestamp": "2026-11-02T10:00:00.000Z", "cwd": "/tmp/quoting"}, separators=(",", ":")) + "\n").encode(),
+    ]))
+    summary = run_import(store)
+    assert sum(summary["skipped"].values()) == 0
+    assert [e["details"]["prompt"] for e in imported_sessions()[session_id]["activity_log"]] == [quoted]
+
+
 def test_a_lost_or_corrupt_state_doubles_nothing(store):
     """The import state is bookkeeping: corrupt, it is set aside; lost, every transcript is read
     again and merged by key, so no record is doubled."""
