@@ -7,7 +7,6 @@ reaches the size asked for. Each command is a fresh process; ccusage runs in the
 
 import os
 import re
-import resource
 import shutil
 import statistics
 import subprocess
