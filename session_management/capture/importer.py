@@ -27,6 +27,7 @@ import re
 import sqlite3
 import zlib
 
+from ..core.durable import sync_folder, write_synced
 from ..core.ids import validate_session_id
 from ..core.timestamps import now_iso
 from ..store import history
@@ -286,21 +287,10 @@ def _write_whole(files) -> None:
             ensure_private_dir(folder)
             folders.add(folder)
         temp = os.path.join(folder, f".{os.path.basename(path)}.tmp")
-        fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, FILE_MODE)
-        try:
-            data = memoryview(text.encode("utf-8"))
-            while data:
-                data = data[os.write(fd, data) :]
-            os.fsync(fd)
-        finally:
-            os.close(fd)
+        write_synced(temp, text.encode("utf-8"), os.O_WRONLY | os.O_CREAT | os.O_TRUNC, FILE_MODE)
         os.replace(temp, path)
     for folder in folders:
-        fd = os.open(folder, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
+        sync_folder(folder)
 
 
 class _Parser:
