@@ -1,4 +1,4 @@
-"""Benchmark 10: importing a Claude Code transcript store, against ccusage reading the same store.
+"""Benchmark 11: importing a Claude Code transcript store, against ccusage reading the same store.
 
 The store is cloned from a real capture: the real CLI (2.1.332, against the fake API) writes a
 small history (two projects, a subagent, a resume, a fork, a compaction), then every file is
@@ -75,7 +75,7 @@ def run(megabytes: int, python: str, rounds: int) -> list:
     root = Path(tempfile.mkdtemp(prefix="bench-import-"))
     history = capture(root / "capture")
     if history is None:
-        return [("10. import: skipped", None, None, "the real Claude Code CLI could not be installed")]
+        return [("11. import: skipped", None, None, "the real Claude Code CLI could not be installed")]
     store = root / "store"
     files, sessions, size = clone_store(history.config_dir, store, megabytes)
     # As installed by pip: compiled once, not at every start (PYTHONDONTWRITEBYTECODE may be set here).
@@ -97,9 +97,9 @@ def run(megabytes: int, python: str, rounds: int) -> list:
     shutil.rmtree(root)
     label = f"{size / 2**20:.0f} MB, {files:,} files, {sessions:,} sessions"
     return [
-        (f"10. first import of {label}, vs ccusage daily", first, their_time, "s"),
-        ("10. first import peak memory, vs ccusage daily", first_memory, their_memory, "MiB"),
-        ("10. usage --all-projects after it, vs ccusage daily", usage, again, "ms"),
-        ("10. list --all-projects after it, vs ccusage daily", listing, again, "ms"),
-        ("10. import with nothing new, vs ccusage daily", refresh, again, "ms"),
+        (f"11. first import of {label}, vs ccusage daily", first, their_time, "s"),
+        ("11. first import peak memory, vs ccusage daily", first_memory, their_memory, "MiB"),
+        ("11. usage --all-projects after it, vs ccusage daily", usage, again, "ms"),
+        ("11. list --all-projects after it, vs ccusage daily", listing, again, "ms"),
+        ("11. import with nothing new, vs ccusage daily", refresh, again, "ms"),
     ]
