@@ -1,5 +1,5 @@
 """Benchmarks: hook latency against a do-nothing hook, growth with session size, concurrency,
-real-CLI overhead, CLI reads, peak memory, OTLP export, the dashboard and the status line. Every ratio is against a baseline measured in the
+real-CLI overhead, CLI reads, peak memory, OTLP export, the dashboard, the status line and importing transcripts. Every ratio is against a baseline measured in the
 same run, interleaved with it, because this machine is shared and absolute times drift.
 
 Usage: python bench/run.py [--quick] [--only NAMES] [--against REV] [--json FILE]
@@ -353,6 +353,14 @@ def bench_statusline(rounds: int, big: int, others: int, history_mb: int) -> lis
     return run_statusline_bench(PYTHON, rounds, big, others, history_mb, seed_session, hook_command, transcript_turn, SID)
 
 
+def bench_import(megabytes: int, rounds: int) -> list:
+    """Importing a transcript store cloned from a real capture, against ccusage on it (bench_import.py)."""
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from bench_import import run as run_import_bench
+
+    return run_import_bench(megabytes, PYTHON, rounds)
+
+
 def print_table(rows) -> None:
     """Medians with their baselines; times are stored in seconds and shown in the row's unit."""
     scale = {"ms": 1000, "s": 1, "MiB": 1, "spans/s": 1}
@@ -371,7 +379,7 @@ def print_table(rows) -> None:
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="few iterations, small sizes: checks the benchmarks run, not the numbers")
-    parser.add_argument("--only", default="latency,growth,stop,harvest,concurrency,cli,reads,memory,index,otlp,dashboard,statusline", help="comma-separated: latency,growth,stop,harvest,concurrency,cli,reads,memory,index,otlp,dashboard,statusline")
+    parser.add_argument("--only", default="latency,growth,stop,harvest,concurrency,cli,reads,memory,index,otlp,dashboard,statusline,import", help="comma-separated: latency,growth,stop,harvest,concurrency,cli,reads,memory,index,otlp,dashboard,statusline,import")
     parser.add_argument("--json", help="also write the rows as JSON to this file")
     parser.add_argument("--against", metavar="REV", help="also time the hooks of git revision REV against today's, interleaved")
     args = parser.parse_args(argv)
@@ -408,6 +416,8 @@ def main(argv=None) -> int:
         rows += bench_dashboard(200 if args.quick else 10_000, 300 if args.quick else 5000, rounds)
     if "statusline" in only:
         rows += bench_statusline(rounds, *((300, 200, 5) if args.quick else (5000, 10_000, 300)))
+    if "import" in only:
+        rows += bench_import(10 if args.quick else 300, 3 if args.quick else 5)
     print_table(rows)
     if args.json:
         Path(args.json).write_text(json.dumps([list(row) for row in rows], indent=2))

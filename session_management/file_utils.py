@@ -11,6 +11,7 @@ import os
 import time
 from pathlib import Path
 
+from .core.durable import sync_folder, write_synced
 from .core.jsontext import to_json
 from .core.timestamps import stamp_for_filename
 
@@ -77,15 +78,8 @@ def atomic_write(file_path, content, exclusive: bool = False) -> None:
         tmp = os.path.join(directory, f".{name}.{os.getpid()}.{time.monotonic_ns()}.tmp")
         flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL
     data = content if isinstance(content, bytes) else content.encode("utf-8")
-    fd = os.open(tmp, flags, FILE_MODE)
     try:
-        try:
-            view = memoryview(data)
-            while view:
-                view = view[os.write(fd, view) :]
-            os.fsync(fd)
-        finally:
-            os.close(fd)
+        write_synced(tmp, data, flags, FILE_MODE)
         os.replace(tmp, path)
     except BaseException:
         try:
@@ -93,7 +87,7 @@ def atomic_write(file_path, content, exclusive: bool = False) -> None:
         except OSError:
             pass
         raise
-    _fsync_dir(directory)
+    sync_folder(directory)
 
 
 def _sweep_dead_temps(directory: str, name: str) -> None:
@@ -120,20 +114,6 @@ def _pid_alive(pid: int) -> bool:
     except OSError:
         return True
     return True
-
-
-def _fsync_dir(directory: str) -> None:
-    """Make a rename durable; some filesystems refuse, which only weakens durability."""
-    try:
-        fd = os.open(directory, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
 
 
 def _with_retry(operation, what: str, max_retries: int, retry_delay: float):

@@ -56,23 +56,35 @@ def claude_binary(version: str = CLAUDE_CODE_VERSION) -> Path:
     return binary
 
 
-CCUSAGE_VERSION = "18.0.11"  # the last release that runs on Node alone (later ones need a native binary)
+CCUSAGE_VERSION = "20.0.24"  # a native binary; 20.0.26's native package is not in the registry
 
 
 def ccusage_command() -> list:
-    """ccusage (npm), the reference people compare token counts with; installed on first use."""
+    """``ccusage claude`` (npm), the reference people compare token counts with; installed on
+    first use. Append ``session|daily --json --offline`` and run it with ``CLAUDE_CONFIG_DIR``."""
     cache = REPO / ".cache" / f"ccusage-{CCUSAGE_VERSION}"
     script = cache / "node_modules" / ".bin" / "ccusage"
+    arch = {"x86_64": "x64", "aarch64": "arm64", "arm64": "arm64"}.get(os.uname().machine, os.uname().machine)
+    packages = [f"ccusage@{CCUSAGE_VERSION}", f"@ccusage/ccusage-linux-{arch}@{CCUSAGE_VERSION}"]
     if not script.exists():
         npm = shutil.which("npm")
-        result = subprocess.run([npm or "npm", "install", "--prefix", str(cache), "--no-audit", "--no-fund", f"ccusage@{CCUSAGE_VERSION}"],
+        result = subprocess.run([npm or "npm", "install", "--prefix", str(cache), "--no-audit", "--no-fund", *packages],
                                 capture_output=True, text=True, timeout=600) if npm else None
         if result is None or result.returncode != 0 or not script.exists():
             reason = f"cannot install ccusage@{CCUSAGE_VERSION} with npm"
             if os.environ.get("CI") == "true":
                 pytest.fail(reason + " (CI=true: end-to-end tests must run)")
             pytest.skip(reason)
-    return [str(script)]
+    return [str(script), "claude"]
+
+
+def ccusage(config_dir, report: str) -> dict:
+    """``ccusage claude REPORT --json --offline --mode calculate`` over one transcript store, days in UTC."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("CLAUDE", "ANTHROPIC"))}
+    env.update(CLAUDE_CONFIG_DIR=str(config_dir), TZ="UTC")
+    done = subprocess.run([*ccusage_command(), report, "--json", "--offline", "--mode", "calculate"], capture_output=True, text=True, env=env, timeout=120)
+    assert done.returncode == 0, done.stderr
+    return json.loads(done.stdout)
 
 
 class ClaudeProject:

@@ -7,6 +7,7 @@ streamed as server-sent events the way the real API streams them; requests witho
 
 import itertools
 import json
+import secrets
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -49,6 +50,7 @@ class FakeAnthropic:
         self.requests = []
         self.turn_requests = 0
         self._ids = itertools.count(1)
+        self._tag = secrets.token_hex(4)  # ids unique across servers, as the real API's are across a history
         self._lock = threading.Lock()
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self.server.daemon_threads = True
@@ -127,7 +129,7 @@ class FakeAnthropic:
 
             def _stream(self, body, reply):
                 self.send_response(200)
-                self.send_header("request-id", f"req_fake{next(fake._ids):06d}")
+                self.send_header("request-id", f"req_fake{fake._tag}{next(fake._ids):06d}")
                 self.send_header("Content-Type", "text/event-stream")
                 self.send_header("Cache-Control", "no-cache")
                 self.send_header("Connection", "close")
@@ -140,7 +142,7 @@ class FakeAnthropic:
         return Handler
 
     def _tool_id(self) -> str:
-        return f"toolu_fake{next(self._ids):06d}"
+        return f"toolu_fake{self._tag}{next(self._ids):06d}"
 
     def message(self, body, reply, complete=False) -> dict:
         content = []
@@ -151,7 +153,7 @@ class FakeAnthropic:
                     block["id"] = self._tool_id()
                 content.append(block)
         return {
-            "id": f"msg_fake{next(self._ids):06d}",
+            "id": f"msg_fake{self._tag}{next(self._ids):06d}",
             "type": "message",
             "role": "assistant",
             "model": reply.get("model") or body.get("model", "claude-fake"),

@@ -72,13 +72,21 @@ def test_an_empty_catalog_has_nothing_to_export_or_index(outside):
     assert code == 0 and (json.loads(out)["projects"], json.loads(out)["sessions_read"]) == (0, 0)
 
 
-@pytest.mark.parametrize("command", [("list",), ("show", "abc"), ("stats",), ("usage",), ("search", "x"), ("tail", "--timeout", "1"),
-                                     ("cleanup",), ("export", "abc"), ("export", "--otlp", "--all")])
+@pytest.mark.parametrize("command", [("list",), ("stats",), ("usage",), ("search", "x"), ("tail", "--timeout", "1"),
+                                     ("cleanup",), ("export", "--otlp", "--all")])
 def test_outside_a_project_one_line_says_where_to_run(outside, command):
     """Commands about the current project, run outside any, say in one line that there is none here (exit 1)."""
     code, out, err = run(*command, cwd=outside)
     assert (code, out) == (1, "")
     assert "no .claude/runtime found" in err and len(err.splitlines()) == 1
+
+
+@pytest.mark.parametrize("command", [("show", "abc"), ("export", "abc")])
+def test_outside_a_project_an_unknown_id_is_one_line(outside, command):
+    """show and export of an id, outside any project, look in the imported history and say in one line that no session matches (exit 1)."""
+    code, out, err = run(*command, cwd=outside)
+    assert (code, out) == (1, "")
+    assert err == "claude-sessions: no session matches 'abc'\n"
 
 
 @pytest.mark.parametrize("command, message", [

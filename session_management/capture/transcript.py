@@ -91,12 +91,18 @@ def _merge(response: dict, message: dict, blocks_seen: set) -> None:
         elif block.get("type") == "tool_use" and block.get("id"):
             response["tool_use_ids"].append(block["id"])
     response["stop_reason"] = message.get("stop_reason") or response["stop_reason"]
-    usage = _usage(message.get("usage"))
-    if sum(usage.get(key, 0) for key in USAGE_KEYS) >= sum(response["usage"].get(key, 0) for key in USAGE_KEYS):
+    usage = usage_from(message.get("usage"))
+    if usage_size(usage) >= usage_size(response["usage"]):
         response["usage"] = usage
 
 
-def _usage(raw) -> dict:
+def usage_size(usage: dict) -> int:
+    """All the tokens of a usage: of two readings of one response, the larger is the final one."""
+    return sum(usage.get(key, 0) for key in USAGE_KEYS)
+
+
+def usage_from(raw) -> dict:
+    """The token counts of a message's ``usage`` (well-typed ones only), with the cache-write split."""
     if not isinstance(raw, dict):
         return {}
     usage = {key: raw[key] for key in USAGE_KEYS if isinstance(raw.get(key), int) and not isinstance(raw.get(key), bool)}

@@ -16,7 +16,8 @@ import sys
 from dataclasses import dataclass, field
 
 from ..file_utils import atomic_write, dumps, set_aside
-from ..query.summaries import read_registry, read_session, session_fingerprint
+from ..query.summaries import read_combined, session_sources, statuses
+from ..store import catalog, history
 from ..query.timeline import decision_records
 from ..store import config as _config
 from . import traces
@@ -81,37 +82,39 @@ def ship(project_dir: str, sender, target: Target, options, session_ids=None, si
 
     runtime = os.path.join(project_dir, ".claude", "runtime")
     session_dir = os.path.join(runtime, "sessions")
+    imported = history.project_folder(catalog.home(), project_dir)
+    state_dir = runtime if os.path.isdir(runtime) else imported  # never a new file in a project without hooks
     resource = sender.resource(resource or project_resource(project_dir, project_otlp(project_dir)))
     outcome = Outcome()
     try:
-        lock = FileLock(os.path.join(runtime, LOCK_NAME), timeout=LOCK_TIMEOUT)
+        lock = FileLock(os.path.join(state_dir, LOCK_NAME), timeout=LOCK_TIMEOUT)
         lock.acquire()
     except Timeout:
         raise TimeoutError(f"another shipment of {project_dir} held {LOCK_NAME} for {LOCK_TIMEOUT:.0f} s") from None
     try:
-        state = _load_state(runtime)
+        state = _load_state(state_dir)
         shipped = state["endpoints"].setdefault(target.endpoint, {})
-        registry = read_registry(session_dir)
-        wanted = list(session_ids) if session_ids is not None else sorted(registry)
+        found = statuses(session_dir, imported)
+        wanted = list(session_ids) if session_ids is not None else sorted(found)
         batch, pending = [], {}
 
         def flush():
             sender.send(batch, resource)
             outcome.sessions += sum(1 for record in pending.values() if record.pop("_sent"))
             shipped.update(pending)
-            _save_state(runtime, state)
+            _save_state(state_dir, state)
             outcome.spans += len(batch)
             batch.clear()
             pending.clear()
 
         for number, session_id in enumerate(wanted, 1):
-            archived = registry.get(session_id, {}).get("status") == "archived"
-            fingerprint = session_fingerprint(session_dir, session_id, archived)
+            status = found.get(session_id, "?")
+            fingerprint = session_sources(session_dir, imported, session_id, status)
             record = {} if again else shipped.get(session_id) or {}
             if record.get("fingerprint") == fingerprint:
                 continue
             try:
-                data = read_session(session_dir, session_id, archived)
+                data = read_combined(session_dir, imported, session_id, status)
             except (KeyError, OSError, ValueError):
                 continue
             outcome.read += 1

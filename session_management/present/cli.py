@@ -15,6 +15,7 @@ from pathlib import Path
 
 from .. import __version__
 from ..claude_session import parse_timestamp
+from ..query.combined import is_imported
 from .formats import all_tokens, cost_text, duration_text, since_moment, tokens_text
 
 
@@ -50,35 +51,91 @@ def manager_for(runtime_dir: Path):
     return SessionManager(str(runtime_dir / "sessions"))
 
 
-def resolve_id(runtime_dir: Path, prefix: str):
-    """``(full id, registry status)`` from an id or a unique prefix of one."""
-    from ..query.summaries import read_registry
+def resolve_id(runtime_dir, prefix: str):
+    """``(full id, registry status)`` from an id or a unique prefix of one, among the project's
+    sessions, its imported history included (``imported`` for a session known only from its transcript)."""
+    session_id, (_, status) = _resolve(_sessions_of(runtime_dir), prefix)
+    return session_id, status
 
-    sessions = read_registry(runtime_dir / "sessions")
+
+def _sessions_of(runtime_dir) -> dict:
+    """``{session id: (runtime dir, status)}``: the project's sessions, or (``runtime_dir`` None:
+    outside any tracked project) every imported session of every project."""
+    from ..query.summaries import statuses
+    from ..store import catalog, history
+
+    if runtime_dir is not None:
+        imported = history.project_folder(catalog.home(), str(Path(runtime_dir).parent.parent))
+        return {sid: (Path(runtime_dir), status) for sid, status in statuses(Path(runtime_dir) / "sessions", imported).items()}
+    found = {}
+    for project in history.projects(catalog.home()):
+        runtime = Path(project) / ".claude" / "runtime"
+        imported = history.project_folder(catalog.home(), project)
+        found.update({sid: (runtime, status) for sid, status in statuses(runtime / "sessions", imported).items()})
+    return found
+
+
+def _resolve(sessions: dict, prefix: str):
     if prefix in sessions:
-        return prefix, sessions[prefix].get("status")
+        return prefix, sessions[prefix]
     matches = [sid for sid in sessions if sid.startswith(prefix)]
     if not matches:
         raise CliError(f"no session matches {prefix!r}")
     if len(matches) > 1:
         shown = ", ".join(sorted(matches)[:5])
         raise CliError(f"{prefix!r} matches {len(matches)} sessions ({shown}{'…' if len(matches) > 5 else ''}); give more characters", 2)
-    return matches[0], sessions[matches[0]].get("status")
+    return matches[0], sessions[matches[0]]
 
 
-def load_session(runtime_dir: Path, prefix: str):
-    """``(data, decisions)`` of one session."""
-    from ..query.summaries import read_session
-    from ..query.timeline import decision_records
-
-    session_id, status = resolve_id(runtime_dir, prefix)
+def runtime_or_none(args):
+    """The project's runtime directory, or None outside any tracked project (then an id is looked
+    up among the imported sessions of every project)."""
     try:
-        data = read_session(runtime_dir / "sessions", session_id, status == "archived")
+        return find_runtime_dir(args.runtime_dir)
+    except CliError:
+        if args.runtime_dir:
+            raise
+        return None
+
+
+def load_session(runtime_dir, prefix: str):
+    """``(data, decisions)`` of one session (hook record and imported history as one)."""
+    from ..query.summaries import read_combined
+    from ..query.timeline import decision_records
+    from ..store import catalog, history
+
+    refresh_history()
+    session_id, (runtime, status) = _resolve(_sessions_of(runtime_dir), prefix)
+    imported = history.project_folder(catalog.home(), str(runtime.parent.parent))
+    try:
+        data = read_combined(runtime / "sessions", imported, session_id, status)
     except KeyError:
         raise CliError(f"session {session_id} is in the registry but its file is missing") from None
     except OSError as exc:
         raise CliError(str(exc)) from None
-    return data, decision_records(str(runtime_dir), session_id)
+    return data, decision_records(str(runtime), session_id) if runtime.is_dir() else []
+
+
+_REFRESH_EVERY = 2.0  # seconds: the dashboard asks for its projects several times a request
+_last_refresh = [float("-inf")]
+
+
+def refresh_history():
+    """Bring the history imported from Claude Code's transcripts up to date (only what is new is
+    read); a problem is one line on stderr, never the end of the view. Returns the import's summary."""
+    import sqlite3
+
+    from ..capture.importer import Importer, stores
+    from ..store import catalog
+
+    if time.monotonic() - _last_refresh[0] < _REFRESH_EVERY:
+        return None
+    _last_refresh[0] = time.monotonic()
+    try:
+        return Importer(catalog.home(), stores(), progress=progress_printer("importing transcripts", "files")).run()
+    except (OSError, sqlite3.Error) as exc:
+        print(f"claude-sessions: cannot import Claude Code's transcripts: {exc}", file=sys.stderr)
+        return None
 
 
 def parse_since(text: str) -> datetime:
@@ -155,7 +212,7 @@ def cmd_list(args) -> int:
         (
             *((name(s["project"]),) if many else ()),
             s["session_id"][:8],
-            s["session_status"] + (" (archived)" if s["status"] == "archived" else ""),
+            s["session_status"] + {"archived": " (archived)", "imported": " (imported)"}.get(s["status"], ""),
             short_time(s["created_at"]),
             short_time(s["last_activity"]),
             duration_text(s["duration_seconds"]),
@@ -187,10 +244,10 @@ def cmd_show(args) -> int:
     from ..query.timeline import rows as timeline_rows
     from ..query.usage import per_turn, total_of
 
-    runtime = find_runtime_dir(args.runtime_dir)
+    runtime = runtime_or_none(args)
     data, decisions = load_session(runtime, args.id)
     summary = summarize(data, data["status"])
-    pricer = pricer_for(runtime)
+    pricer = pricer_in_scope(args)
     spent = priced(usage_of(summary), pricer)
     if args.json:
         emit_json({"session": data, "decisions": decisions, "usage": spent})
@@ -203,6 +260,8 @@ def cmd_show(args) -> int:
     meta = [f"{key} {data['metadata'][key]}" for key in ("cwd", "source", "model", "end_reason") if data["metadata"].get(key)]
     if meta:
         print(" · ".join(meta))
+    if is_imported(data):
+        print(imported_note(data))
     if spent["requests"]:
         print(usage_line(spent))
     print()
@@ -214,6 +273,14 @@ def cmd_show(args) -> int:
         print(f"{row['at'][11:23]}  +{row['offset']:7.1f}s  {row['kind']:<10} {row['text']}{duration}{spent_in_turn}")
     unpriced_note(pricer)
     return 0
+
+
+def imported_note(data: dict) -> str:
+    """What a session read (wholly or partly) from Claude Code's transcript lacks."""
+    imported = data["metadata"].get("imported") or {}
+    if "entries" in imported:
+        return f"{plural(imported['entries'], 'record')} imported from Claude Code's transcript (from before the hooks recorded it): they carry no decisions and no hook-only fields"
+    return "imported from Claude Code's transcript: no hooks recorded it, so it has no decisions, no session start/end and no hook-only fields"
 
 
 def usage_line(spent: dict) -> str:
@@ -231,7 +298,7 @@ def cmd_stats(args) -> int:
     from ..query.summaries import summarize
 
     if args.id:
-        data, _ = load_session(find_runtime_dir(args.runtime_dir), args.id)
+        data, _ = load_session(runtime_or_none(args), args.id)
         summaries = [summarize(data, data["status"])]
     else:
         summaries, where = summaries_in_scope(args)
@@ -331,14 +398,19 @@ def cmd_projects(args) -> int:
     from ..query.cost import Pricer
     from ..store import catalog
 
+    from ..store import history
+
     folder = catalog.home()
+    refresh_history()
     known = catalog.read(folder)
-    present = [path for path in known if os.path.isdir(path)]
+    for path in history.projects(folder):
+        known.setdefault(path, {"added": None, "imported": True})
+    present = [path for path in known if os.path.isdir(path) or history.session_ids(history.project_folder(folder, path))]
     sessions = {}
     for session in from_index(present, lambda index: index.listing(present, Pricer())):
         sessions.setdefault(session["project"], []).append(session["last_activity"])
     found = [
-        {"path": path, "exists": path in present, "sessions": len(sessions.get(path, ())),
+        {"path": path, "exists": os.path.isdir(path), "sessions": len(sessions.get(path, ())),
          "last_activity": max(sessions.get(path, ()), default=None), "added": info.get("added")}
         for path, info in sorted(known.items())
     ]
@@ -348,29 +420,40 @@ def cmd_projects(args) -> int:
     if not found:
         print(nothing_recorded("projects", ""), file=sys.stderr)
         return 1
-    rows = [(p["path"] + ("" if p["exists"] else "  (missing)"), p["sessions"] if p["exists"] else "-", short_time(p["last_activity"] or "") or "-") for p in found]
+    rows = [(p["path"] + ("" if p["exists"] else "  (missing)"), p["sessions"] if p["path"] in present else "-", short_time(p["last_activity"] or "") or "-") for p in found]
     print(table(("PROJECT", "SESSIONS", "LAST ACTIVITY (UTC)"), rows))
     return 0
 
 
 def scope(args) -> list:
-    """The project directories a command looks at: ``--project``, every one in the catalog
-    (``--all-projects``), or the project around the current directory."""
+    """The project directories a command looks at: ``--project``, every one in the catalog or
+    with imported history (``--all-projects``), or the project around the current directory. The
+    imported history is brought up to date first."""
     from ..store import catalog
 
+    from ..store import history
+
+    refresh_history()
     if getattr(args, "project", None):
         project = Path(args.project).expanduser().resolve()
-        if not (project / ".claude" / "runtime").is_dir():
-            raise CliError(f"{project} has no .claude/runtime: not a tracked project")
+        if not (project / ".claude" / "runtime").is_dir() and str(project) not in history.projects(catalog.home()):
+            raise CliError(f"{project} has no .claude/runtime and no imported history: not a tracked project")
         return [str(project)]
     if getattr(args, "all_projects", False):
-        projects = catalog.existing(catalog.home())
+        projects = every_project()
         try:
             here = str(find_runtime_dir(args.runtime_dir).parent.parent)
         except CliError:
             here = None
         return sorted(set(projects) | ({here} if here else set()))
     return [str(find_runtime_dir(args.runtime_dir).parent.parent)]
+
+
+def every_project() -> list:
+    """The catalog's projects still on disk, and every project with imported history (on disk or not)."""
+    from ..store import catalog, history
+
+    return sorted(set(catalog.existing(catalog.home())) | set(history.projects(catalog.home())))
 
 
 def across_projects(args) -> bool:
@@ -410,10 +493,11 @@ def summaries_in_scope(args):
     from ..query.summaries import all_summaries
 
     runtime = find_runtime_dir(args.runtime_dir)
+    refresh_history()
     return all_summaries(runtime), str(runtime)
 
 
-def progress_printer(what: str):
+def progress_printer(what: str, unit: str = "sessions"):
     """A ``progress(done, total)`` that keeps one line on a terminal's stderr up to date, for long
     work such as a first index build; silent when stderr is not a terminal or the work is small."""
     if not sys.stderr.isatty():
@@ -421,7 +505,7 @@ def progress_printer(what: str):
 
     def progress(done: int, total: int) -> None:
         if total >= 200 and (done % 100 == 0 or done == total):
-            print(f"\r{what}: {done}/{total} sessions", end="\n" if done == total else "", file=sys.stderr, flush=True)
+            print(f"\r{what}: {done}/{total} {unit}", end="\n" if done == total else "", file=sys.stderr, flush=True)
 
     return progress
 
@@ -442,12 +526,47 @@ def project_namer():
     return lambda path: "~" + path[len(home):] if path == home or path.startswith(home + os.sep) else path
 
 
+def cmd_import(args) -> int:
+    """Read Claude Code's transcripts into the user's data home: every session, from before the hooks too."""
+    import sqlite3
+
+    from ..capture.importer import Importer, stores
+    from ..store import catalog
+
+    since = parse_since(args.since).timestamp() if args.since else None
+    folders = stores(explicit=args.config_dir)
+    missing = [folder for folder in args.config_dir if not os.path.isdir(os.path.expanduser(folder))]
+    if missing:
+        raise CliError(f"--config-dir {missing[0]}: no such directory", 2)
+    importer = Importer(catalog.home(), folders, int(since * 1e9) if since else None, args.dry_run, progress_printer("importing transcripts", "files"))
+    try:
+        done = importer.run()
+    except (OSError, sqlite3.Error) as exc:
+        raise CliError(f"cannot import into {catalog.home()}: {exc}") from None
+    if args.json:
+        emit_json({**done, "dry_run": args.dry_run, "home": catalog.home()})
+        return 0
+    skipped = {reason: count for reason, count in done["skipped"].items() if count}
+    would = "would import" if args.dry_run else "imported"
+    print(f"{would}: {plural(done['sessions_new'], 'new session')}, {plural(done['sessions_updated'], 'session')} updated, "
+          f"{plural(done['responses'], 'response')}; {done['files_read']} of {plural(done['files'], 'transcript file')} read "
+          f"({done['files_unchanged']} unchanged) from {', '.join(folders)}")
+    if skipped:
+        print("lines skipped: " + ", ".join(f"{count} {reason.replace('_', ' ')}" for reason, count in sorted(skipped.items())))
+    if not done["files"]:
+        print(f"no Claude Code transcripts found in {', '.join(folders)} (set --config-dir or CLAUDE_CONFIG_DIR)", file=sys.stderr)
+    return 0
+
+
 def cmd_index(args) -> int:
     """Bring the search index up to date with every tracked project (or rebuild it)."""
     from ..query.index import Index
     from ..store import catalog
 
-    projects = catalog.existing(catalog.home())
+    from ..store import history
+
+    refresh_history()
+    projects = every_project()
     index = Index(rebuild=args.rebuild)
     try:
         done = index.update(projects, progress_printer("indexing"))
@@ -569,12 +688,11 @@ def cmd_export(args) -> int:
         return cmd_export_otlp(args)
     if len(args.id) != 1 or args.all or args.since or args.all_projects:
         raise CliError("export --format writes one session: give exactly one ID (--all, --since and --all-projects go with --otlp)", 2)
-    runtime = find_runtime_dir(args.runtime_dir)
-    data, decisions = load_session(runtime, args.id[0])
+    data, decisions = load_session(runtime_or_none(args), args.id[0])
     if args.format == "json":
         text = json.dumps(data, indent=2, ensure_ascii=False) + "\n"
     else:
-        spent = priced(summarize(data["activity_log"]), pricer_for(runtime))
+        spent = priced(summarize(data["activity_log"]), pricer_in_scope(args))
         text = (markdown if args.format == "markdown" else html_report)(data, decisions, spent)
     write_output(text, args.output)
     return 0
@@ -818,7 +936,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     sub = command("list", "sessions, newest first: status, times, prompts, tool calls, failures", cmd_list)
     add_scope(sub, "list the sessions of")
-    sub.add_argument("--status", choices=("active", "paused", "ended", "archived"), help="only sessions with this status")
+    sub.add_argument("--status", choices=("active", "paused", "ended", "archived", "imported"), help="only sessions with this status (imported: known only from Claude Code's transcript)")
     sub.add_argument("--since", metavar="WHEN", help="only sessions active since WHEN: 2h, 3d, 1w or an ISO date (UTC)")
     sub.add_argument("--limit", type=int, metavar="N", help="at most N sessions")
     sub.add_argument("--json", action="store_true", help="print JSON")
@@ -848,6 +966,12 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_argument("--since", metavar="WHEN", help="only entries since WHEN: 2h, 3d, 1w or an ISO date (UTC)")
     sub.add_argument("--limit", type=int, default=20, metavar="N", help="at most N hits (default 20)")
     sub.add_argument("--json", action="store_true", help="print JSON (full ids, and each hit's position in its activity_log)")
+
+    sub = command("import", "read Claude Code's own transcripts into the history: every session on this machine, from before the hooks too (the views across projects do this by themselves)", cmd_import)
+    sub.add_argument("--config-dir", action="append", default=[], metavar="DIR", help="a Claude Code config folder to read (repeatable; default: every folder in $CLAUDE_CONFIG_DIR, else ~/.config/claude and ~/.claude)")
+    sub.add_argument("--since", metavar="WHEN", help="only transcripts written since WHEN: 2h, 3d, 1w or an ISO date (UTC)")
+    sub.add_argument("--dry-run", action="store_true", help="read and count, write nothing")
+    sub.add_argument("--json", action="store_true", help="print a summary as JSON: files read, sessions new and updated, responses, lines skipped by reason")
 
     sub = command("index", "bring the search index up to date with every tracked project (it is derived: --rebuild starts over)", cmd_index)
     sub.add_argument("--rebuild", action="store_true", help="delete the index and build it again from the session files")

@@ -1,4 +1,4 @@
-"""Query: recorded sessions read back — per-session summaries and their cache (``summaries``),
+"""Query: recorded sessions read back — one session from its hook and imported records (``combined``), per-session summaries and their cache (``summaries``),
 timelines (``timeline``), token usage (``usage``), cost (``cost``),
 spend per session, project and day (``spend``), and the SQLite FTS5 index across
 projects behind search and every cross-project view (``index``).

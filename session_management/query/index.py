@@ -16,8 +16,10 @@ import time
 from datetime import datetime
 
 from ..claude_session import format_timestamp, parse_timestamp
+from ..store import catalog, history
 from ..store.catalog import user_dir
-from .summaries import read_registry, read_session, session_fingerprint, summarize, usage_of
+from .combined import IMPORTED_STATUS
+from .summaries import read_combined, session_sources, statuses, summarize, usage_of
 
 SCHEMA_VERSION = 2  # 2: each session's summary, so list/stats/usage across projects read no session file
 INDEX_NAME = "index.sqlite"
@@ -26,6 +28,7 @@ _log = logging.getLogger(__name__)
 LISTED = ("session_id", "status", "session_status", "created_at", "last_activity", "duration_seconds",
           "events", "prompts", "tool_calls", "failures", "subagents", "turns", "cwd", "model")
 _SLOTS = 1024  # entry ids per millisecond
+_MISSING, _UNKNOWN = -1, None  # folder marks: known to be missing; not to be trusted
 _SETTLED_NS = 2_000_000_000  # a folder's mtime this old cannot still change within the same clock tick
 # The detail fields that hold text a person would search for (the action itself is searched too).
 _TEXT_FIELDS = ("prompt", "text", "tool_name", "tool_input", "tool_response", "error", "last_assistant_message", "compact_summary", "reason")
@@ -147,15 +150,18 @@ class Index:
         ``progress(done, total)`` is called as sessions are read, for long first builds."""
         done = {"projects": 0, "sessions_read": 0, "sessions_unchanged": 0, "sessions_removed": 0, "entries_added": 0}
         stale, marks = [], {}
+        home = catalog.home()
         for project in projects:
             done["projects"] += 1
             session_dir = os.path.join(project, ".claude", "runtime", "sessions")
-            # The registry and the archived files change only by rename (atomic writes, archive,
-            # restore, prune), which changes the registry's mtime and the archive folder's: while
-            # both are as they were at the last complete update, only live sessions can have changed.
-            own = {path: _mtime_ns(path) for path in _renamed_only(session_dir)}
-            trusted = {path for path, mtime in own.items() if mtime is not None and mtime == self._folder_mtime(path)}
-            changed, unchanged, gone = self._changed(project, session_dir, trusted == set(own), os.path.join(session_dir, "archive") in trusted)
+            imported = history.project_folder(home, project)
+            # The registry, the archived files and the imported ones change only by rename (atomic
+            # writes, archive, restore, prune, import), which changes the registry's mtime and the
+            # folders': while all are as they were at the last complete update (missing counts as
+            # a state too), only live sessions can have changed.
+            own = {path: _mtime_ns(path) for path in _renamed_only(session_dir, imported)}
+            trusted = {path for path, mtime in own.items() if mtime == self._folder_mtime(path)}
+            changed, unchanged, gone = self._changed(project, session_dir, imported, trusted == set(own), os.path.join(session_dir, "archive") in trusted)
             stale += changed
             done["sessions_unchanged"] += unchanged
             for session_id in gone:
@@ -163,10 +169,11 @@ class Index:
                 done["sessions_removed"] += 1
             marks.update(own)
         for number, (project, session_dir, session_id, status, fingerprint) in enumerate(stale, 1):
+            imported = history.project_folder(home, project)
             try:
-                data = read_session(session_dir, session_id, status == "archived")
+                data = read_combined(session_dir, imported, session_id, status)
             except (KeyError, OSError, ValueError):
-                marks.update(dict.fromkeys(_renamed_only(session_dir)))  # not indexed: look again next time
+                marks.update(dict.fromkeys(_renamed_only(session_dir, imported), _UNKNOWN))  # not indexed: look again next time
                 continue
             done["sessions_read"] += 1
             done["entries_added"] += self._replace(project, session_id, fingerprint, data["activity_log"], summarize(data, status))
@@ -176,27 +183,29 @@ class Index:
             self._remember_folder(path, mtime_ns)
         return done
 
-    def _changed(self, project: str, session_dir: str, nothing_renamed: bool, archive_same: bool):
+    def _changed(self, project: str, session_dir: str, imported: str, nothing_renamed: bool, archive_same: bool):
         """``(stale sessions to read, count unchanged, ids gone)`` of one project, stat'ing only the
         files that can have changed (see ``update``): none but the live sessions' when neither the
-        registry nor the archive folder changed, none of the archived ones when the folder did not."""
+        registry nor a folder changed, none of the archived ones without an import when the archive
+        folder did not."""
         if nothing_renamed:  # the same sessions, with the same statuses, as the index holds
-            live = self.db.execute("SELECT session_id, status, fingerprint FROM sessions WHERE project = ? AND status != 'archived'", (project,)).fetchall()
+            settled = ("archived", IMPORTED_STATUS)  # files that change only by rename, in folders that did not
+            live = self.db.execute("SELECT session_id, status, fingerprint FROM sessions WHERE project = ? AND status NOT IN (?, ?)", (project, *settled)).fetchall()
             known = {session_id: fingerprint for session_id, _, fingerprint in live}
-            statuses = {session_id: status for session_id, status, _ in live}
-            unchanged = self.db.execute("SELECT count(*) FROM sessions WHERE project = ? AND status = 'archived'", (project,)).fetchone()[0]
+            found = {session_id: status for session_id, status, _ in live}
+            unchanged = self.db.execute("SELECT count(*) FROM sessions WHERE project = ? AND status IN (?, ?)", (project, *settled)).fetchone()[0]
         else:
             known = dict(self.db.execute("SELECT session_id, fingerprint FROM sessions WHERE project = ?", (project,)))
-            registry = read_registry(session_dir) if os.path.isdir(session_dir) else {}
-            statuses = {session_id: entry.get("status", "?") for session_id, entry in registry.items()}
+            found = statuses(session_dir, imported)
             unchanged = 0
+        with_import = set(history.session_ids(imported)) if not nothing_renamed else set()
         stale = []
-        for session_id, status in statuses.items():
-            if archive_same and status == "archived" and session_id in known:
+        for session_id, status in found.items():
+            if archive_same and status == "archived" and session_id in known and session_id not in with_import:
                 known.pop(session_id)
                 unchanged += 1
                 continue
-            fingerprint = json.dumps([status, session_fingerprint(session_dir, session_id, status == "archived")])
+            fingerprint = json.dumps(session_sources(session_dir, imported, session_id, status))
             if known.pop(session_id, None) == fingerprint:
                 unchanged += 1
             else:
@@ -361,13 +370,15 @@ def _marks(values) -> str:
     return ",".join("?" * len(values))
 
 
-def _renamed_only(session_dir: str) -> tuple:
-    """The registry and the archive folder: they change only by rename (see ``Index.update``)."""
-    return os.path.join(session_dir, "registry.json"), os.path.join(session_dir, "archive")
+def _renamed_only(session_dir: str, imported: str) -> tuple:
+    """The registry, the archive folder and the imported sessions' folder: they change only by
+    rename (see ``Index.update``)."""
+    return os.path.join(session_dir, "registry.json"), os.path.join(session_dir, "archive"), history.session_dir(imported)
 
 
-def _mtime_ns(path: str):
+def _mtime_ns(path: str) -> int:
+    """The path's mtime, or ``_MISSING``: a path missing at two updates is unchanged too."""
     try:
         return os.stat(path).st_mtime_ns
     except OSError:
-        return None
+        return _MISSING

@@ -10,10 +10,12 @@ import os
 
 from ..claude_session import ClaudeSession, parse_timestamp
 from ..file_utils import atomic_write, dumps, load_session_registry
+from ..store import catalog, history
 from . import usage
+from .combined import IMPORTED_STATUS, combine, is_imported
 
 CACHE_NAME = "summary-cache.json"
-CACHE_VERSION = 3  # 2: token usage added; 3: None without responses
+CACHE_VERSION = 4  # 2: token usage added; 3: None without responses; 4: imported sessions, fingerprints of both sources
 
 
 def summarize(data: dict, registry_status: str) -> dict:
@@ -57,6 +59,7 @@ def summarize(data: dict, registry_status: str) -> dict:
         "tools": tools,
         "cwd": data["metadata"].get("cwd"),
         "model": data["metadata"].get("model"),
+        "imported": is_imported(data),
         "usage": _usage_or_none(data["activity_log"]),
     }
 
@@ -127,9 +130,41 @@ def read_session(session_dir, session_id: str, archived: bool) -> dict:
     return SessionManager(str(session_dir)).get_session(session_id).to_dict()
 
 
+def session_sources(session_dir, imported_folder, session_id: str, status: str) -> list:
+    """``[status, fingerprint of the hook record, of the imported record]``: changes with either."""
+    hook = session_fingerprint(session_dir, session_id, status == "archived") if status != IMPORTED_STATUS else None
+    return [status, hook, files_fingerprint([history.session_path(imported_folder, session_id)])]
+
+
+def read_combined(session_dir, imported_folder, session_id: str, status: str) -> dict:
+    """A session as every view shows it: its hook record and its imported one as one
+    (``query.combined``). KeyError if it has neither."""
+    hook = None
+    if status != IMPORTED_STATUS:
+        try:
+            hook = read_session(session_dir, session_id, status == "archived")
+        except KeyError:
+            pass  # its hook record is gone: the imported one may still be there
+    found = combine(hook, history.read(imported_folder, session_id))
+    if found is None:
+        raise KeyError(session_id)
+    return found
+
+
+def statuses(session_dir, imported_folder) -> dict:
+    """``{session id: registry status}`` of a project's sessions, ``imported`` for those known
+    only from their transcript."""
+    found = {sid: entry.get("status", "?") for sid, entry in (read_registry(session_dir) if os.path.isdir(session_dir) else {}).items()}
+    for session_id in history.session_ids(imported_folder):
+        found.setdefault(session_id, IMPORTED_STATUS)
+    return found
+
+
 def all_summaries(runtime_dir) -> list:
-    """Summaries of every session in the registry (unreadable ones are skipped), cache refreshed."""
+    """Summaries of every session in the registry and of the project's imported history
+    (unreadable ones are skipped), cache refreshed."""
     session_dir = os.path.join(runtime_dir, "sessions")
+    imported_folder = history.project_folder(catalog.home(), os.path.dirname(os.path.dirname(os.path.abspath(runtime_dir))))
     cache_file = os.path.join(runtime_dir, CACHE_NAME)
     try:
         with open(cache_file, encoding="utf-8") as handle:
@@ -141,16 +176,14 @@ def all_summaries(runtime_dir) -> list:
     entries = cache.get("sessions", {}) if isinstance(cache.get("sessions"), dict) else {}
     fresh = {}
     summaries = []
-    for session_id, registry_entry in read_registry(session_dir).items():
-        status = registry_entry.get("status", "?")
-        archived = status == "archived"
-        fingerprint = session_fingerprint(session_dir, session_id, archived)
+    for session_id, status in statuses(session_dir, imported_folder).items():
+        fingerprint = session_sources(session_dir, imported_folder, session_id, status)
         cached = entries.get(session_id)
         if cached and cached.get("fingerprint") == fingerprint and cached["summary"]["status"] == status:
             summary = cached["summary"]
         else:
             try:
-                summary = summarize(read_session(session_dir, session_id, archived), status)
+                summary = summarize(read_combined(session_dir, imported_folder, session_id, status), status)
             except (KeyError, OSError, ValueError):
                 continue
         fresh[session_id] = {"fingerprint": fingerprint, "summary": summary}

@@ -1,7 +1,7 @@
 """Storage internals behind the spec's modules: the per-session journal (``journal``), appending
 (``writer``), the session file layout (``snapshot``), the project's configuration (``config``), and the
 user's catalog of tracked projects (``catalog``), the running totals the status line reads (``tally``) and
-pricing from known rates (``rates``).
+pricing from known rates (``rates``), the layout of the history imported from transcripts (``history``).
 
 May import ``core`` and the spec's modules (``file_utils``, ``session_manager``); never capture,
 query, present, install or export.

@@ -14,7 +14,8 @@ from ...claude_session import parse_timestamp
 from ...core.ids import validate_session_id
 from ...query.cost import Pricer, priced
 from ...query.index import read_updated
-from ...query.summaries import read_registry, read_session, usage_of
+from ...query.summaries import read_combined, statuses, usage_of
+from ...store import catalog, history
 from ...query.timeline import decision_records
 from ...query.usage import merge, total_of
 from ..formats import all_tokens
@@ -89,24 +90,27 @@ class Data:
         except ValueError:
             raise NotFound("not a session id") from None
         session_dir = os.path.join(runtime_of(project), "sessions")
-        entry = read_registry(session_dir).get(session_id) if os.path.isdir(session_dir) else None
-        if entry is None:
+        imported = history.project_folder(catalog.home(), project)
+        status = statuses(session_dir, imported).get(session_id)
+        if status is None:
             raise NotFound(f"no session {session_id} in {project}")
         try:
-            data = read_session(session_dir, session_id, entry.get("status") == "archived")
+            data = read_combined(session_dir, imported, session_id, status)
         except (KeyError, OSError, ValueError):
             raise NotFound(f"session {session_id} cannot be read") from None
         return project, data, decision_records(runtime_of(project), session_id)
 
     def session_files(self, key: str, session_id: str) -> list:
         """The files whose changes mean the session changed (live and archived place, file and
-        journal) or took a decision (its own log)."""
-        runtime = runtime_of(self.project(key))
+        journal), took a decision (its own log), or was imported again (its imported record)."""
+        project = self.project(key)
+        runtime = runtime_of(project)
         session_dir = os.path.join(runtime, "sessions")
         return [
             os.path.join(folder, f"session_{session_id}.{suffix}")
             for folder in (session_dir, os.path.join(session_dir, "archive")) for suffix in ("json", "journal")
-        ] + [os.path.join(runtime, "logs", f"session_{session_id}.log")]
+        ] + [os.path.join(runtime, "logs", f"session_{session_id}.log"),
+             history.session_path(history.project_folder(catalog.home(), project), session_id)]
 
     def watched(self, projects=None) -> list:
         """What changes when any session of ``projects`` starts, records an event, is archived or

@@ -1,0 +1,105 @@
+"""Benchmark 11: importing a Claude Code transcript store, against ccusage reading the same store.
+
+The store is cloned from a real capture: the real CLI (2.1.332, against the fake API) writes a
+small history (two projects, a subagent, a resume, a fork, a compaction), then every file is
+copied with fresh session ids, uuids, message and request ids and project paths until the store
+reaches the size asked for. Each command is a fresh process; ccusage runs in the same rounds."""
+
+import os
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+
+_UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+_FAKE_TAG = re.compile(r"fake([0-9a-f]{8})")
+
+
+def capture(root: Path):
+    """A real history written by the CLI (see tests/transcript_history.py); None without the CLI."""
+    from transcript_history import History
+
+    try:
+        return History(root, "2.1.332").write()
+    except BaseException as exc:  # pytest.skip when npm cannot install the CLI
+        print(f"no real capture: {exc}", file=sys.stderr)
+        return None
+
+
+def clone_store(source: Path, target: Path, megabytes: int) -> tuple:
+    """Copies of every transcript of ``source`` with fresh ids and project paths, until ``target``
+    holds ``megabytes``; returns (files, sessions, bytes)."""
+    files = [(p, p.read_text(encoding="utf-8")) for p in sorted(source.glob("projects/**/*")) if p.is_file()]
+    written = sessions = count = 0
+    copy = 0
+    while written < megabytes * 2**20:
+        ids = {}
+        tag = uuid.uuid4().hex[:8]
+        project = f"/home/you/work/project-{copy % 100:02d}"
+        for path, text in files:
+            def fresh(match):
+                return ids.setdefault(match.group(0), str(uuid.uuid4()))
+            body = _FAKE_TAG.sub("fake" + tag, _UUID.sub(fresh, text))
+            body = re.sub(r'"cwd":"[^"]*"', f'"cwd":"{project}"', body)
+            relative = path.relative_to(source / "projects")
+            folder = re.sub(r"[^A-Za-z0-9]", "-", project)
+            parts = [_UUID.sub(fresh, part) for part in relative.parts[1:]]
+            out = target / "projects" / folder / Path(*parts)
+            out.parent.mkdir(parents=True, exist_ok=True)
+            out.write_text(body, encoding="utf-8")
+            written += len(body.encode())
+            if out.suffix == ".jsonl":
+                count += 1
+                sessions += "subagents" not in out.parts
+        copy += 1
+    return count, sessions, written
+
+
+def measured(command, env) -> tuple:
+    """(seconds, peak RSS in MiB) of one fresh process."""
+    probe = [sys.executable, "-c", "import resource, subprocess, sys; subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, "
+             "stderr=subprocess.DEVNULL, check=True); print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)", *command]
+    started = time.perf_counter()
+    done = subprocess.run(probe, env=env, capture_output=True, text=True, check=True)
+    return time.perf_counter() - started, int(done.stdout.strip()) / 1024
+
+
+def run(megabytes: int, python: str, rounds: int) -> list:
+    from claude_cli import ccusage_command
+
+    root = Path(tempfile.mkdtemp(prefix="bench-import-"))
+    history = capture(root / "capture")
+    if history is None:
+        return [("11. import: skipped", None, None, "the real Claude Code CLI could not be installed")]
+    store = root / "store"
+    files, sessions, size = clone_store(history.config_dir, store, megabytes)
+    # As installed by pip: compiled once, not at every start (PYTHONDONTWRITEBYTECODE may be set here).
+    subprocess.run([python, "-m", "compileall", "-q", str(Path(__file__).resolve().parent.parent / "session_management")], check=True)
+    env = dict(os.environ, CLAUDE_CONFIG_DIR=str(store), CLAUDE_SESSION_TRACKER_HOME=str(root / "home"), TZ="UTC")
+    ccusage = [*ccusage_command(), "daily", "--json", "--offline"]
+    cli = [python, "-m", "session_management"]
+    first, first_memory = measured(cli + ["import"], env)
+    theirs = [measured(ccusage, env) for _ in range(rounds)]
+    their_time, their_memory = statistics.median(t for t, _ in theirs), max(m for _, m in theirs)
+    measured(cli + ["usage", "--all-projects"], env)  # the index's first build
+    time.sleep(2.1)  # let the folders' times settle, as they have in a store not being written this second
+
+    def median(command):
+        return statistics.median(measured(command, env)[0] for _ in range(rounds))
+
+    usage, listing, refresh = median(cli + ["usage", "--all-projects"]), median(cli + ["list", "--all-projects"]), median(cli + ["import"])
+    again = statistics.median(measured(ccusage, env)[0] for _ in range(rounds))
+    shutil.rmtree(root)
+    label = f"{size / 2**20:.0f} MB, {files:,} files, {sessions:,} sessions"
+    return [
+        (f"11. first import of {label}, vs ccusage daily", first, their_time, "s"),
+        ("11. first import peak memory, vs ccusage daily", first_memory, their_memory, "MiB"),
+        ("11. usage --all-projects after it, vs ccusage daily", usage, again, "ms"),
+        ("11. list --all-projects after it, vs ccusage daily", listing, again, "ms"),
+        ("11. import with nothing new, vs ccusage daily", refresh, again, "ms"),
+    ]

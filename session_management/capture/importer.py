@@ -1,0 +1,591 @@
+"""Import Claude Code's own transcripts as sessions: the history from before the hooks, and of
+projects that never had them, kept in the user's data home (``store/history``), never in a project.
+
+Each ``projects/<encoded cwd>/<session id>.jsonl`` (and its ``<session id>/subagents/agent-*.jsonl``)
+becomes one session in the spec's format: a ``user_input`` per prompt a person typed, one
+``assistant_message`` per API response (the turn-end harvest's fields), ``tool_use`` /
+``tool_failure`` per tool call paired with its result, ``subagent_start``, ``compaction`` and
+``turn_end``; every record capped and redacted with the hooks' default settings.
+
+One line, one owner. A ``--fork-session`` copies its parent's lines into a new file, and one
+response is often written on several lines. Every record has a key (a response: message id and
+request id; a tool call: its tool_use_id; a prompt or compaction: the line's uuid), and a key
+belongs to the transcript whose path sorts first among those holding it — ccusage's rule for
+responses, so tokens per session equal its figures. A response line whose usage is all zero (a
+fork's copy) claims nothing. Ownership moves when an earlier-sorting file appears later.
+
+Incremental and idempotent: ``state.sqlite`` keeps a position per file (a file that shrank or
+whose first bytes changed is read again; a last line without its newline waits for the next
+import), the owner of every key and the tool calls still waiting for their result. The whole
+import holds ``import.lock``; session files are written whole (``atomic_write``) and merged by
+key, so a state lost or a file read twice never doubles a record.
+"""
+
+import json
+import os
+import re
+import sqlite3
+import zlib
+
+from ..core.durable import sync_folder, write_synced
+from ..core.ids import validate_session_id
+from ..core.timestamps import now_iso
+from ..store import history
+from ..store.config import DEFAULTS
+from ..store.journal import FlockLock
+from .capping import cap_fields
+from .transcript import response_key, usage_from, usage_size
+
+STATE_VERSION = 1
+_HEAD_BYTES = 512
+# Line types that hold nothing a session record keeps (2.1.197 and 2.1.332), read and passed over.
+KNOWN_TYPES = frozenset({
+    "user", "assistant", "system", "attachment", "summary", "file-history-snapshot", "queue-operation", "last-prompt",
+    "mode", "atis-latch", "tools-used", "cost-state", "api-request", "api-request-blob", "api-request-shape",
+    "custom-title", "tag", "agent-name", "permission-mode", "pr-link", "progress",
+})
+# Text the CLI puts in a user line itself: slash-command echoes, their output, background-task notices.
+_INJECTED = ("<command-name>", "<command-message>", "<command-args>", "<local-command-stdout>", "<local-command-stderr>",
+             "<local-command-caveat>", "<task-notification>", "<user-memory-input>", "<bash-input>", "<bash-stdout>", "<bash-stderr>")
+# An attachment line as the CLI writes it (its keys in this order, compact JSON): nothing to keep.
+_ATTACHMENT = re.compile(rb'\{"parentUuid":(?:null|"[^"\\]*"),"isSidechain":(?:true|false),"attachment":\{')
+_BATCH_SESSIONS = 64  # sessions held before they are written: bounded memory, one folder sync per batch
+_READ_TYPES = frozenset({"user", "assistant", "system"})  # the line types records come from
+SKIP_REASONS = ("malformed", "not_utf8", "unknown_type", "unreadable", "waiting_for_newline")
+
+
+def stores(env=os.environ, explicit=()) -> list:
+    """The transcript stores to read: ``explicit``, else every directory in ``$CLAUDE_CONFIG_DIR``
+    (comma-separated), else ``~/.config/claude`` and ``~/.claude`` (the ones ccusage reads)."""
+    if explicit:
+        return [os.path.abspath(os.path.expanduser(path)) for path in explicit]
+    if env.get("CLAUDE_CONFIG_DIR", "").strip():
+        return [os.path.abspath(os.path.expanduser(p.strip())) for p in env["CLAUDE_CONFIG_DIR"].split(",") if p.strip()]
+    home = os.path.expanduser("~")
+    return [os.path.join(home, ".config", "claude"), os.path.join(home, ".claude")]
+
+
+def transcript_files(store: str, counts: dict) -> list:
+    """``[(path, session id, agent id or None)]`` under ``store/projects``, in path order: each
+    project folder's ``<session id>.jsonl`` and ``<session id>/subagents/agent-<id>.jsonl``."""
+    found = []
+    for project in _folder(os.path.join(store, "projects"), counts, missing_ok=True):
+        if not project.is_dir():
+            continue
+        for entry in _folder(project.path, counts):
+            if entry.name.endswith(".jsonl") and _is_session_id(entry.name[: -len(".jsonl")]):
+                found.append((entry.path, entry.name[: -len(".jsonl")], None))
+            elif entry.is_dir() and _is_session_id(entry.name):
+                for agent in _folder(os.path.join(entry.path, "subagents"), counts, missing_ok=True):
+                    if agent.name.startswith("agent-") and agent.name.endswith(".jsonl"):
+                        found.append((agent.path, entry.name, agent.name[len("agent-") : -len(".jsonl")]))
+    return sorted(found)
+
+
+def _folder(path: str, counts: dict, missing_ok: bool = False) -> list:
+    """A folder's entries; an unreadable one is counted (a missing one too, unless ``missing_ok``)."""
+    try:
+        with os.scandir(path) as entries:
+            return list(entries)
+    except FileNotFoundError:
+        if not missing_ok:
+            counts["unreadable"] += 1
+    except OSError:
+        counts["unreadable"] += 1
+    return []
+
+
+def _is_session_id(name: str) -> bool:
+    try:
+        validate_session_id(name)
+    except ValueError:
+        return False
+    return True
+
+
+class Importer:
+    """One import run: ``run()`` reads every store and writes what is new; ``summary`` says what it did."""
+
+    def __init__(self, home: str, store_dirs, since_ns: int = None, dry_run: bool = False, progress=None):
+        self.home = home
+        self.stores = list(store_dirs)
+        self.since_ns = since_ns
+        self.dry_run = dry_run
+        self.progress = progress
+        self.redact = _redactor()
+        self.summary = {"stores": self.stores, "files": 0, "files_read": 0, "files_unchanged": 0, "sessions_new": 0,
+                        "sessions_updated": 0, "responses": 0, "entries": 0, "skipped": dict.fromkeys(SKIP_REASONS, 0)}
+        self.changes = {}  # session id -> {"add": {key: entry}, "drop": set(keys), "meta": {}, "project": path}
+
+    def run(self) -> dict:
+        """Import what is new, holding ``import.lock``; returns ``summary``."""
+        root = history.root(self.home)
+        if self.dry_run and not os.path.isdir(root):
+            self.db = _open_state(":memory:")
+            self._import_all()
+            return self.summary
+        from ..file_utils import ensure_private_dir
+
+        ensure_private_dir(root)
+        with FlockLock(os.path.join(root, "import.lock"), timeout=600):
+            self.db = _open_state(os.path.join(root, "state.sqlite"))
+            try:
+                self.db.execute("BEGIN")  # deferred: a run with nothing new writes nothing (import.lock excludes other writers)
+                self._import_all()
+                self.db.execute("ROLLBACK" if self.dry_run else "COMMIT")  # after the session files: a crash in between re-reads, merges by key
+            except BaseException:
+                if self.db.in_transaction:
+                    self.db.execute("ROLLBACK")
+                raise
+            finally:
+                self.db.close()
+        return self.summary
+
+    # -- reading ------------------------------------------------------------------------------
+
+    def _import_all(self) -> None:
+        files = []
+        for store in self.stores:
+            files += transcript_files(store, self.summary["skipped"])
+        files.sort()
+        self.summary["files"] = len(files)
+        for number, (path, session_id, agent) in enumerate(files, 1):
+            if len(self.changes) >= _BATCH_SESSIONS and session_id not in self.changes:
+                self._write_sessions()  # a session's files sort together: memory stays a batch's worth
+            self._import_file(path, session_id, agent)
+            if self.progress:
+                self.progress(number, len(files))
+        self._write_sessions()
+
+    def _import_file(self, path: str, session_id: str, agent) -> None:
+        row = self.db.execute("SELECT offset, head, head_len, size, mtime_ns FROM files WHERE path = ?", (path,)).fetchone()
+        try:
+            info = os.stat(path)
+        except OSError:
+            self.summary["skipped"]["unreadable"] += 1
+            return
+        if self.since_ns and info.st_mtime_ns < self.since_ns:
+            return
+        if row and row[3] == info.st_size and row[4] == info.st_mtime_ns:
+            self.summary["files_unchanged"] += 1
+            return
+        offset = row[0] if row else 0
+        try:
+            with open(path, "rb") as handle:
+                head = handle.read(_HEAD_BYTES)
+                if row is None or offset > info.st_size or zlib.crc32(head[: row[2]]) != row[1]:
+                    offset = 0  # new, shrank or rewritten: read it all (records merge by key)
+                handle.seek(offset)
+                end = self._read_lines(handle, offset, info.st_size, path, session_id, agent)
+        except OSError:
+            self.summary["skipped"]["unreadable"] += 1
+            return
+        self.summary["files_read"] += 1
+        self.db.execute("INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?, ?)",
+                        (path, end, zlib.crc32(head), len(head), info.st_size if end == info.st_size else -1, info.st_mtime_ns))
+
+    def _read_lines(self, handle, offset: int, size: int, path: str, session_id: str, agent) -> int:
+        """Read complete lines up to ``size``; returns the offset after the last one."""
+        parser = _Parser(self, path, session_id, agent)
+        position = offset
+        while position < size:
+            line = handle.readline(size - position)
+            if not line:
+                break
+            if not line.endswith(b"\n"):
+                self.summary["skipped"]["waiting_for_newline"] += 1
+                break
+            position += len(line)
+            parser.feed(line)
+        parser.finish()
+        return position
+
+    # -- owning -------------------------------------------------------------------------------
+
+    def claim(self, key: str, path: str, session_id: str) -> bool:
+        """Whether ``path`` owns ``key`` (the first path holding it); taking it from a later one."""
+        row = self.db.execute("SELECT path, session FROM owners WHERE key = ?", (key,)).fetchone()
+        if row and row[0] < path:
+            return False
+        if row and row[1] != session_id:
+            self._change(row[1])["drop"].add(key)
+        if not row or row[0] != path:
+            self.db.execute("INSERT OR REPLACE INTO owners VALUES (?, ?, ?)", (key, path, session_id))
+        return True
+
+    def add(self, session_id: str, project, key: str, entry: dict, meta: dict) -> None:
+        change = self._change(session_id)
+        change["drop"].discard(key)
+        previous = change["add"].get(key)
+        change["add"][key] = _combine(previous, entry) if previous else entry
+        self.note(session_id, project, meta)
+
+    def note(self, session_id: str, project, meta: dict) -> None:
+        """What a line says of its session: where it ran, on which branch, model and release."""
+        change = self._change(session_id)
+        for key, value in meta.items():
+            if value is not None and not (key == "cwd" and change["meta"].get("cwd")):
+                change["meta"][key] = value
+        if project and not change["project"]:
+            change["project"] = project
+
+    def _change(self, session_id: str) -> dict:
+        return self.changes.setdefault(session_id, {"add": {}, "drop": set(), "meta": {}, "project": None})
+
+    def project_of(self, session_id: str):
+        row = self.db.execute("SELECT project FROM sessions WHERE session = ?", (session_id,)).fetchone()
+        return row[0] if row else self.changes.get(session_id, {}).get("project")
+
+    def pending(self, tool_use_id: str, value=None, pop: bool = False):
+        """Tool calls waiting for their result, kept across imports."""
+        if value is not None:
+            self.db.execute("INSERT OR REPLACE INTO pending VALUES (?, ?)", (tool_use_id, json.dumps(value)))
+            return None
+        row = self.db.execute("SELECT call FROM pending WHERE id = ?", (tool_use_id,)).fetchone()
+        if row and pop:
+            self.db.execute("DELETE FROM pending WHERE id = ?", (tool_use_id,))
+        return json.loads(row[0]) if row else None
+
+    # -- writing ------------------------------------------------------------------------------
+
+    def _write_sessions(self) -> None:
+        """Merge each changed session into its file (with ``dry_run``: count, write nothing)."""
+        from ..file_utils import dumps
+
+        changes, self.changes, written, markers = self.changes, {}, [], set()
+        for session_id, change in sorted(changes.items()):
+            project = self.project_of(session_id) or change["project"]
+            if not project:
+                continue
+            folder = history.project_folder(self.home, project)
+            existing = history.read(folder, session_id)
+            data = _merged(existing, session_id, change)
+            if data is None or data == existing:
+                continue
+            self.summary["sessions_updated" if existing else "sessions_new"] += 1
+            self.summary["entries"] += len(data["activity_log"]) - (len(existing["activity_log"]) if existing else 0)
+            if not self.dry_run:
+                marker = os.path.join(folder, "project.json")
+                if marker not in markers and not os.path.exists(marker):  # first: a session is found by its project's marker
+                    markers.add(marker)
+                    written.append((marker, json.dumps({"path": project}) + "\n"))
+                written.append((history.session_path(folder, session_id), dumps(data)))
+                self.db.execute("INSERT OR REPLACE INTO sessions VALUES (?, ?)", (session_id, project))
+        _write_whole(written)
+
+
+def _write_whole(files) -> None:
+    """Each file replaced whole, as ``file_utils.atomic_write`` replaces one (temp file, fsync,
+    rename; fixed temp names, since ``import.lock`` is held), with each folder synced once per
+    batch instead of once per file: that sync was half of a first import's time."""
+    from ..file_utils import FILE_MODE, ensure_private_dir
+
+    folders = set()
+    for path, text in files:
+        folder = os.path.dirname(path)
+        if folder not in folders:
+            ensure_private_dir(folder)
+            folders.add(folder)
+        temp = os.path.join(folder, f".{os.path.basename(path)}.tmp")
+        write_synced(temp, text.encode("utf-8"), os.O_WRONLY | os.O_CREAT | os.O_TRUNC, FILE_MODE)
+        os.replace(temp, path)
+    for folder in folders:
+        sync_folder(folder)
+
+
+class _Parser:
+    """Turns the lines of one transcript into keyed records for the importer."""
+
+    def __init__(self, importer: Importer, path: str, session_id: str, agent):
+        self.importer, self.path, self.session_id, self.agent = importer, path, session_id, agent
+        self.skipped = importer.summary["skipped"]
+        self.responses = {}  # key -> entry, this read's responses (one per response, many lines)
+        self.last_summary_for = None  # the compaction entry the next summary line belongs to
+        self.seen_meta = {}
+
+    def feed(self, raw: bytes) -> None:
+        if raw.startswith(b'{"type":"'):  # bookkeeping lines name their type first: skip them unparsed
+            kind = raw[9 : raw.find(b'"', 9)].decode("ascii", "replace")
+            if kind in KNOWN_TYPES and kind not in _READ_TYPES:
+                return
+        elif _ATTACHMENT.match(raw):  # more than half a 2.1.332 transcript's bytes: skip them unparsed too
+            return
+        try:
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError:
+            self.skipped["not_utf8"] += 1
+            return
+        try:
+            line = json.loads(text)
+        except (ValueError, RecursionError):
+            self.skipped["malformed"] += 1
+            return
+        if not isinstance(line, dict) or not isinstance(line.get("type"), str):
+            self.skipped["malformed"] += 1
+            return
+        kind = line["type"]
+        if kind not in KNOWN_TYPES:
+            self.skipped["unknown_type"] += 1
+            return
+        handler = getattr(self, "_" + kind, None)
+        if handler:
+            try:
+                handler(line)
+            except (TypeError, AttributeError, KeyError, ValueError):
+                self.skipped["malformed"] += 1
+
+    def finish(self) -> None:
+        for key, entry in self.responses.items():
+            self._emit(key, entry)
+            if entry["details"].get("stop_reason") == "end_turn" and not self.agent:
+                end = {"action": "turn_end", "timestamp": entry["timestamp"],
+                       "details": {"message_id": entry["details"]["message_id"], "request_id": entry["details"]["request_id"]}}
+                self._emit("e:" + key[2:], end)
+        self.importer.summary["responses"] += len(self.responses)
+
+    def _meta(self, line: dict, model=None) -> dict:
+        """What the line says of its session (redacted: a branch name can hold anything), each
+        distinct value redacted once per file."""
+        raw = (_text(line.get("cwd")), _text(line.get("gitBranch")), _text(line.get("version")), _text(model))
+        if raw not in self.seen_meta:
+            values = self.importer.redact(list(raw))
+            self.seen_meta[raw] = dict(zip(("cwd", "git_branch", "claude_code_version", "model"), values))
+        return self.seen_meta[raw]
+
+    def _project(self, line: dict):
+        project = self.importer.project_of(self.session_id)
+        if project is None and isinstance(line.get("cwd"), str) and os.path.isabs(line["cwd"]):
+            project = line["cwd"]
+        return project
+
+    def _emit(self, key: str, entry: dict, line: dict = None) -> None:
+        if not self.importer.claim(key, self.path, self.session_id):
+            return
+        entry["details"] = self._safe(entry["details"])
+        self.importer.add(self.session_id, self._project(line or {}), key, entry, self._meta(line) if line else {})
+
+    def _safe(self, details: dict) -> dict:
+        """Capped, then redacted: as a hook stores an event's fields."""
+        return self.importer.redact(cap_fields(details, DEFAULTS["max_field_bytes"]))
+
+    def _assistant(self, line: dict) -> None:
+        message = line["message"]
+        if not isinstance(message.get("id"), str) or message.get("model") == "<synthetic>":
+            return
+        usage = usage_from(message.get("usage"))
+        if not usage_size(usage):
+            return  # a fork's zeroed copy, or a stub: ccusage counts neither
+        key = "r:" + response_key(message["id"], line.get("requestId"))
+        stamp = _stamp(line)
+        entry = self.responses.get(key)
+        if entry is None:
+            details = {"message_id": message["id"], "request_id": line.get("requestId"), "model": message.get("model"),
+                       "stop_reason": message.get("stop_reason"), "text": "", "tool_use_ids": []}
+            if self.agent:
+                details["agent_id"] = self.agent
+            details["usage"] = usage
+            entry = self.responses[key] = {"action": "assistant_message", "timestamp": stamp, "details": details}
+        details = entry["details"]
+        details["stop_reason"] = message.get("stop_reason") or details["stop_reason"]
+        if usage_size(usage) >= usage_size(details["usage"]):
+            details["usage"] = usage
+        for block in message.get("content") if isinstance(message.get("content"), list) else ():
+            if not isinstance(block, dict):
+                continue
+            if block.get("type") == "text" and isinstance(block.get("text"), str) and block["text"] not in details["text"]:
+                details["text"] = f"{details['text']}\n{block['text']}" if details["text"] else block["text"]
+            elif block.get("type") == "tool_use" and isinstance(block.get("id"), str) and block["id"] not in details["tool_use_ids"]:
+                details["tool_use_ids"].append(block["id"])
+                call = self._safe({"name": block.get("name"), "input": block.get("input")})  # secrets never reach the state either
+                self.importer.pending(block["id"], {**call, "at": stamp})
+        self.importer.note(self.session_id, self._project(line), self._meta(line, message.get("model")))
+
+    def _user(self, line: dict) -> None:
+        content = line["message"]["content"]
+        if isinstance(content, list) and any(isinstance(b, dict) and b.get("type") == "tool_result" for b in content):
+            for block in content:
+                if isinstance(block, dict) and block.get("type") == "tool_result":
+                    self._tool_result(line, block)
+            return
+        text = content if isinstance(content, str) else "\n".join(
+            b["text"] for b in content if isinstance(b, dict) and b.get("type") == "text" and isinstance(b.get("text"), str))
+        if line.get("isCompactSummary"):
+            if self.last_summary_for is not None:
+                self.last_summary_for["details"]["compact_summary"] = text
+                self._emit("c:" + self.last_summary_for["details"]["uuid"], self.last_summary_for, line)
+            return
+        if self.agent:
+            if line.get("parentUuid") is None and text:  # the subagent's first line: the prompt it was given
+                self._subagent_start(line, text)
+            return
+        if line.get("isMeta") or line.get("isVisibleInTranscriptOnly") or not text.strip() or text.lstrip().startswith(_INJECTED):
+            return
+        details = {"prompt": text, "uuid": line.get("uuid"), "prompt_id": line.get("promptId"), "cwd": line.get("cwd")}
+        self._emit("u:" + str(line.get("uuid")), {"action": "user_input", "timestamp": _stamp(line), "details": _present(details)}, line)
+
+    def _subagent_start(self, line: dict, prompt: str) -> None:
+        details = {"agent_id": self.agent, "agent_type": _agent_type(self.path), "prompt": prompt}
+        self._emit(f"a:{self.session_id}/{self.agent}", {"action": "subagent_start", "timestamp": _stamp(line), "details": _present(details)}, line)
+
+    def _tool_result(self, line: dict, block: dict) -> None:
+        tool_use_id = block.get("tool_use_id")
+        call = self.importer.pending(tool_use_id, pop=True) if isinstance(tool_use_id, str) else None
+        if call is None:
+            return  # its call was never seen (or is another file's copy, already paired)
+        failed = block.get("is_error") is True
+        details = {"tool_name": call["name"], "tool_input": call["input"], "tool_use_id": tool_use_id}
+        if failed:
+            details["error"] = _result_text(block.get("content"))
+        else:
+            result = line.get("toolUseResult")
+            details["tool_response"] = result if result is not None else _result_text(block.get("content"))
+        duration = _duration_ms(call.get("at"), _stamp(line))
+        if duration is not None:
+            details["duration_ms"] = duration
+        if self.agent:
+            details["agent_id"] = self.agent
+        entry = {"action": "tool_failure" if failed else "tool_use", "timestamp": _stamp(line), "details": details}
+        self._emit("t:" + tool_use_id, entry, line)
+
+    def _system(self, line: dict) -> None:
+        if line.get("subtype") != "compact_boundary" or self.agent:
+            return
+        meta = line.get("compactMetadata") if isinstance(line.get("compactMetadata"), dict) else {}
+        details = {"trigger": meta.get("trigger"), "pre_tokens": meta.get("preTokens"), "uuid": line.get("uuid")}
+        self.last_summary_for = {"action": "compaction", "timestamp": _stamp(line), "details": _present(details)}
+        self._emit("c:" + str(line.get("uuid")), dict(self.last_summary_for, details=dict(self.last_summary_for["details"])), line)
+
+
+# -- records ----------------------------------------------------------------------------------
+
+
+def entry_key(session_id: str, entry: dict):
+    """The key an imported record is owned and merged by (see the module docstring)."""
+    details = entry.get("details") if isinstance(entry.get("details"), dict) else {}
+    action = entry.get("action")
+    if action in ("assistant_message", "turn_end"):
+        return ("r:" if action == "assistant_message" else "e:") + response_key(details.get("message_id"), details.get("request_id"))
+    if action in ("tool_use", "tool_failure"):
+        return "t:" + str(details.get("tool_use_id"))
+    if action in ("user_input", "compaction"):
+        return action[0] + ":" + str(details.get("uuid"))
+    if action == "subagent_start":
+        return f"a:{session_id}/{details.get('agent_id')}"
+    return None
+
+
+def in_time(entry: dict) -> tuple:
+    """How records sort: by time, a turn's end after the response that ended it at the same instant."""
+    return str(entry.get("timestamp") or ""), entry.get("action") == "turn_end"
+
+
+def _combine(old: dict, new: dict) -> dict:
+    """Two readings of one record (a response whose lines came in two imports, a compaction and
+    then its summary): a response's text and tool ids add up and the larger usage is kept."""
+    if new.get("action") != "assistant_message":
+        return {**old, "details": {**old["details"], **new["details"]}}
+    details = dict(old["details"])
+    extra = new["details"]
+    if extra.get("text") and extra["text"] not in details.get("text", ""):
+        details["text"] = f"{details['text']}\n{extra['text']}" if details.get("text") else extra["text"]
+    details["tool_use_ids"] = list(dict.fromkeys([*details.get("tool_use_ids", []), *extra.get("tool_use_ids", [])]))
+    details["stop_reason"] = extra.get("stop_reason") or details.get("stop_reason")
+    if usage_size(extra.get("usage") or {}) >= usage_size(details.get("usage") or {}):
+        details["usage"] = extra.get("usage")
+    return {**old, "details": details}
+
+
+def _merged(existing, session_id: str, change: dict):
+    """The session after ``change``; None if it would hold nothing (a file of copies only)."""
+    entries, unkeyed = {}, []
+    for entry in (existing or {}).get("activity_log", []):
+        key = entry_key(session_id, entry)
+        if key is None:
+            unkeyed.append(entry)
+        elif key not in change["drop"]:
+            entries[key] = entry
+    for key, entry in change["add"].items():
+        entries[key] = _combine(entries[key], entry) if key in entries else entry
+    log = sorted([*unkeyed, *entries.values()], key=in_time)
+    if not log:
+        return existing
+    metadata = dict((existing or {}).get("metadata") or {})
+    for key, value in change["meta"].items():
+        if not (key == "cwd" and metadata.get("cwd")):
+            metadata[key] = value
+    metadata["imported"] = {"from": "claude-code-transcript", "note": "no hooks ran: no decisions, no hook-only fields"}
+    return {"session_id": session_id, "created_at": log[0]["timestamp"], "last_activity": log[-1]["timestamp"],
+            "status": "ended", "timeout_seconds": DEFAULTS["timeout_seconds"], "metadata": metadata, "activity_log": log}
+
+
+def _stamp(line: dict) -> str:
+    """The line's time if it is in our format (``…T…Z``, milliseconds), else now."""
+    stamp = line.get("timestamp")
+    return stamp if isinstance(stamp, str) and len(stamp) == 24 and stamp[10] == "T" and stamp.endswith("Z") else now_iso()
+
+
+def _duration_ms(start, end):
+    from datetime import datetime
+
+    try:
+        began, ended = (datetime.fromisoformat(s[:-1] + "+00:00") for s in (start, end))
+    except (TypeError, ValueError):
+        return None
+    return max(round((ended - began).total_seconds() * 1000), 0)
+
+
+def _text(value):
+    return value[:500] if isinstance(value, str) and value else None
+
+
+def _present(details: dict) -> dict:
+    return {key: value for key, value in details.items() if value is not None}
+
+
+def _result_text(content) -> str:
+    if isinstance(content, str):
+        return content
+    if isinstance(content, list):
+        return "\n".join(str(b.get("text", "")) for b in content if isinstance(b, dict) and b.get("type") == "text")
+    return json.dumps(content, ensure_ascii=False)
+
+
+def _agent_type(path: str):
+    try:
+        with open(path[: -len(".jsonl")] + ".meta.json", encoding="utf-8") as handle:
+            kind = json.load(handle).get("agentType")
+    except (OSError, ValueError, AttributeError):
+        return None
+    return _text(kind)
+
+
+def _redactor():
+    from .redact import Redactor
+
+    return Redactor(DEFAULTS["redact"], DEFAULTS["redact_patterns"])
+
+
+def _open_state(path: str) -> sqlite3.Connection:
+    """The import state; one of another version (or unreadable) is started over: records merge by key."""
+    db = sqlite3.connect(path, timeout=600, isolation_level=None)
+    try:
+        version = db.execute("PRAGMA user_version").fetchone()[0]
+    except sqlite3.DatabaseError:
+        from ..file_utils import set_aside
+
+        db.close()
+        set_aside(path)  # kept for a person to look at; a full re-read merges by key
+        db = sqlite3.connect(path, timeout=600, isolation_level=None)
+        version = 0
+    if version != STATE_VERSION:
+        db.executescript("""
+            DROP TABLE IF EXISTS files; DROP TABLE IF EXISTS owners; DROP TABLE IF EXISTS pending; DROP TABLE IF EXISTS sessions;
+            CREATE TABLE files (path TEXT PRIMARY KEY, offset INTEGER, head INTEGER, head_len INTEGER, size INTEGER, mtime_ns INTEGER);
+            CREATE TABLE owners (key TEXT PRIMARY KEY, path TEXT, session TEXT);
+            CREATE TABLE pending (id TEXT PRIMARY KEY, call TEXT);
+            CREATE TABLE sessions (session TEXT PRIMARY KEY, project TEXT);
+            PRAGMA user_version = %d;
+        """ % STATE_VERSION)
+    if path != ":memory:":
+        os.chmod(path, 0o600)
+    return db

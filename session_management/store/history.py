@@ -1,0 +1,73 @@
+"""Where sessions imported from Claude Code's own transcripts live: the user's data home, never a project.
+
+``<catalog home>/imported/``: ``projects/<name>-<hash of the path>/`` per project, holding
+``project.json`` (the project's path, which may no longer exist) and ``sessions/session_<id>.json``
+(the spec's session format, written whole, ``metadata.imported`` marking where it came from);
+``state.sqlite`` (how far each transcript was read, which file owns each copied line) and
+``import.lock`` (held for a whole import, so two never interleave). The session files are the
+record: they stay when Claude Code deletes its transcripts.
+"""
+
+import hashlib
+import json
+import os
+import re
+
+FOLDER = "imported"
+
+
+def root(home: str) -> str:
+    return os.path.join(home, FOLDER)
+
+
+def project_folder(home: str, project: str) -> str:
+    """The folder of one project's imported sessions: readable name, unique by the path's hash."""
+    name = re.sub(r"[^A-Za-z0-9._-]+", "-", os.path.basename(project.rstrip("/")) or "root")[:40]
+    digest = hashlib.sha256(project.encode("utf-8", "surrogatepass")).hexdigest()[:12]
+    return os.path.join(root(home), "projects", f"{name}-{digest}")
+
+
+def session_dir(folder: str) -> str:
+    return os.path.join(folder, "sessions")
+
+
+def session_path(folder: str, session_id: str) -> str:
+    return os.path.join(session_dir(folder), f"session_{session_id}.json")
+
+
+def projects(home: str) -> dict:
+    """``{project path: its folder}`` for every project with imported sessions."""
+    base = os.path.join(root(home), "projects")
+    try:
+        names = sorted(os.listdir(base))
+    except OSError:
+        return {}
+    found = {}
+    for name in names:
+        try:
+            with open(os.path.join(base, name, "project.json"), encoding="utf-8") as handle:
+                path = json.load(handle).get("path")
+        except (OSError, ValueError, AttributeError):
+            continue
+        if isinstance(path, str):
+            found[path] = os.path.join(base, name)
+    return found
+
+
+def session_ids(folder: str) -> list:
+    """The ids of a project's imported sessions, sorted."""
+    try:
+        names = os.listdir(session_dir(folder))
+    except OSError:
+        return []
+    return sorted(name[len("session_") : -len(".json")] for name in names if name.startswith("session_") and name.endswith(".json"))
+
+
+def read(folder: str, session_id: str):
+    """One imported session in the storage format, or None if it is missing or unreadable."""
+    try:
+        with open(session_path(folder, session_id), encoding="utf-8") as handle:
+            data = json.load(handle)
+    except (OSError, ValueError):
+        return None
+    return data if isinstance(data, dict) and data.get("session_id") == session_id else None

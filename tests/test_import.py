@@ -1,0 +1,327 @@
+"""claude-sessions import: Claude Code's own transcripts (a store the real 2.1.197 CLI wrote, kept
+under tests/fixtures) become sessions in the user's data home, once, whatever the input."""
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import FIXTURES, python_env
+
+from session_management.capture.importer import Importer, stores
+from session_management.query.combined import combine
+from session_management.query.usage import summarize
+from session_management.store import catalog, history
+
+STORE = FIXTURES / "transcripts-2.1.197"
+# What ccusage 20.0.24 reports for that store (`ccusage claude session --json --offline`), per session:
+# input, output, cache write, cache read. The fork (92a8…) sorts before its parent (a427…) and so
+# owns the responses both files hold; the parent's zeroed copy in the fork claims nothing.
+CCUSAGE = {
+    "f6a92ab2-25e9-4ee8-a3f3-601ad225478a": (74, 114, 7000, 7000),
+    "a427a655-c3a4-413a-8b3d-dc75bde28b6d": (36, 66, 4000, 8100),
+    "2d359f45-4759-45bb-88b9-f60bbb146ed6": (69, 99, 700, 1500),
+    "92a8c92d-c0ef-475b-9526-cb0c0a4a9463": (31, 51, 0, 8700),
+}
+ALPHA = "/nonexistent/claude-history/alpha project"  # the projects' paths as the transcripts give them
+
+
+@pytest.fixture
+def store(tmp_path):
+    """A private copy of the fixture store, to add to and break."""
+    copy = tmp_path / "claude-config"
+    shutil.copytree(STORE, copy)
+    return copy
+
+
+def run_import(store, **options) -> dict:
+    return Importer(catalog.home(), [str(store)], **options).run()
+
+
+def imported_sessions() -> dict:
+    """``{session id: data}`` of every imported session."""
+    found = {}
+    for folder in history.projects(catalog.home()).values():
+        for session_id in history.session_ids(folder):
+            found[session_id] = history.read(folder, session_id)
+    return found
+
+
+def token_counts(data) -> tuple:
+    usage = summarize(data["activity_log"])
+    return usage["input_tokens"], usage["output_tokens"], usage["cache_creation_input_tokens"], usage["cache_read_input_tokens"]
+
+
+def cli(*args, env=None, check=True):
+    done = subprocess.run([sys.executable, "-m", "session_management", *args], capture_output=True, text=True, env={**python_env(), **(env or {})}, timeout=120)
+    assert done.returncode == 0 or not check, done.stderr
+    return done
+
+
+def line(kind: str, session_id: str, uuid: str, **fields) -> bytes:
+    record = {"type": kind, "sessionId": session_id, "uuid": uuid, "timestamp": "2026-11-02T10:00:00.000Z", "cwd": "/tmp/bad-project", **fields}
+    return (json.dumps(record, separators=(",", ":")) + "\n").encode()
+
+
+def test_tokens_per_session_equal_ccusage(store):
+    """Each session's tokens equal ccusage's, the fork's copied responses counted once, in the file that sorts first."""
+    run_import(store)
+    assert {sid: token_counts(data) for sid, data in imported_sessions().items()} == CCUSAGE
+
+
+def test_the_fixture_figures_are_ccusage_s(store):
+    """The figures above are what ccusage 20.0.24 itself reports for the store."""
+    from claude_cli import ccusage
+
+    assert {s["sessionId"]: (s["inputTokens"], s["outputTokens"], s["cacheCreationTokens"], s["cacheReadTokens"])
+            for s in ccusage(store, "session")["sessions"]} == CCUSAGE
+
+
+def test_what_each_session_holds(store):
+    """Typed prompts only, tool calls paired with results (a failure with its error), the subagent's
+    start and its own records, the compaction with its summary, turn ends; metadata marked imported."""
+    run_import(store)
+    sessions = imported_sessions()
+    parent = sessions["a427a655-c3a4-413a-8b3d-dc75bde28b6d"]
+    assert [e["details"]["prompt"] for e in parent["activity_log"] if e["action"] == "user_input"] == [
+        "remember quetzalcoatlus and my key [REDACTED:anthropic-key]"]
+    failure = next(e["details"] for e in parent["activity_log"] if e["action"] == "tool_failure")
+    assert failure["tool_name"] == "Bash" and "Exit code 3" in failure["error"] and failure["duration_ms"] >= 0
+    tool = next(e["details"] for e in parent["activity_log"] if e["action"] == "tool_use")
+    assert tool["tool_input"] == {"command": "echo alpha-one"} and tool["tool_response"]["stdout"] == "alpha-one"
+    fork = sessions["92a8c92d-c0ef-475b-9526-cb0c0a4a9463"]
+    compaction = next(e["details"] for e in fork["activity_log"] if e["action"] == "compaction")
+    assert compaction["trigger"] == "manual" and compaction["compact_summary"].startswith("This session is being continued")
+    assert [e["details"]["prompt"] for e in fork["activity_log"] if e["action"] == "user_input"] == ["go on please", "try another way"]
+    beta = sessions["f6a92ab2-25e9-4ee8-a3f3-601ad225478a"]
+    start = next(e["details"] for e in beta["activity_log"] if e["action"] == "subagent_start")
+    assert start["agent_type"] == "general-purpose" and start["prompt"] == "count the files please"
+    calls = {(e["details"]["tool_name"], e["details"].get("agent_id")) for e in beta["activity_log"] if e["action"] == "tool_use"}
+    assert calls == {("Agent", None), ("Bash", start["agent_id"])}
+    assert [e["action"] for e in beta["activity_log"]].count("turn_end") == 1
+    assert beta["metadata"]["imported"]["from"] == "claude-code-transcript"
+    assert beta["metadata"]["claude_code_version"] == "2.1.197" and beta["metadata"]["cwd"].endswith("beta")
+    assert set(history.projects(catalog.home())) == {ALPHA, "/nonexistent/claude-history/beta"}
+
+
+def test_a_second_import_changes_nothing(store):
+    """Importing again reads no file and rewrites no session; a file read again from the start
+    (rewritten in place) merges by key, doubling nothing."""
+    first = run_import(store)
+    assert (first["sessions_new"], first["files_read"]) == (4, 5)
+    files = {p: p.read_bytes() for p in Path(history.root(catalog.home())).rglob("session_*.json")}
+    again = run_import(store)
+    assert (again["files_read"], again["files_unchanged"], again["sessions_new"], again["sessions_updated"]) == (0, 5, 0, 0)
+    main = next(store.glob("projects/*/a427a655-*.jsonl"))
+    main.write_bytes(main.read_bytes())  # same bytes, new mtime: read again from its position
+    os.utime(main, ns=(0, 0))
+    run_import(store)
+    assert {p: p.read_bytes() for p in Path(history.root(catalog.home())).rglob("session_*.json")} == files
+
+
+def test_bad_input_is_counted_not_fatal(store, tmp_path):
+    """Malformed lines, bytes that are not UTF-8, a multi-megabyte line, a line type from a newer
+    release, a last line still being written and an unreadable file: each counted by reason, the
+    rest imported, secrets redacted, exit 0."""
+    session_id = "0badf00d-0000-4000-8000-000000000001"
+    folder = store / "projects" / "-tmp-bad-project"
+    folder.mkdir()
+    image = {"type": "image", "source": {"type": "base64", "media_type": "image/png", "data": "A" * 5_000_000}}
+    aws, bearer = "AKIAIOSFODNN7EXAMPLE", "Bearer abcdefghijklmnop0123456789"
+    response = {"id": "msg_bad1", "model": "claude-x", "content": [{"type": "text", "text": f"key {aws} and {bearer}"}],
+                "stop_reason": "end_turn", "usage": {"input_tokens": 3, "output_tokens": 4}}
+    (folder / f"{session_id}.jsonl").write_bytes(b"".join([
+        line("user", session_id, "u1", message={"role": "user", "content": "first prompt"}),
+        b'{"type":"user","message":{"content":\n',
+        b'\xff\xfe not utf-8 at all\n',
+        line("user", session_id, "u2", message={"role": "user", "content": [{"type": "text", "text": "look at this"}, image]}),
+        line("hologram", session_id, "u3", beam=True),
+        line("assistant", session_id, "a1", requestId="req_bad1", message=response),
+        line("user", session_id, "u4", message={"role": "user", "content": "still being typ"}).rstrip(b"\n"),
+    ]))
+    (folder / "0badf00d-0000-4000-8000-000000000002.jsonl").symlink_to(tmp_path / "gone")
+    done = cli("import", "--config-dir", str(store), "--json")
+    summary = json.loads(done.stdout)
+    assert summary["skipped"] == {"malformed": 1, "not_utf8": 1, "unknown_type": 1, "unreadable": 1, "waiting_for_newline": 1}
+    assert summary["sessions_new"] == 5
+    bad = imported_sessions()[session_id]
+    assert [e["details"]["prompt"] for e in bad["activity_log"] if e["action"] == "user_input"] == ["first prompt", "look at this"]
+    text = Path(history.session_path(history.project_folder(catalog.home(), "/tmp/bad-project"), session_id)).read_text()
+    assert aws not in text and "abcdefghijklmnop0123456789" not in text and len(text) < 100_000
+    with open(folder / f"{session_id}.jsonl", "ab") as handle:
+        handle.write(b"\n")  # the last line is finished: the next import takes it, once
+    cli("import", "--config-dir", str(store))
+    cli("import", "--config-dir", str(store))
+    bad = imported_sessions()[session_id]
+    assert [e["details"]["prompt"] for e in bad["activity_log"] if e["action"] == "user_input"] == ["first prompt", "look at this", "still being typ"]
+    plain = cli("import", "--config-dir", str(store))
+    assert "0 new sessions" in plain.stdout and "1 unreadable" in plain.stdout
+
+
+def test_lines_skipped_unparsed_are_only_bookkeeping(store):
+    """Attachment and bookkeeping lines are passed over without parsing; a prompt that quotes their
+    shapes is still a prompt."""
+    session_id = "0badf00d-0000-4000-8000-0000000000a1"
+    folder = store / "projects" / "-tmp-quoting"
+    folder.mkdir()
+    quoted = '{"parentUuid":null,"isSidechain":false,"attachment":{"type":"date"}} and {"type":"mode"}'
+    head = {"parentUuid": None, "isSidechain": False, "attachment": {"type": "date", "date": "2026-11-02"}, "type": "attachment"}
+    (folder / f"{session_id}.jsonl").write_bytes(b"".join([
+        (json.dumps(head, separators=(",", ":")) + "\n").encode(),
+        b'{"type":"mode","mode":"normal","sessionId":"x"}\n',
+        (json.dumps({"parentUuid": None, "isSidechain": False, "message": {"role": "user", "content": quoted}, "type": "user",
+                     "uuid": "q1", "timestamp": "2026-11-02T10:00:00.000Z", "cwd": "/tmp/quoting"}, separators=(",", ":")) + "\n").encode(),
+    ]))
+    summary = run_import(store)
+    assert sum(summary["skipped"].values()) == 0
+    assert [e["details"]["prompt"] for e in imported_sessions()[session_id]["activity_log"]] == [quoted]
+
+
+def test_a_lost_or_corrupt_state_doubles_nothing(store):
+    """The import state is bookkeeping: corrupt, it is set aside; lost, every transcript is read
+    again and merged by key, so no record is doubled."""
+    run_import(store)
+    state = Path(history.root(catalog.home())) / "state.sqlite"
+    state.write_bytes(b"not a database at all" * 100)
+    again = run_import(store)
+    assert again["files_read"] == 5 and again["sessions_new"] == 0
+    assert list(state.parent.glob("state.sqlite.*.corrupt"))
+    state.unlink()
+    run_import(store)
+    assert {sid: token_counts(data) for sid, data in imported_sessions().items()} == CCUSAGE
+
+
+def test_a_fork_that_sorts_first_takes_the_copies_from_its_parent(store):
+    """Ownership moves when an earlier-sorting file holding the same response appears later: the
+    parent loses it, the newcomer gains it, the total stays the same."""
+    fork = next(store.glob("projects/*/92a8c92d-*.jsonl"))
+    kept = fork.read_bytes()
+    fork.unlink()
+    run_import(store)
+    before = imported_sessions()
+    assert token_counts(before["a427a655-c3a4-413a-8b3d-dc75bde28b6d"]) == (51, 91, 4000, 12400)  # its resumed turn too
+    fork.write_bytes(kept)
+    run_import(store)
+    after = imported_sessions()
+    assert {sid: token_counts(data) for sid, data in after.items()} == CCUSAGE
+
+
+def test_two_imports_at_once_double_nothing(store):
+    """Two import processes started together: every response is recorded once."""
+    command = [sys.executable, "-m", "session_management", "import", "--config-dir", str(store), "--json"]
+    processes = [subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=python_env()) for _ in range(2)]
+    results = [json.loads(p.communicate(timeout=120)[0]) for p in processes]
+    assert sorted(r["sessions_new"] for r in results) == [0, 4]
+    assert {sid: token_counts(data) for sid, data in imported_sessions().items()} == CCUSAGE
+    for data in imported_sessions().values():
+        keys = [(e["details"]["message_id"], e["details"]["request_id"]) for e in data["activity_log"] if e["action"] == "assistant_message"]
+        assert len(keys) == len(set(keys))
+
+
+def test_two_views_started_together_import_once(store):
+    """Two `usage --all-projects` started at once on a history never imported: both answer with
+    ccusage's totals, and the sessions hold each response once."""
+    command = [sys.executable, "-m", "session_management", "usage", "--all-projects", "--by", "session", "--json"]
+    env = {**python_env(), "CLAUDE_CONFIG_DIR": str(store)}
+    processes = [subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env) for _ in range(2)]
+    answers = [json.loads(p.communicate(timeout=120)[0]) for p in processes]
+    for answer in answers:
+        rows = {row["session"]: (row["input_tokens"], row["output_tokens"], row["cache_creation_input_tokens"], row["cache_read_input_tokens"])
+                for row in answer["rows"]}
+        assert rows == CCUSAGE
+    assert {sid: token_counts(data) for sid, data in imported_sessions().items()} == CCUSAGE
+
+
+def test_dry_run_and_since_write_nothing(store):
+    """--dry-run counts what it would import and writes nothing; --since skips older transcripts."""
+    done = json.loads(cli("import", "--config-dir", str(store), "--dry-run", "--json").stdout)
+    assert done["sessions_new"] == 4 and done["dry_run"] is True
+    assert not os.path.exists(history.root(catalog.home()))
+    later = json.loads(cli("import", "--config-dir", str(store), "--since", "2099-01-01", "--json").stdout)
+    assert later["files_read"] == 0 and not imported_sessions()
+
+
+def test_where_transcripts_are_looked_for(monkeypatch, tmp_path):
+    """Every folder in $CLAUDE_CONFIG_DIR (comma-separated), else ~/.config/claude and ~/.claude."""
+    monkeypatch.setenv("CLAUDE_CONFIG_DIR", f"{tmp_path}/a, {tmp_path}/b")
+    assert stores() == [f"{tmp_path}/a", f"{tmp_path}/b"]
+    monkeypatch.delenv("CLAUDE_CONFIG_DIR")
+    home = os.path.expanduser("~")
+    assert stores() == [f"{home}/.config/claude", f"{home}/.claude"]
+    assert cli("import", "--config-dir", str(tmp_path / "nowhere"), check=False).returncode == 2
+
+
+def test_a_hook_record_and_its_transcript_make_one_session():
+    """Combined, a session keeps its hook records and gains only what they lack: the prompt, response
+    and tool call the hooks saw are not repeated; the turn from before the install is added."""
+    def entry(action, at, **details):
+        return {"action": action, "timestamp": f"2026-11-02T10:00:0{at}.000Z", "details": details}
+
+    imported = {"session_id": "s", "created_at": "2026-11-02T10:00:00.000Z", "last_activity": "2026-11-02T10:00:07.000Z", "status": "ended",
+                "timeout_seconds": 3600, "metadata": {"imported": {"from": "claude-code-transcript"}, "git_branch": "main"}, "activity_log": [
+                    entry("user_input", 0, prompt="before", prompt_id="p0"), entry("assistant_message", 1, message_id="m0", request_id="r0", usage={"input_tokens": 5}),
+                    entry("turn_end", 1, message_id="m0", request_id="r0"),
+                    entry("user_input", 5, prompt="after", prompt_id="p1"), entry("tool_use", 6, tool_use_id="t1", tool_name="Bash"),
+                    entry("assistant_message", 7, message_id="m1", request_id="r1", usage={"input_tokens": 7}), entry("turn_end", 7, message_id="m1", request_id="r1")]}
+    hook = {"session_id": "s", "created_at": "2026-11-02T10:00:04.000Z", "last_activity": "2026-11-02T10:00:08.000Z", "status": "ended",
+            "timeout_seconds": 3600, "metadata": {"source": "resume"}, "activity_log": [
+                entry("session_start", 4, source="resume"), entry("user_input", 5, prompt="after", prompt_id="p1"),
+                entry("tool_use", 6, tool_use_id="t1", tool_name="Bash", duration_ms=12),
+                entry("assistant_message", 7, message_id="m1", request_id="r1", usage={"input_tokens": 7}), entry("turn_end", 8)]}
+    both = combine(hook, imported)
+    assert [e["action"] for e in both["activity_log"]] == [
+        "user_input", "assistant_message", "turn_end", "session_start", "user_input", "tool_use", "assistant_message", "turn_end"]
+    assert both["created_at"] == imported["created_at"] and both["metadata"]["source"] == "resume"
+    assert both["metadata"]["imported"]["entries"] == 3 and summarize(both["activity_log"])["input_tokens"] == 12
+    assert combine(hook, None) is hook and combine(None, imported) is imported
+
+
+def test_the_dashboard_shows_imported_sessions(store, tmp_path):
+    """serve: imported sessions are rows of their project's table, and each has its own page with its prompts."""
+    from starlette.testclient import TestClient
+
+    from session_management.present.web.app import build_app
+    from session_management.present.web.data import Data, project_key
+    from session_management.present.web.guard import allowed_hosts
+
+    run_import(store)
+    projects = sorted(history.projects(catalog.home()))
+    client = TestClient(build_app(Data(lambda: projects, str(tmp_path / "index.sqlite")), allowed_hosts("127.0.0.1", 8765), None),
+                        base_url="http://127.0.0.1:8765")
+    page = client.get("/").text
+    assert page.count('<tr class="st-') == len(CCUSAGE)
+    parent = "a427a655-c3a4-413a-8b3d-dc75bde28b6d"
+    link = f"/session/{project_key(ALPHA)}/{parent}"
+    assert f'href="{link}"' in page
+    assert "remember quetzalcoatlus and my key [REDACTED:anthropic-key]" in client.get(link).text
+
+
+def test_export_otlp_sends_an_imported_project_without_writing_into_it(store, tmp_path):
+    """export --otlp of projects known only from their transcripts: a real Phoenix receives each
+    session as a trace with the transcript's tokens; the shipment state stays in the data home."""
+    from phoenix_server import Phoenix
+
+    from session_management.export.traces import Options, session_spans
+
+    run_import(store)
+    beta = "/nonexistent/claude-history/beta"
+    session_id = "f6a92ab2-25e9-4ee8-a3f3-601ad225478a"
+    expected, _, _ = session_spans(imported_sessions()[session_id], Options())
+    (tmp_path / "phoenix").mkdir()
+    phoenix = Phoenix(tmp_path / "phoenix")
+    phoenix.start()
+    try:
+        done = cli("export", "--otlp", "--all", "--all-projects", "--endpoint", phoenix.url, env={"CLAUDE_CONFIG_DIR": str(store)})
+        assert "spans of 4 sessions" in done.stdout
+        spans = phoenix.wait_for_spans("beta", len(expected))
+    finally:
+        phoenix.stop()
+    llm = [s for s in spans if s["span_kind"] == "LLM"]
+    assert sum(s["attributes"]["llm.token_count.completion"] for s in llm) == CCUSAGE[session_id][1]
+    assert {s["attributes"]["session.id"] for s in spans} == {session_id}
+    assert os.path.exists(os.path.join(history.project_folder(catalog.home(), beta), "otlp-shipped.json"))
+    assert not os.path.exists(beta)
