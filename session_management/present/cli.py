@@ -3,16 +3,12 @@
 Exit status: 0 ok, 1 not found or nothing to do, 2 usage error. Errors are one line on stderr.
 """
 
-import argparse
 import json
 import os
 import sys
-import time
-from datetime import datetime
 from pathlib import Path
 
 from .. import __version__
-from ..claude_session import parse_timestamp
 from .formats import all_tokens, cost_text, duration_text, since_moment, tokens_text
 
 
@@ -79,7 +75,7 @@ def load_session(runtime_dir: Path, prefix: str):
     return data, decision_records(str(runtime_dir), session_id)
 
 
-def parse_since(text: str) -> datetime:
+def parse_since(text: str):
     """``2h``, ``3d``, ``45m``, ``1w``, or an ISO date/time (UTC)."""
     try:
         return since_moment(text)
@@ -95,11 +91,14 @@ def short_time(stamp: str) -> str:
 
 
 def table(headers, rows) -> str:
-    widths = [max(len(str(h)), *(len(str(row[i])) for row in rows)) if rows else len(str(h)) for i, h in enumerate(headers)]
-    numeric = [all(isinstance(row[i], (int, float)) for row in rows) and rows for i in range(len(headers))]
-    def line(cells):
-        return "  ".join(str(c).rjust(w) if num else str(c).ljust(w) for c, w, num in zip(cells, widths, numeric)).rstrip()
-    return "\n".join([line(headers)] + [line(row) for row in rows])
+    """Columns padded to their widest cell, numbers right-aligned: one format string for every
+    row, so a table of 10,000 rows is formatted in C, not cell by cell."""
+    columns = list(zip(*rows)) if rows else [()] * len(headers)
+    cells = [list(map(str, column)) for column in columns]
+    numeric = [bool(column) and all(isinstance(c, (int, float)) for c in column) for column in columns]
+    widths = [max(len(str(h)), max(map(len, texts), default=0)) for h, texts in zip(headers, cells)]
+    line = "  ".join(f"{{:{'>' if num else '<'}{width}}}" for num, width in zip(numeric, widths))
+    return "\n".join(line.format(*row).rstrip() for row in [list(map(str, headers)), *zip(*cells)])
 
 
 def pricer_for(runtime: Path):
@@ -138,6 +137,8 @@ def cmd_list(args) -> int:
         if args.status:
             sessions = [s for s in sessions if s["status"] == args.status or s["session_status"] == args.status]
         if since:
+            from ..claude_session import parse_timestamp
+
             sessions = [s for s in sessions if parse_timestamp(s["last_activity"]) >= since]
         sessions.sort(key=lambda s: s["created_at"], reverse=True)
         sessions = sessions[: args.limit]
@@ -449,25 +450,28 @@ def cmd_index(args) -> int:
 
 
 def cmd_search(args) -> int:
-    """Full-text search over prompts, answers, tool calls and errors, newest first."""
+    """Full-text search over prompts, answers, tool calls and errors, newest first or by relevance."""
     projects = scope(args)
     since = parse_since(args.since) if args.since else None
+    query = " ".join(args.query)
     try:
-        hits = from_index(projects, lambda index: index.search(args.query, projects, args.action, args.tool, since, args.limit))
+        hits = from_index(projects, lambda index: index.search(query, projects, args.action, args.tool, since, args.limit, args.sort))
     except ValueError as exc:
         raise CliError(str(exc), 2) from None
     if args.json:
         emit_json(hits)
         return 0
     if not hits:
-        print(f"nothing matches {args.query!r}", file=sys.stderr)
+        print(f"nothing matches {query!r}", file=sys.stderr)
         return 1
     many, name = len(projects) > 1, project_namer()
+    lines = []
     for hit in hits:
         where = f"{name(hit['project'])}  " if many else ""
         tool = f" {hit['tool']}" if hit["tool"] else ""
-        snippet = " ".join(hit["snippet"].split())
-        print(f"{where}{hit['session_id'][:8]}  {short_time(hit['timestamp'] or '')}  {hit['action']}{tool}  #{hit['position']}  {snippet}")
+        lines.append(f"{where}{hit['session_id'][:8]}  {short_time(hit['timestamp'] or '')}  {hit['action']}{tool}  #{hit['position']}")
+        lines += ["    " + line for line in hit["snippet"].split("\n")]
+    print("\n".join(lines))
     return 0
 
 
@@ -480,6 +484,8 @@ def cmd_usage(args) -> int:
     summaries, where = summaries_in_scope(args)
     since = parse_since(args.since) if args.since else None
     if since:
+        from ..claude_session import parse_timestamp
+
         summaries = [s for s in summaries if parse_timestamp(s["last_activity"]) >= since]
     groups = {}  # key -> {model: totals}
     for s in summaries:
@@ -525,6 +531,8 @@ def cmd_usage(args) -> int:
 
 def period(day: str, by: str) -> str:
     """The day, ISO week (2026-W48) or month (2026-11) a YYYY-MM-DD falls in."""
+    from datetime import datetime
+
     if by == "day" or day == "unknown":
         return day
     if by == "month":
@@ -642,6 +650,8 @@ def add_export_otlp_arguments(sub) -> None:
 
 
 def cmd_tail(args) -> int:
+    import time
+
     from ..query.summaries import all_summaries, files_fingerprint
     from ..query.timeline import describe
 
@@ -762,7 +772,9 @@ def cmd_demo(args) -> int:
 # -- entry point ----------------------------------------------------------------------------
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser():
+    import argparse
+
     parser = argparse.ArgumentParser(
         prog="claude-sessions",
         description="Record Claude Code sessions under .claude/runtime/ (install), look at them (list, show, tail, stats, usage), across projects (search, projects, serve), and send them elsewhere (export).",
@@ -807,12 +819,27 @@ def build_parser() -> argparse.ArgumentParser:
     sub = command("projects", "every project tracked on this machine: sessions, last activity, or missing (the user's catalog)", cmd_projects)
     sub.add_argument("--json", action="store_true", help="print JSON")
 
-    sub = command("search", "full-text search of prompts, answers, tool calls, outputs and errors (words, \"phrases\", prefix*)", cmd_search)
-    sub.add_argument("query")
+    sub = command("search", "full-text search of prompts, answers, tool inputs and outputs, and errors", cmd_search)
+    sub.formatter_class = argparse.RawDescriptionHelpFormatter
+    sub.epilog = """\
+What matches: a term of three characters or more matches any part of the text,
+inside identifiers (UserBy finds getUserById), paths (main.py), error messages,
+flags, and Japanese or Chinese text; a shorter one matches a whole word (go, v2;
+go* as a prefix). Every term must match; "a phrase" matches as written.
+
+A query that starts with a dash goes after --:
+  claude-sessions search -- --no-verify
+
+Order: newest first by default, because you usually look for where you last saw
+something, and it answers at once however common the word. --sort relevance ranks
+by BM25 (how often, and in how short an entry, the terms appear), which scores
+every match first: slower for a word found everywhere."""
+    sub.add_argument("query", nargs="+", help="words, \"phrases\" or parts of them (all must match)")
     add_scope(sub, "search")
     sub.add_argument("--action", help="only entries with this action (user_input, tool_use, assistant_message, …)")
     sub.add_argument("--tool", help="only entries of this tool (Bash, Read, …)")
     sub.add_argument("--since", metavar="WHEN", help="only entries since WHEN: 2h, 3d, 1w or an ISO date (UTC)")
+    sub.add_argument("--sort", choices=("newest", "relevance"), default="newest", help="newest first (default), or most relevant first (BM25)")
     sub.add_argument("--limit", type=int, default=20, metavar="N", help="at most N hits (default 20)")
     sub.add_argument("--json", action="store_true", help="print JSON (full ids, and each hit's position in its activity_log)")
 
@@ -858,9 +885,52 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+# search's options, read without argparse (see quick_search_args): the value each one takes
+SEARCH_OPTIONS = {"--all-projects": bool, "--project": str, "--action": str, "--tool": str, "--since": str,
+                  "--limit": int, "--sort": ("newest", "relevance"), "--json": bool, "--runtime-dir": str}
+
+
+def quick_search_args(argv):
+    """The arguments of a plain ``search …`` command line, read without building the whole
+    parser (importing argparse and building every command's parser is a third of a search's
+    start-up); None for anything else (help, a mistake, another command), which argparse then reads."""
+    if argv[:1] != ["search"]:
+        return None
+    values = {"all_projects": False, "project": None, "action": None, "tool": None, "since": None,
+              "limit": 20, "sort": "newest", "json": False, "runtime_dir": None, "query": []}
+    items, words_only = iter(argv[1:]), False
+    for item in items:
+        if words_only or not item.startswith("-"):
+            values["query"].append(item)
+            continue
+        if item == "--":
+            words_only = True
+            continue
+        name, has_value, value = item.partition("=")
+        kind = SEARCH_OPTIONS.get(name)
+        if kind is None or (kind is bool and has_value):
+            return None
+        if kind is not bool and not has_value:
+            value = next(items, None)
+            if value is None:
+                return None
+        try:
+            value = True if kind is bool else kind(value) if callable(kind) else value
+        except ValueError:
+            return None
+        if isinstance(kind, tuple) and value not in kind:
+            return None
+        values[name[2:].replace("-", "_")] = value
+    if not values["query"]:
+        return None
+    from types import SimpleNamespace
+
+    return SimpleNamespace(**values, func=cmd_search, command="search")
+
+
 def main(argv=None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    argv = sys.argv[1:] if argv is None else list(argv)
+    args = quick_search_args(argv) or build_parser().parse_args(argv)
     try:
         return args.func(args)
     except CliError as exc:
