@@ -148,11 +148,8 @@ def cmd_list(args) -> int:
     if not sessions:
         print("no sessions match" if (args.status or args.since) else f"no sessions recorded in {where_from}", file=sys.stderr)
         return 1
-    many = "project" in sessions[0]
-    name = project_namer()
     rows = [
         (
-            *((name(s["project"]),) if many else ()),
             s["session_id"][:8],
             s["session_status"] + (" (archived)" if s["status"] == "archived" else ""),
             short_time(s["created_at"]),
@@ -166,6 +163,11 @@ def cmd_list(args) -> int:
         )
         for s in sessions
     ]
+    many = "project" in sessions[0]
+    if many:  # each project's name worked out once, not once a row
+        name = project_namer()
+        names = {path: name(path) for path in {s["project"] for s in sessions}}
+        rows = [(names[s["project"]], *row) for s, row in zip(sessions, rows)]
     print(table((*(("PROJECT",) if many else ()), "ID", "STATUS", "STARTED (UTC)", "LAST ACTIVITY", "DURATION", "PROMPTS", "TOOLS", "FAILURES", "TOKENS", "COST"), rows))
     unpriced_note(pricer)
     return 0
