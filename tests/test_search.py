@@ -340,3 +340,16 @@ def test_anything_but_a_plain_search_line_is_left_to_argparse(argv):
     from session_management.present import cli as cli_module
 
     assert cli_module.quick_search_args(argv) is None
+
+
+def test_a_match_in_a_long_line_is_shown_with_the_text_around_it_cut(tmp_path):
+    """A word deep in a long line (minified output) is shown with about 160 characters around it, cut with …."""
+    project = tmp_path / "long"
+    project.mkdir()
+    line = "x" * 500 + " needlework " + "y" * 500
+    hook(project, "SessionStart", "l1", source="startup")
+    hook(project, "PostToolUse", "l1", tool_name="Read", tool_input={"file_path": "/app.min.js"}, tool_response={"file": {"content": line}})
+    hook(project, "Stop", "l1")
+    (hit,) = search_json(project, "needlework")
+    shown = hit["snippet"].split("\n")[-1]
+    assert shown.startswith("…x") and shown.endswith("y…") and "«needlework»" in shown and len(shown) < 200
