@@ -91,14 +91,18 @@ def short_time(stamp: str) -> str:
 
 
 def table(headers, rows) -> str:
-    """Columns padded to their widest cell, numbers right-aligned: one format string for every
-    row, so a table of 10,000 rows is formatted in C, not cell by cell."""
+    """Columns padded to their widest cell, numbers right-aligned, no trailing spaces: one format
+    string for every row, so a table of 10,000 rows is formatted in C, not cell by cell."""
     columns = list(zip(*rows)) if rows else [()] * len(headers)
-    cells = [list(map(str, column)) for column in columns]
-    numeric = [bool(column) and all(isinstance(c, (int, float)) for c in column) for column in columns]
+    kinds = [{type(cell) for cell in column} for column in columns]
+    numeric = [bool(types) and types <= {int, float} for types in kinds]
+    cells = [column if types <= {str} else list(map(str, column)) for types, column in zip(kinds, columns)]
     widths = [max(len(str(h)), max(map(len, texts), default=0)) for h, texts in zip(headers, cells)]
-    line = "  ".join(f"{{:{'>' if num else '<'}{width}}}" for num, width in zip(numeric, widths))
-    return "\n".join(line.format(*row).rstrip() for row in [list(map(str, headers)), *zip(*cells)])
+    specs = [f"{{:{'>' if num else '<'}{width}}}" for num, width in zip(numeric, widths)]
+    if not numeric[-1]:
+        specs[-1] = "{}"  # the last column left-aligned: no padding after it
+    line = "  ".join(specs).format
+    return "\n".join([line(*map(str, headers)), *(line(*row) for row in zip(*cells))])
 
 
 def pricer_for(runtime: Path):

@@ -5,7 +5,11 @@ Derived, never the source of truth: the JSON session files are. It lives in the 
 ``~/.cache/claude-session-tracker``), is brought up to date incrementally (only sessions whose
 files changed are read again), and can always be deleted or rebuilt. WAL mode: readers are not
 blocked by the one writer; a writer killed mid-update leaves the last committed state. A corrupt
-or foreign file, or one built by another schema version, is set aside and rebuilt.
+or foreign file is set aside and rebuilt; one built by another schema version is rebuilt.
+
+``query.summaries`` (and the session model behind it) is imported only where a session is read or
+fingerprinted: a search over an index already up to date needs neither (see ARCHITECTURE,
+"Start-up of the views").
 """
 
 import json
