@@ -86,7 +86,7 @@ def run(projects: int, sessions: int, entries: int, python: str, rounds: int) ->
                                   ("a common word --sort relevance", corpus.COMMON, ["--sort", "relevance"])):
         search = median_seconds(cli + ["search", query, "--all-projects", *options], rounds)
         rows.append((f"7. search {label}, vs {name} over the JSON", search, median_seconds([*command, query, *map(str, paths)], rounds), "ms"))
-    rows.append((f"7. search a rare word, development venv (editable), vs {name}",
+    rows.append((f"7. search in a development venv (editable install): a rare word, vs {name}",
                  median_seconds(dev_cli + ["search", corpus.RARE, "--all-projects"], rounds), median_seconds([*command, corpus.RARE, *map(str, paths)], rounds), "ms"))
     version = median_seconds(cli + ["--version"], rounds)  # the CLI's own start-up
     rows += [

@@ -20,6 +20,7 @@ def test_quick_benchmark_run_prints_every_row(tmp_path):
     for prefix in ("1. PostToolUse Bash", "1. UserPromptSubmit", "2. PostToolUse, 300 events", "2. Stop (fold + archive), 300", "2. Stop with harvest, 300",
                    "3. 8 PostToolUse hooks", "5. list, 200 sessions, cached", "5. show, one session", "6. peak memory",
                    "7. index build", "7. search a rare word", "7. list --all-projects,", "8. PostToolUse with otlp:", "8. Stop with otlp:",
-                   "8. export --otlp, 50 sessions", "9. dashboard sessions page, 200 sessions, warm", "9. dashboard live update"):
+                   "8. export --otlp, 50 sessions", "9. dashboard sessions page, 200 sessions, warm", "9. dashboard live update",
+                   "9. dashboard search a rare word"):
         [row] = [line for line in lines if line.startswith(prefix) and "floor" not in line]
         assert row.rstrip().endswith("x"), row
