@@ -3,10 +3,11 @@
 Exit status: 0 ok, 1 not found or nothing to do, 2 usage error. Errors are one line on stderr.
 """
 
+from __future__ import annotations  # annotations name Path without importing pathlib (see quick_search_args)
+
 import json
 import os
 import sys
-from pathlib import Path
 
 from .. import __version__
 from .formats import all_tokens, cost_text, duration_text, since_moment, tokens_text
@@ -25,17 +26,26 @@ class CliError(Exception):
 
 def find_runtime_dir(explicit=None, start=None) -> Path:
     """``--runtime-dir``, else the nearest ``.claude/runtime`` at or above the working directory."""
+    from pathlib import Path
+
+    return Path(runtime_path(explicit, start))
+
+
+def runtime_path(explicit=None, start=None) -> str:
+    """``find_runtime_dir`` as a string, found with ``os.path`` alone: a search needs no pathlib."""
     if explicit:
-        path = Path(explicit).expanduser()
-        if not path.is_dir():
+        path = os.path.expanduser(explicit)
+        if not os.path.isdir(path):
             raise CliError(f"runtime directory {path} does not exist")
-        return path.resolve()
-    here = Path(start or os.getcwd()).resolve()
-    for folder in (here, *here.parents):
-        candidate = folder / ".claude" / "runtime"
-        if candidate.is_dir():
+        return os.path.realpath(path)
+    here = folder = os.path.realpath(start or os.getcwd())
+    while True:
+        candidate = os.path.join(folder, ".claude", "runtime")
+        if os.path.isdir(candidate):
             return candidate
-    raise CliError(f"no .claude/runtime found in {here} or above; run inside a tracked project or pass --runtime-dir")
+        if os.path.dirname(folder) == folder:
+            raise CliError(f"no .claude/runtime found in {here} or above; run inside a tracked project or pass --runtime-dir")
+        folder = os.path.dirname(folder)
 
 
 def manager_for(runtime_dir: Path):
@@ -364,18 +374,18 @@ def scope(args) -> list:
     from ..store import catalog
 
     if getattr(args, "project", None):
-        project = Path(args.project).expanduser().resolve()
-        if not (project / ".claude" / "runtime").is_dir():
+        project = os.path.realpath(os.path.expanduser(args.project))
+        if not os.path.isdir(os.path.join(project, ".claude", "runtime")):
             raise CliError(f"{project} has no .claude/runtime: not a tracked project")
-        return [str(project)]
+        return [project]
     if getattr(args, "all_projects", False):
         projects = catalog.existing(catalog.home())
         try:
-            here = str(find_runtime_dir(args.runtime_dir).parent.parent)
+            here = os.path.dirname(os.path.dirname(runtime_path(args.runtime_dir)))
         except CliError:
             here = None
         return sorted(set(projects) | ({here} if here else set()))
-    return [str(find_runtime_dir(args.runtime_dir).parent.parent)]
+    return [os.path.dirname(os.path.dirname(runtime_path(args.runtime_dir)))]
 
 
 def across_projects(args) -> bool:
@@ -607,7 +617,7 @@ def cmd_export_otlp(args) -> int:
             for switch in ("prompts", "responses", "tool_inputs", "tool_outputs"):
                 if getattr(args, f"no_{switch}"):
                     setattr(options, switch, False)
-            ids = [resolve_id(Path(project) / ".claude" / "runtime", prefix)[0] for prefix in args.id] if args.id else None
+            ids = [resolve_id(find_runtime_dir(os.path.join(project, ".claude", "runtime")), prefix)[0] for prefix in args.id] if args.id else None
             key = (target.endpoint, tuple(sorted(target.headers.items())), target.timeout)
             if key not in senders:
                 senders[key] = Sender(target.endpoint, target.headers, target.timeout)
