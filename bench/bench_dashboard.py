@@ -2,7 +2,8 @@
 many sessions (warm: nothing changed since the last answer; and with a file changed, so the index
 is asked again) and the page of a long session, against a static file served by the same server in
 the same run; and the live-update delay, from the hook process exiting to the event
-arriving on the session's stream, against the time the hook itself took."""
+arriving on the session's stream, against the time the hook itself took; and its search for a rare
+word against the CLI's (a fresh process, as a person runs it), over the same project."""
 
 import http.client
 import json
@@ -16,6 +17,7 @@ import time
 from pathlib import Path
 
 import corpus
+from timing import median_seconds
 
 
 def _get(connection, path: str) -> float:
@@ -75,7 +77,7 @@ def run(sessions: int, events: int, python: str, hook: str, rounds: int) -> list
 
     root = Path(tempfile.mkdtemp(prefix="bench-dashboard-"))
     project = root / "project"
-    corpus.write_project(project, 0, sessions, 10)  # realistic sessions: prompts, answers with tokens, tools
+    corpus.write_project(project, 0, sessions, 10, plant_rare=True)  # realistic sessions: prompts, answers with tokens, tools
     long_id = "long0000-0000-4000-8000-000000000000"
     corpus.write_session(project, corpus.session(random.Random(1), long_id, events, corpus.START, str(project)))
     registry_path = project / ".claude" / "runtime" / "sessions" / "registry.json"
@@ -90,7 +92,8 @@ def run(sessions: int, events: int, python: str, hook: str, rounds: int) -> list
         started = time.perf_counter()
         _get(connection, "/")  # the first visit reads every session into the index
         cold = time.perf_counter() - started
-        times = _interleaved(connection, {"list": "/", "long": f"/session/{key}/{long_id}", "static": "/static/style.css"}, rounds)
+        times = _interleaved(connection, {"list": "/", "long": f"/session/{key}/{long_id}", "static": "/static/style.css",
+                                          "search": f"/search?q={corpus.RARE}"}, rounds)
         registry = project / ".claude" / "runtime" / "sessions" / "registry.json"
         changed = []
         for _ in range(rounds):  # as when a session records an event while the page is open
@@ -98,6 +101,9 @@ def run(sessions: int, events: int, python: str, hook: str, rounds: int) -> list
             changed.append(_get(connection, "/"))
         connection.close()
         delay, hook_time = _live_delays(server, project, python, hook, rounds)
+    search = [python, "-m", "session_management", "search", corpus.RARE, "--project", str(project)]
+    subprocess.run(search, stdout=subprocess.DEVNULL, check=True)  # its own index (the user's cache) built first
+    cli_search = median_seconds(search, rounds)
     shutil.rmtree(root)
     return [
         (f"9. dashboard sessions page, {sessions} sessions, first visit (vs static)", cold, times["static"], "ms"),
@@ -105,4 +111,5 @@ def run(sessions: int, events: int, python: str, hook: str, rounds: int) -> list
         (f"9. dashboard sessions page, {sessions} sessions, a file changed (vs static)", statistics.median(changed), times["static"], "ms"),
         (f"9. dashboard session page, {events} events (vs static)", times["long"], times["static"], "ms"),
         ("9. dashboard live update: hook exit to stream (vs the hook's run)", delay, hook_time, "ms"),
+        ("9. dashboard search a rare word (vs the CLI's search)", times["search"], cli_search, "ms"),
     ]

@@ -1,12 +1,14 @@
 """Benchmark 7: the search index over a generated corpus (10 projects × 1,000 sessions × 100
 entries = one million entries, see ``corpus``): full build, an incremental update after one new
-turn, search of a rare and a common word against ``rg -F`` over the same JSON files, list across
-projects, and the index's size against the JSON's. Each command is a fresh process."""
+turn, search of a rare word, a common one and a part of a word against ``rg -F`` over the same
+JSON files, list across projects, and the index's size against the JSON's. Each command is a fresh
+process of ``claude-sessions`` as a regular install runs it (see ``installed_cli``)."""
 
 import os
 import shutil
 import statistics
 import subprocess
+import sysconfig
 import tempfile
 import time
 from pathlib import Path
@@ -29,12 +31,34 @@ def _text_scanner() -> tuple:
     return "grep -rF (no rg here)", [shutil.which("grep") or "grep", "-r", "-F", "-l"]
 
 
+def installed_cli(folder: Path, python: str) -> list:
+    """``claude-sessions`` as a regular install (pipx, pip install) runs it: a virtualenv whose
+    site-packages reaches this checkout and the dependencies by a plain path in a ``.pth`` file,
+    and the console script pip writes. A development venv's editable install runs an import hook
+    from its own ``.pth`` at every start (about 20 ms, see the README); users' installs do not.
+    Bytecode is compiled, as pip does at install time."""
+    subprocess.run([python, "-m", "venv", "--without-pip", str(folder)], check=True)
+    venv_python = folder / "bin" / "python"
+    site = subprocess.run([str(venv_python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+                          capture_output=True, text=True, check=True).stdout.strip()
+    repo = Path(corpus.__file__).resolve().parent.parent
+    Path(site, "claude_session_tracker.pth").write_text(f"{repo}\n{sysconfig.get_paths()['purelib']}\n")
+    script = folder / "bin" / "claude-sessions"
+    script.write_text(f"#!{venv_python}\nimport re\nimport sys\nfrom session_management.present.cli import main\n"
+                      "if __name__ == '__main__':\n    sys.argv[0] = re.sub(r'(-script\\.pyw|\\.exe)?$', '', sys.argv[0])\n    sys.exit(main())\n")
+    script.chmod(0o755)
+    os.environ.pop("PYTHONDONTWRITEBYTECODE", None)  # a user's interpreter writes and reads bytecode
+    subprocess.run([python, "-m", "compileall", "-q", str(repo / "session_management")], stdout=subprocess.DEVNULL, check=True)
+    return [str(script)]
+
+
 def run(projects: int, sessions: int, entries: int, python: str, rounds: int) -> list:
     root = Path(tempfile.mkdtemp(prefix="bench-index-"))
     paths, json_bytes = corpus.write_corpus(root, projects, sessions, entries)
     for path in paths:
         catalog.add(catalog.home(), str(path))
-    cli = [python, "-m", "session_management"]
+    cli = installed_cli(root / "venv", python)
+    dev_cli = [python, "-m", "session_management"]
     total = projects * sessions * entries
     read_all = [python, "-c", "import glob, json, sys; [json.load(open(f)) for f in glob.glob(sys.argv[1])]",
                 str(root / "*" / ".claude" / "runtime" / "sessions" / "archive" / "*.json")]
@@ -56,10 +80,14 @@ def run(projects: int, sessions: int, entries: int, python: str, rounds: int) ->
         (f"7. index build, {total:,} entries ({total / build:,.0f} entries/s)", build, median_seconds(read_all, 1), "s"),
         ("7. index update after one new turn in one session", statistics.median(grown), unchanged, "ms"),
     ]
-    for label, word in (("rare", corpus.RARE), ("common", corpus.COMMON)):
-        search = median_seconds(cli + ["search", word, "--all-projects"], rounds)
-        name, command = scan
-        rows.append((f"7. search a {label} word, vs {name} over the JSON", search, median_seconds([*command, word, *map(str, paths)], rounds), "ms"))
+    name, command = scan
+    for label, query, options in (("a rare word", corpus.RARE, []), ("a common word", corpus.COMMON, []),
+                                  ("part of a word", corpus.RARE[2:-2], []),
+                                  ("a common word --sort relevance", corpus.COMMON, ["--sort", "relevance"])):
+        search = median_seconds(cli + ["search", query, "--all-projects", *options], rounds)
+        rows.append((f"7. search {label}, vs {name} over the JSON", search, median_seconds([*command, query, *map(str, paths)], rounds), "ms"))
+    rows.append((f"7. search in a development venv (editable install): a rare word, vs {name}",
+                 median_seconds(dev_cli + ["search", corpus.RARE, "--all-projects"], rounds), median_seconds([*command, corpus.RARE, *map(str, paths)], rounds), "ms"))
     version = median_seconds(cli + ["--version"], rounds)  # the CLI's own start-up
     rows += [
         (f"7. list --all-projects, {projects * sessions:,} rows, vs CLI start", median_seconds(cli + ["list", "--all-projects"], rounds), version, "ms"),

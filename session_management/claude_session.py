@@ -1,6 +1,5 @@
 """ClaudeSession: one session's state, timeout and activity log, independent of storage."""
 
-import uuid
 from datetime import datetime, timezone
 
 from .core.ids import validate_session_id
@@ -16,6 +15,8 @@ def _validate_timeout(timeout_seconds) -> int:
 
 
 def new_session_id() -> str:
+    import uuid  # here, not at the top: importing uuid costs the views that only read sessions ~10 ms
+
     return str(uuid.uuid4())
 
 

@@ -151,6 +151,18 @@ def test_token_is_required_when_set(home):
     assert bare.get("/", headers={"Authorization": "Bearer nope"}).status_code == 401
 
 
+def test_search_shows_tool_output_as_its_lines_and_sorts_by_relevance(client):
+    """A file name inside a tool's output is found and shown as the lines a person saw (no JSON
+    escapes), the match marked; sort=relevance gives the same hits, most relevant first, and says so."""
+    newest = client.get("/search", params={"q": "parse.py"}).text
+    assert "notes.md\n<mark>parse.py</mark>" in newest and "\\n" not in newest
+    assert '<select name="sort">' in newest and "hit(s), newest first" in newest
+    ranked = client.get("/search", params={"q": "parse.py", "sort": "relevance"}).text
+    assert "hit(s), most relevant first" in ranked and '<option value="relevance" selected>' in ranked
+    hits = lambda page: sorted(re.findall(r'<li><a href="([^"]+)"', page))  # noqa: E731
+    assert hits(ranked) == hits(newest) and len(hits(newest)) >= 2
+
+
 def test_search_links_to_the_hit(client, home):
     """Search finds a prompt across projects and links to its place in its session; filters narrow it."""
     page = client.get("/search", params={"q": "failing"}).text

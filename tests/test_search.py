@@ -178,3 +178,178 @@ def test_since_narrows_search_and_list_across_projects(projects):
     assert len(cli("list", "--all-projects", "--since", "1h", cwd=alpha).stdout.splitlines()) == 3  # header and two rows
     done = cli("list", "--all-projects", "--since", "2099-01-01", cwd=alpha)
     assert done.returncode == 1 and "no sessions match" in done.stderr
+
+
+WRITTEN = "import yaml\n\ndef parse_config_v2(path):\n    user = getUserById(42)\n    return yaml.safe_load(open(path))\n"
+
+
+@pytest.fixture
+def planted(tmp_path):
+    """One project whose session holds words at the start, middle and end of lines in a prompt, a
+    Bash output, a file written with Write, a failure's error and an answer; and Japanese text."""
+    project = tmp_path / "planted"
+    project.mkdir()
+    hook(project, "SessionStart", "p1", source="startup")
+    hook(project, "UserPromptSubmit", "p1", prompt="startword please find the middleword in the repo endword")
+    hook(project, "PostToolUse", "p1", tool_name="Bash", tool_input={"command": "ls && git commit --no-verify -m wip"},
+         tool_response={"stdout": "README.md\nsrc\nquuxalpha\ntests", "stderr": "", "interrupted": False})
+    hook(project, "PostToolUse", "p1", tool_name="Write", tool_input={"file_path": str(project / "src/app/main.py"), "content": WRITTEN},
+         tool_response={"type": "create", "filePath": str(project / "src/app/main.py")})
+    hook(project, "PostToolUseFailure", "p1", tool_name="Bash", tool_input={"command": "python -m app"},
+         error="Traceback (most recent call last):\nModuleNotFoundError: No module named 'yaml'\nexit status 1")
+    hook(project, "UserPromptSubmit", "p1", prompt="東京都の天気予報を調べてください")
+    hook(project, "Stop", "p1", last_assistant_message="I fixed it.\nThe answerword is in main.py now\nDone.")
+    return project
+
+
+def search_json(project, *query, **options):
+    flags = [f"--{key.replace('_', '-')}={value}" for key, value in options.items()]
+    done = cli("search", *flags, "--json", "--", *query, cwd=project)
+    assert done.returncode == 0, done.stderr
+    return json.loads(done.stdout)
+
+
+@pytest.mark.parametrize("query, action, snippet", [
+    ("startword", "user_input", "«startword» please find the middleword in the repo endword"),
+    ("middleword", "user_input", "startword please find the «middleword» in the repo endword"),
+    ("endword", "user_input", "startword please find the middleword in the repo «endword»"),
+    ("README", "tool_use", "ls && git commit --no-verify -m wip\n«README».md\nsrc"),
+    ("quuxalpha", "tool_use", "src\n«quuxalpha»\ntests"),
+    ("src", "tool_use", "README.md\n«src»\nquuxalpha"),
+    ("tests", "tool_use", "quuxalpha\n«tests»"),
+    ("import", "tool_use", "«import» yaml\n"),
+    ("parse_config_v2", "tool_use", "\ndef «parse_config_v2»(path):\n    user = getUserById(42)"),
+    ("safe_load(open(path))", "tool_use", "    user = getUserById(42)\n    return yaml.«safe_load(open(path))»"),
+    ("answerword", "turn_end", "I fixed it.\nThe «answerword» is in main.py now\nDone."),
+])
+def test_words_anywhere_in_what_was_recorded_are_found_with_the_text_around_them(planted, query, action, snippet):
+    """A word at the start, middle or end of a line of a prompt, a tool's output, a file written
+    with Write, or an answer is found, its snippet the text as seen (no JSON) with its neighbours."""
+    hits = [hit for hit in search_json(planted, query) if snippet in hit["snippet"]]
+    assert [hit["action"] for hit in hits] == [action]
+    assert '\\n' not in hits[0]["snippet"] and '{"' not in hits[0]["snippet"]
+
+
+@pytest.mark.parametrize("query, action, marked", [
+    ("parse_config", "tool_use", "def «parse_config»_v2(path):"),
+    ("getUserById", "tool_use", "user = «getUserById»(42)"),
+    ("UserBy", "tool_use", "user = get«UserBy»Id(42)"),
+    ("src/app/main.py", "tool_use", "/«src/app/main.py»"),
+    ("main.py", "turn_end", "The answerword is in «main.py» now"),
+    ("ModuleNotFoundError: No module named 'yaml'", "tool_failure", "«ModuleNotFoundError:» «No» «module» «named» «'yaml'»"),
+    ("--no-verify", "tool_use", "ls && git commit «--no-verify» -m wip"),
+    ("no-verify", "tool_use", "ls && git commit --«no-verify» -m wip"),
+    ("天気予報", "user_input", "東京都の«天気予報»を調べてください"),
+    ("天気", "user_input", "東京都の«天気»予報を調べてください"),
+    ("東京都", "user_input", "«東京都»の天気予報を調べてください"),
+])
+def test_identifiers_paths_errors_flags_and_japanese_are_found_by_a_part(planted, query, action, marked):
+    """Parts of identifiers, paths and file names, error text, flags and Japanese text written
+    without spaces are found; the snippet marks the part that matched."""
+    hits = search_json(planted, query)
+    assert action in [hit["action"] for hit in hits]
+    assert any(marked in hit["snippet"] for hit in hits), [hit["snippet"] for hit in hits]
+
+
+def test_a_query_starting_with_a_dash_goes_after_a_double_dash_and_help_says_so(planted):
+    """search -- --no-verify finds the flag; without -- it is a usage error; --help shows the way and the default order."""
+    done = cli("search", "--", "--no-verify", cwd=planted)
+    assert done.returncode == 0 and "«--no-verify»" in done.stdout
+    assert cli("search", "--no-verify", cwd=planted).returncode == 2
+    helped = cli("search", "--help", cwd=planted).stdout
+    assert "claude-sessions search -- --no-verify" in helped and "newest first by default" in " ".join(helped.lower().split())
+    assert cli("search", "--", "--", cwd=planted).returncode == 2  # punctuation alone: nothing to search for
+
+
+def test_short_words_match_whole_words_and_prefixes(planted):
+    """A term under three characters matches a whole word (or a prefix with *), not the inside of others."""
+    assert [h["action"] for h in search_json(planted, "ls")] == ["tool_use"]  # "ls && git …", not "tools"/"calls"
+    assert search_json(planted, "rc") == []  # inside "src" only
+    assert {h["action"] for h in search_json(planted, "wi*")} == {"tool_use"}  # "wip"
+
+
+def test_relevance_puts_the_session_that_mentions_a_word_most_first(tmp_path):
+    """--sort relevance ranks by BM25: the session whose output says the word most comes first,
+    though another mentioned it last; newest first is the default."""
+    project = tmp_path / "ranked"
+    project.mkdir()
+    for sid, stdout in (("many", "pelican pelican pelican\nthe pelican again\nand a pelican"), ("once", "one pelican among many other words here")):
+        hook(project, "SessionStart", sid, source="startup")
+        hook(project, "PostToolUse", sid, tool_name="Bash", tool_input={"command": "birds"}, tool_response={"stdout": stdout})
+        hook(project, "Stop", sid)
+    assert [h["session_id"] for h in search_json(project, "pelican")] == ["once", "many"]
+    assert [h["session_id"] for h in search_json(project, "pelican", sort="relevance")] == ["many", "once"]
+    assert cli("search", "pelican", "--sort", "oldest", cwd=project).returncode == 2
+
+
+V2_SCHEMA = """
+CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT);
+CREATE TABLE sessions (id INTEGER PRIMARY KEY, project TEXT NOT NULL, session_id TEXT NOT NULL, fingerprint TEXT, entries INTEGER,
+    status TEXT, session_status TEXT, created_at TEXT, last_activity TEXT, duration_seconds REAL, events INTEGER, prompts INTEGER,
+    tool_calls INTEGER, failures INTEGER, subagents INTEGER, turns INTEGER, cwd TEXT, model TEXT, UNIQUE (project, session_id));
+CREATE TABLE summaries (session INTEGER PRIMARY KEY, summary TEXT);
+CREATE TABLE usage (session INTEGER NOT NULL, model TEXT, requests INTEGER, input INTEGER, output INTEGER,
+    cache_write_5m INTEGER, cache_write_1h INTEGER, cache_read INTEGER);
+CREATE TABLE folders (path TEXT PRIMARY KEY, mtime_ns INTEGER);
+CREATE TABLE entries (id INTEGER PRIMARY KEY, session INTEGER NOT NULL, position INTEGER, timestamp TEXT, action TEXT, tool TEXT, text TEXT);
+CREATE VIRTUAL TABLE entries_text USING fts5(text, content = 'entries', content_rowid = 'id', tokenize = 'unicode61');
+INSERT INTO meta VALUES ('schema_version', '2');
+"""
+
+
+def test_an_index_of_schema_2_is_rebuilt_on_first_use_with_a_word_of_it(planted, tmp_path):
+    """An index left by the previous version (schema 2: tool output stored as JSON, words glued
+    to \\n escapes) is rebuilt by the first search, which says so and answers; nothing set aside."""
+    folder = tmp_path / "home" / ".cache" / "claude-session-tracker"
+    folder.mkdir(parents=True, exist_ok=True)  # the hooks keep today's spend there too
+    with sqlite3.connect(folder / "index.sqlite") as db:
+        db.executescript(V2_SCHEMA)
+        db.execute("INSERT INTO sessions (id, project, session_id, fingerprint, status) VALUES (1, ?, 'p1', 'old', 'archived')", (str(planted),))
+        db.execute("INSERT INTO entries VALUES (1, 1, 2, '2026-01-01T00:00:00.000Z', 'tool_use', 'Bash', ?)",
+                   ('tool_use\nBash\n{"stdout": "README.md\\nsrc\\nquuxalpha\\ntests"}',))
+        db.execute("INSERT INTO entries_text (rowid, text) SELECT id, text FROM entries")
+    done = cli("search", "quuxalpha", cwd=planted)
+    assert done.returncode == 0 and "«quuxalpha»" in done.stdout
+    assert "rebuilding the search index" in done.stderr and "schema 2 to 3" in done.stderr
+    with sqlite3.connect(folder / "index.sqlite") as db:
+        assert db.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone() == ("3",)
+    assert not list(folder.glob("*.corrupt"))
+    again = cli("search", "quuxalpha", cwd=planted)
+    assert again.returncode == 0 and again.stderr == ""
+
+
+@pytest.mark.parametrize("argv", [
+    ["search", "word"], ["search", "two", "words", "--all-projects"], ["search", "--json", "--limit", "5", "--", "--no-verify"],
+    ["search", "--sort=relevance", "--project", "x", "--since", "2h", "--action", "tool_use", "--tool", "Bash", "w"],
+    ["search", "--runtime-dir", "r", "w"], ["search", "--limit=7", "w", "--json"],
+])
+def test_the_quick_reading_of_a_search_line_agrees_with_argparse(argv):
+    """A plain search line, read without argparse (for a quick start), gives what argparse gives."""
+    from session_management.present import cli as cli_module
+
+    quick = vars(cli_module.quick_search_args(argv))
+    full = vars(cli_module.build_parser().parse_args(argv))
+    full.setdefault("runtime_dir", None)
+    assert {key: quick[key] for key in full} == full
+
+
+@pytest.mark.parametrize("argv", [["search"], ["search", "-h"], ["search", "--help", "x"], ["search", "--limit", "x", "w"],
+                                  ["search", "--sort", "oldest", "w"], ["search", "--json=1", "w"], ["search", "--bogus", "w"], ["list"]])
+def test_anything_but_a_plain_search_line_is_left_to_argparse(argv):
+    """Help, mistakes and other commands are not read quickly, so argparse answers them as always."""
+    from session_management.present import cli as cli_module
+
+    assert cli_module.quick_search_args(argv) is None
+
+
+def test_a_match_in_a_long_line_is_shown_with_the_text_around_it_cut(tmp_path):
+    """A word deep in a long line (minified output) is shown with about 160 characters around it, cut with …."""
+    project = tmp_path / "long"
+    project.mkdir()
+    line = "x" * 500 + " needlework " + "y" * 500
+    hook(project, "SessionStart", "l1", source="startup")
+    hook(project, "PostToolUse", "l1", tool_name="Read", tool_input={"file_path": "/app.min.js"}, tool_response={"file": {"content": line}})
+    hook(project, "Stop", "l1")
+    (hit,) = search_json(project, "needlework")
+    shown = hit["snippet"].split("\n")[-1]
+    assert shown.startswith("…x") and shown.endswith("y…") and "«needlework»" in shown and len(shown) < 200

@@ -5,16 +5,13 @@ empty answer (nothing tracked yet, nothing matches) is one line on stderr and ex
 it is the empty result on stdout and exit 0.
 """
 
-import argparse
+from __future__ import annotations  # annotations name Path without importing pathlib (see quick_search_args)
+
 import json
 import os
 import sys
-import time
-from datetime import datetime
-from pathlib import Path
 
 from .. import __version__
-from ..claude_session import parse_timestamp
 from ..query.combined import is_imported
 from .formats import all_tokens, cost_text, duration_text, since_moment, tokens_text
 
@@ -32,17 +29,26 @@ class CliError(Exception):
 
 def find_runtime_dir(explicit=None, start=None) -> Path:
     """``--runtime-dir``, else the nearest ``.claude/runtime`` at or above the working directory."""
+    from pathlib import Path
+
+    return Path(runtime_path(explicit, start))
+
+
+def runtime_path(explicit=None, start=None) -> str:
+    """``find_runtime_dir`` as a string, found with ``os.path`` alone: a search needs no pathlib."""
     if explicit:
-        path = Path(explicit).expanduser()
-        if not path.is_dir():
+        path = os.path.expanduser(explicit)
+        if not os.path.isdir(path):
             raise CliError(f"runtime directory {path} does not exist")
-        return path.resolve()
-    here = Path(start or os.getcwd()).resolve()
-    for folder in (here, *here.parents):
-        candidate = folder / ".claude" / "runtime"
-        if candidate.is_dir():
+        return os.path.realpath(path)
+    here = folder = os.path.realpath(start or os.getcwd())
+    while True:
+        candidate = os.path.join(folder, ".claude", "runtime")
+        if os.path.isdir(candidate):
             return candidate
-    raise CliError(f"no .claude/runtime found in {here} or above; run inside a tracked project or pass --runtime-dir")
+        if os.path.dirname(folder) == folder:
+            raise CliError(f"no .claude/runtime found in {here} or above; run inside a tracked project or pass --runtime-dir")
+        folder = os.path.dirname(folder)
 
 
 def manager_for(runtime_dir: Path):
@@ -61,6 +67,8 @@ def resolve_id(runtime_dir, prefix: str):
 def _sessions_of(runtime_dir) -> dict:
     """``{session id: (runtime dir, status)}``: the project's sessions, or (``runtime_dir`` None:
     outside any tracked project) every imported session of every project."""
+    from pathlib import Path
+
     from ..query.summaries import statuses
     from ..store import catalog, history
 
@@ -104,7 +112,7 @@ def load_session(runtime_dir, prefix: str):
     from ..query.timeline import decision_records
     from ..store import catalog, history
 
-    refresh_history()
+    refresh_history()  # runtime below: a Path, from _sessions_of
     session_id, (runtime, status) = _resolve(_sessions_of(runtime_dir), prefix)
     imported = history.project_folder(catalog.home(), str(runtime.parent.parent))
     try:
@@ -124,6 +132,7 @@ def refresh_history():
     """Bring the history imported from Claude Code's transcripts up to date (only what is new is
     read); a problem is one line on stderr, never the end of the view. Returns the import's summary."""
     import sqlite3
+    import time
 
     from ..capture.importer import Importer, stores
     from ..store import catalog
@@ -138,7 +147,7 @@ def refresh_history():
         return None
 
 
-def parse_since(text: str) -> datetime:
+def parse_since(text: str):
     """``2h``, ``3d``, ``45m``, ``1w``, or an ISO date/time (UTC)."""
     try:
         return since_moment(text)
@@ -154,11 +163,18 @@ def short_time(stamp: str) -> str:
 
 
 def table(headers, rows) -> str:
-    widths = [max(len(str(h)), *(len(str(row[i])) for row in rows)) if rows else len(str(h)) for i, h in enumerate(headers)]
-    numeric = [all(isinstance(row[i], (int, float)) for row in rows) and rows for i in range(len(headers))]
-    def line(cells):
-        return "  ".join(str(c).rjust(w) if num else str(c).ljust(w) for c, w, num in zip(cells, widths, numeric)).rstrip()
-    return "\n".join([line(headers)] + [line(row) for row in rows])
+    """Columns padded to their widest cell, numbers right-aligned, no trailing spaces: one format
+    string for every row, so a table of 10,000 rows is formatted in C, not cell by cell."""
+    columns = list(zip(*rows)) if rows else [()] * len(headers)
+    kinds = [{type(cell) for cell in column} for column in columns]
+    numeric = [bool(types) and types <= {int, float} for types in kinds]
+    cells = [column if types <= {str} else list(map(str, column)) for types, column in zip(kinds, columns)]
+    widths = [max(len(str(h)), max(map(len, texts), default=0)) for h, texts in zip(headers, cells)]
+    specs = [f"{{:{'>' if num else '<'}{width}}}" for num, width in zip(numeric, widths)]
+    if not numeric[-1]:
+        specs[-1] = "{}"  # the last column left-aligned: no padding after it
+    line = "  ".join(specs).format
+    return "\n".join([line(*map(str, headers)), *(line(*row) for row in zip(*cells))])
 
 
 def pricer_for(runtime: Path):
@@ -197,6 +213,8 @@ def cmd_list(args) -> int:
         if args.status:
             sessions = [s for s in sessions if s["status"] == args.status or s["session_status"] == args.status]
         if since:
+            from ..claude_session import parse_timestamp
+
             sessions = [s for s in sessions if parse_timestamp(s["last_activity"]) >= since]
         sessions.sort(key=lambda s: s["created_at"], reverse=True)
         sessions = sessions[: args.limit]
@@ -206,11 +224,8 @@ def cmd_list(args) -> int:
     if not sessions:
         print("no sessions match" if (args.status or args.since) and where_from else nothing_recorded("sessions", where_from), file=sys.stderr)
         return 1
-    many = "project" in sessions[0]
-    name = project_namer()
     rows = [
         (
-            *((name(s["project"]),) if many else ()),
             s["session_id"][:8],
             s["session_status"] + {"archived": " (archived)", "imported": " (imported)"}.get(s["status"], ""),
             short_time(s["created_at"]),
@@ -224,6 +239,11 @@ def cmd_list(args) -> int:
         )
         for s in sessions
     ]
+    many = "project" in sessions[0]
+    if many:  # each project's name worked out once, not once a row
+        name = project_namer()
+        names = {path: name(path) for path in {s["project"] for s in sessions}}
+        rows = [(names[s["project"]], *row) for s, row in zip(sessions, rows)]
     print(table((*(("PROJECT",) if many else ()), "ID", "STATUS", "STARTED (UTC)", "LAST ACTIVITY", "DURATION", "PROMPTS", "TOOLS", "FAILURES", "TOKENS", "COST"), rows))
     unpriced_note(pricer)
     return 0
@@ -429,24 +449,22 @@ def scope(args) -> list:
     """The project directories a command looks at: ``--project``, every one in the catalog or
     with imported history (``--all-projects``), or the project around the current directory. The
     imported history is brought up to date first."""
-    from ..store import catalog
-
-    from ..store import history
+    from ..store import catalog, history
 
     refresh_history()
     if getattr(args, "project", None):
-        project = Path(args.project).expanduser().resolve()
-        if not (project / ".claude" / "runtime").is_dir() and str(project) not in history.projects(catalog.home()):
+        project = os.path.realpath(os.path.expanduser(args.project))
+        if not os.path.isdir(os.path.join(project, ".claude", "runtime")) and project not in history.projects(catalog.home()):
             raise CliError(f"{project} has no .claude/runtime and no imported history: not a tracked project")
-        return [str(project)]
+        return [project]
     if getattr(args, "all_projects", False):
         projects = every_project()
         try:
-            here = str(find_runtime_dir(args.runtime_dir).parent.parent)
+            here = os.path.dirname(os.path.dirname(runtime_path(args.runtime_dir)))
         except CliError:
             here = None
         return sorted(set(projects) | ({here} if here else set()))
-    return [str(find_runtime_dir(args.runtime_dir).parent.parent)]
+    return [os.path.dirname(os.path.dirname(runtime_path(args.runtime_dir)))]
 
 
 def every_project() -> list:
@@ -561,9 +579,6 @@ def cmd_import(args) -> int:
 def cmd_index(args) -> int:
     """Bring the search index up to date with every tracked project (or rebuild it)."""
     from ..query.index import Index
-    from ..store import catalog
-
-    from ..store import history
 
     refresh_history()
     projects = every_project()
@@ -582,25 +597,28 @@ def cmd_index(args) -> int:
 
 
 def cmd_search(args) -> int:
-    """Full-text search over prompts, answers, tool calls and errors, newest first."""
+    """Full-text search over prompts, answers, tool calls and errors, newest first or by relevance."""
     projects = scope(args)
     since = parse_since(args.since) if args.since else None
+    query = " ".join(args.query)
     try:
-        hits = from_index(projects, lambda index: index.search(args.query, projects, args.action, args.tool, since, args.limit))
+        hits = from_index(projects, lambda index: index.search(query, projects, args.action, args.tool, since, args.limit, args.sort))
     except ValueError as exc:
         raise CliError(str(exc), 2) from None
     if args.json:
         emit_json(hits)
         return 0
     if not hits:
-        print(f"nothing matches {args.query!r}" if projects else nothing_recorded("sessions", ""), file=sys.stderr)
+        print(f"nothing matches {query!r}" if projects else nothing_recorded("sessions", ""), file=sys.stderr)
         return 1
     many, name = len(projects) > 1, project_namer()
+    lines = []
     for hit in hits:
         where = f"{name(hit['project'])}  " if many else ""
         tool = f" {hit['tool']}" if hit["tool"] else ""
-        snippet = " ".join(hit["snippet"].split())
-        print(f"{where}{hit['session_id'][:8]}  {short_time(hit['timestamp'] or '')}  {hit['action']}{tool}  #{hit['position']}  {snippet}")
+        lines.append(f"{where}{hit['session_id'][:8]}  {short_time(hit['timestamp'] or '')}  {hit['action']}{tool}  #{hit['position']}")
+        lines += ["    " + line for line in hit["snippet"].split("\n")]
+    print("\n".join(lines))
     return 0
 
 
@@ -613,6 +631,8 @@ def cmd_usage(args) -> int:
     summaries, where = summaries_in_scope(args)
     since = parse_since(args.since) if args.since else None
     if since:
+        from ..claude_session import parse_timestamp
+
         summaries = [s for s in summaries if parse_timestamp(s["last_activity"]) >= since]
     groups = {}  # key -> {model: totals}
     for s in summaries:
@@ -658,6 +678,8 @@ def cmd_usage(args) -> int:
 
 def period(day: str, by: str) -> str:
     """The day, ISO week (2026-W48) or month (2026-11) a YYYY-MM-DD falls in."""
+    from datetime import datetime
+
     if by == "day" or day == "unknown":
         return day
     if by == "month":
@@ -725,7 +747,7 @@ def cmd_export_otlp(args) -> int:
             for switch in ("prompts", "responses", "tool_inputs", "tool_outputs"):
                 if getattr(args, f"no_{switch}"):
                     setattr(options, switch, False)
-            ids = [resolve_id(Path(project) / ".claude" / "runtime", prefix)[0] for prefix in args.id] if args.id else None
+            ids = [resolve_id(find_runtime_dir(os.path.join(project, ".claude", "runtime")), prefix)[0] for prefix in args.id] if args.id else None
             key = (target.endpoint, tuple(sorted(target.headers.items())), target.timeout)
             if key not in senders:
                 senders[key] = Sender(target.endpoint, target.headers, target.timeout)
@@ -777,6 +799,8 @@ def add_export_otlp_arguments(sub) -> None:
 
 
 def cmd_tail(args) -> int:
+    import time
+
     from ..query.summaries import all_summaries, files_fingerprint
     from ..query.timeline import describe
 
@@ -912,7 +936,9 @@ def cmd_demo(args) -> int:
 # -- entry point ----------------------------------------------------------------------------
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser():
+    import argparse
+
     parser = argparse.ArgumentParser(
         prog="claude-sessions",
         description="Record Claude Code sessions under .claude/runtime/ (install), look at them (list, show, tail, stats, usage), across projects (search, projects, serve), and send them elsewhere (export).",
@@ -958,12 +984,27 @@ def build_parser() -> argparse.ArgumentParser:
     sub = command("projects", "every project tracked on this machine: sessions, last activity, or missing (the user's catalog)", cmd_projects)
     sub.add_argument("--json", action="store_true", help="print JSON")
 
-    sub = command("search", "full-text search of prompts, answers, tool calls, outputs and errors (words, \"phrases\", prefix*)", cmd_search)
-    sub.add_argument("query")
+    sub = command("search", "full-text search of prompts, answers, tool inputs and outputs, and errors", cmd_search)
+    sub.formatter_class = argparse.RawDescriptionHelpFormatter
+    sub.epilog = """\
+What matches: a term of three characters or more matches any part of the text,
+inside identifiers (UserBy finds getUserById), paths (main.py), error messages,
+flags, and Japanese or Chinese text; a shorter one matches a whole word (go, v2;
+go* as a prefix). Every term must match; "a phrase" matches as written.
+
+A query that starts with a dash goes after --:
+  claude-sessions search -- --no-verify
+
+Order: newest first by default, because you usually look for where you last saw
+something, and it answers at once however common the word. --sort relevance ranks
+by BM25 (how often, and in how short an entry, the terms appear), which scores
+every match first: slower for a word found everywhere."""
+    sub.add_argument("query", nargs="+", help="words, \"phrases\" or parts of them (all must match)")
     add_scope(sub, "search")
     sub.add_argument("--action", help="only entries with this action (user_input, tool_use, assistant_message, …)")
     sub.add_argument("--tool", help="only entries of this tool (Bash, Read, …)")
     sub.add_argument("--since", metavar="WHEN", help="only entries since WHEN: 2h, 3d, 1w or an ISO date (UTC)")
+    sub.add_argument("--sort", choices=("newest", "relevance"), default="newest", help="newest first (default), or most relevant first (BM25)")
     sub.add_argument("--limit", type=int, default=20, metavar="N", help="at most N hits (default 20)")
     sub.add_argument("--json", action="store_true", help="print JSON (full ids, and each hit's position in its activity_log)")
 
@@ -1021,9 +1062,52 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+# search's options, read without argparse (see quick_search_args): the value each one takes
+SEARCH_OPTIONS = {"--all-projects": bool, "--project": str, "--action": str, "--tool": str, "--since": str,
+                  "--limit": int, "--sort": ("newest", "relevance"), "--json": bool, "--runtime-dir": str}
+
+
+def quick_search_args(argv):
+    """The arguments of a plain ``search …`` command line, read without building the whole
+    parser (importing argparse and building every command's parser is a third of a search's
+    start-up); None for anything else (help, a mistake, another command), which argparse then reads."""
+    if argv[:1] != ["search"]:
+        return None
+    values = {"all_projects": False, "project": None, "action": None, "tool": None, "since": None,
+              "limit": 20, "sort": "newest", "json": False, "runtime_dir": None, "query": []}
+    items, words_only = iter(argv[1:]), False
+    for item in items:
+        if words_only or not item.startswith("-"):
+            values["query"].append(item)
+            continue
+        if item == "--":
+            words_only = True
+            continue
+        name, has_value, value = item.partition("=")
+        kind = SEARCH_OPTIONS.get(name)
+        if kind is None or (kind is bool and has_value):
+            return None
+        if kind is not bool and not has_value:
+            value = next(items, None)
+            if value is None:
+                return None
+        try:
+            value = True if kind is bool else kind(value) if callable(kind) else value
+        except ValueError:
+            return None
+        if isinstance(kind, tuple) and value not in kind:
+            return None
+        values[name[2:].replace("-", "_")] = value
+    if not values["query"]:
+        return None
+    from types import SimpleNamespace
+
+    return SimpleNamespace(**values, func=cmd_search, command="search")
+
+
 def main(argv=None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    argv = sys.argv[1:] if argv is None else list(argv)
+    args = quick_search_args(argv) or build_parser().parse_args(argv)
     try:
         return args.func(args)
     except CliError as exc:

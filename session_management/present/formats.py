@@ -1,8 +1,6 @@
 """How figures read and times are given in every view (CLI, reports, dashboard): durations,
 token counts, costs, and "since when" filters."""
 
-from datetime import datetime, timedelta, timezone
-
 from ..core.tokens import text as tokens_text  # noqa: F401 (every view's; in core for the status line)
 
 
@@ -25,8 +23,11 @@ def all_tokens(totals: dict) -> int:
     return totals["input_tokens"] + totals["output_tokens"] + totals["cache_creation_input_tokens"] + totals["cache_read_input_tokens"]
 
 
-def since_moment(text: str) -> datetime:
-    """``2h``, ``3d``, ``45m``, ``1w`` ago, or an ISO date/time (UTC); ValueError for anything else."""
+def since_moment(text: str):
+    """``2h``, ``3d``, ``45m``, ``1w`` ago, or an ISO date/time (UTC), as an aware datetime;
+    ValueError for anything else."""
+    from datetime import datetime, timedelta, timezone
+
     units = {"m": 60, "h": 3600, "d": 86400, "w": 604800}
     if text[:-1].isdigit() and text[-1:] in units:
         return datetime.now(timezone.utc) - timedelta(seconds=int(text[:-1]) * units[text[-1]])

@@ -1,7 +1,8 @@
-"""Query: recorded sessions read back — one session from its hook and imported records (``combined``), per-session summaries and their cache (``summaries``),
-timelines (``timeline``), token usage (``usage``), cost (``cost``),
-spend per session, project and day (``spend``), and the SQLite FTS5 index across
-projects behind search and every cross-project view (``index``).
+"""Query: recorded sessions read back — one session from its hook and imported records
+(``combined``), per-session summaries and their cache (``summaries``), timelines (``timeline``),
+token usage (``usage``), cost (``cost``), spend per session, project and day (``spend``), and the
+SQLite FTS5 index across projects behind search and every cross-project view (``index``), with what
+it holds as an entry's text and how a query and a snippet are read (``fulltext``).
 
 May import ``core``, ``store`` and the spec's modules; never capture, present, install or export.
 """

@@ -5,33 +5,36 @@ Derived, never the source of truth: the JSON session files are. It lives in the 
 ``~/.cache/claude-session-tracker``), is brought up to date incrementally (only sessions whose
 files changed are read again), and can always be deleted or rebuilt. WAL mode: readers are not
 blocked by the one writer; a writer killed mid-update leaves the last committed state. A corrupt
-or foreign file, or one built by another schema version, is set aside and rebuilt.
+or foreign file is set aside and rebuilt; one built by another schema version is rebuilt.
+
+``query.summaries`` (and the session model behind it) is imported only where a session is read or
+fingerprinted: a search over an index already up to date needs neither (see ARCHITECTURE,
+"Start-up of the views").
 """
 
 import json
-import logging
 import os
 import sqlite3
+import sys
 import time
-from datetime import datetime
 
-from ..claude_session import format_timestamp, parse_timestamp
 from ..store import catalog, history
 from ..store.catalog import user_dir
 from .combined import IMPORTED_STATUS
-from .summaries import read_combined, session_sources, statuses, summarize, usage_of
+from .fulltext import Query, entry_text
 
-SCHEMA_VERSION = 2  # 2: each session's summary, so list/stats/usage across projects read no session file
+# 2: each session's summary, so list/stats/usage across projects read no session file;
+# 3: the text a person saw (not JSON) in a word index and a trigram index, for parts of words
+SCHEMA_VERSION = 3
 INDEX_NAME = "index.sqlite"
-_log = logging.getLogger(__name__)
+SORTS = ("newest", "relevance")
 # What a listing shows of each session, kept in columns so a page of 10,000 reads no JSON.
 LISTED = ("session_id", "status", "session_status", "created_at", "last_activity", "duration_seconds",
           "events", "prompts", "tool_calls", "failures", "subagents", "turns", "cwd", "model")
 _SLOTS = 1024  # entry ids per millisecond
 _MISSING, _UNKNOWN = -1, None  # folder marks: known to be missing; not to be trusted
 _SETTLED_NS = 2_000_000_000  # a folder's mtime this old cannot still change within the same clock tick
-# The detail fields that hold text a person would search for (the action itself is searched too).
-_TEXT_FIELDS = ("prompt", "text", "tool_name", "tool_input", "tool_response", "error", "last_assistant_message", "compact_summary", "reason")
+_FTS = ("entries_words", "entries_grams")  # the word index and the trigram index over entries.text
 
 
 def location(env=os.environ) -> str:
@@ -50,23 +53,12 @@ def read_updated(projects, read, path: str = None, progress=None):
         index.close()
 
 
-def entry_text(entry: dict) -> str:
-    """The searchable text of one activity entry: its prompt, answer, tool, input, output, error…"""
-    details = entry.get("details") if isinstance(entry.get("details"), dict) else {}
-    parts = [str(entry.get("action") or "")]
-    for key in _TEXT_FIELDS:
-        value = details.get(key)
-        if value is None:
-            continue
-        parts.append(value if isinstance(value, str) else json.dumps(value, ensure_ascii=False))
-    return "\n".join(parts)
-
-
 class Index:
     """One connection to the index; ``update`` brings it up to date, ``search`` answers queries."""
 
-    def __init__(self, path: str = None, rebuild: bool = False):
+    def __init__(self, path: str = None, rebuild: bool = False, notice=None):
         self.path = path or location()
+        self.notice = notice or _to_stderr  # told when the index is set aside or rebuilt
         os.makedirs(os.path.dirname(self.path), mode=0o700, exist_ok=True)
         if rebuild:
             self._remove()
@@ -82,17 +74,20 @@ class Index:
             if version and int(version[0]) == SCHEMA_VERSION:
                 return db
             db.close()
-            reason = f"it was built by schema version {version[0] if version else '?'}, this is {SCHEMA_VERSION}"
         except (sqlite3.DatabaseError, ValueError) as exc:
-            reason = f"it cannot be used ({exc})"
-        self._set_aside(reason)
+            self._set_aside(f"it cannot be used ({exc})")
+            return self._create(self._connect())
+        # Built by another version of this tool: derived data, so built again, not kept.
+        self._remove()
+        self.notice(f"rebuilding the search index {self.path} for this version (schema {version[0] if version else '?'} to {SCHEMA_VERSION})")
         return self._create(self._connect())
 
     @staticmethod
     def _create(db: sqlite3.Connection) -> sqlite3.Connection:
         """The schema: entries in a plain table (ids ordered like their times, see
-        ``_time_ordered_ids``), their text in an FTS5 index over it, one row per session with its
-        fingerprint and listing fields, its summary and its tokens per model."""
+        ``_time_ordered_ids``), their text (``fulltext.entry_text``) in two FTS5 indexes over it
+        (whole words, for short terms; trigrams, for any part of three characters or more), one row
+        per session with its fingerprint and listing fields, its summary and its tokens per model."""
         db.executescript(
                 """
                 BEGIN;
@@ -102,7 +97,8 @@ class Index:
                     fingerprint TEXT, entries INTEGER, status TEXT, session_status TEXT,
                     created_at TEXT, last_activity TEXT, duration_seconds REAL, events INTEGER,
                     prompts INTEGER, tool_calls INTEGER, failures INTEGER, subagents INTEGER,
-                    turns INTEGER, cwd TEXT, model TEXT, UNIQUE (project, session_id));
+                    turns INTEGER, cwd TEXT, model TEXT, requests INTEGER, tokens INTEGER,
+                    cost REAL, priced_with TEXT, UNIQUE (project, session_id));
                 CREATE TABLE summaries (session INTEGER PRIMARY KEY, summary TEXT);
                 CREATE TABLE usage (
                     session INTEGER NOT NULL, model TEXT, requests INTEGER, input INTEGER, output INTEGER,
@@ -114,8 +110,10 @@ class Index:
                     id INTEGER PRIMARY KEY, session INTEGER NOT NULL, position INTEGER,
                     timestamp TEXT, action TEXT, tool TEXT, text TEXT);
                 CREATE INDEX entries_by_session ON entries (session);
-                CREATE VIRTUAL TABLE entries_text USING fts5(
+                CREATE VIRTUAL TABLE entries_words USING fts5(
                     text, content = 'entries', content_rowid = 'id', tokenize = 'unicode61');
+                CREATE VIRTUAL TABLE entries_grams USING fts5(
+                    text, content = 'entries', content_rowid = 'id', tokenize = 'trigram');
                 INSERT INTO meta VALUES ('schema_version', '%d');
                 COMMIT;
                 """ % SCHEMA_VERSION
@@ -138,7 +136,7 @@ class Index:
         for suffix in ("-wal", "-shm"):
             if os.path.exists(self.path + suffix):
                 os.remove(self.path + suffix)
-        _log.warning("search index %s set aside as %s and rebuilt: %s", self.path, kept.name, reason)
+        self.notice(f"search index {self.path} set aside as {kept.name} and rebuilt: {reason}")
 
     def _remove(self) -> None:
         for suffix in ("", "-wal", "-shm"):
@@ -168,6 +166,8 @@ class Index:
                 self._replace(project, session_id, None, [], None)
                 done["sessions_removed"] += 1
             marks.update(own)
+        if stale:
+            from .summaries import read_combined, summarize
         for number, (project, session_dir, session_id, status, fingerprint) in enumerate(stale, 1):
             imported = history.project_folder(home, project)
             try:
@@ -195,6 +195,8 @@ class Index:
             found = {session_id: status for session_id, status, _ in live}
             unchanged = self.db.execute("SELECT count(*) FROM sessions WHERE project = ? AND status IN (?, ?)", (project, *settled)).fetchone()[0]
         else:
+            from .summaries import statuses
+
             known = dict(self.db.execute("SELECT session_id, fingerprint FROM sessions WHERE project = ?", (project,)))
             found = statuses(session_dir, imported)
             unchanged = 0
@@ -205,6 +207,8 @@ class Index:
                 known.pop(session_id)
                 unchanged += 1
                 continue
+            from .summaries import session_sources
+
             fingerprint = json.dumps(session_sources(session_dir, imported, session_id, status))
             if known.pop(session_id, None) == fingerprint:
                 unchanged += 1
@@ -226,6 +230,8 @@ class Index:
 
     def _replace(self, project: str, session_id: str, fingerprint, entries, summary) -> int:
         """One transaction per session: a writer killed mid-update leaves every session whole."""
+        from .summaries import usage_of
+
         rows = [
             (position, entry.get("timestamp"), entry.get("action"),
              (entry.get("details") or {}).get("tool_name") if isinstance(entry.get("details"), dict) else None, entry_text(entry))
@@ -236,23 +242,28 @@ class Index:
         try:
             old = db.execute("SELECT id FROM sessions WHERE project = ? AND session_id = ?", (project, session_id)).fetchone()
             if old:
-                db.execute("INSERT INTO entries_text (entries_text, rowid, text) SELECT 'delete', id, text FROM entries WHERE session = ?", old)
+                for fts in _FTS:
+                    db.execute(f"INSERT INTO {fts} ({fts}, rowid, text) SELECT 'delete', id, text FROM entries WHERE session = ?", old)
                 for table in ("entries", "usage", "summaries"):
                     db.execute(f"DELETE FROM {table} WHERE session = ?", old)
                 db.execute("DELETE FROM sessions WHERE id = ?", old)
             if fingerprint is not None:
                 listed = [summary[key] for key in LISTED]
+                by_model = usage_of(summary)["by_model"]
+                spent = (sum(t["requests"] for t in by_model.values()),
+                         sum(t["input_tokens"] + t["output_tokens"] + t["cache_creation_input_tokens"] + t["cache_read_input_tokens"] for t in by_model.values()))
                 key = db.execute(
-                    f"INSERT INTO sessions (project, fingerprint, entries, {', '.join(LISTED)}) "
-                    f"VALUES (?, ?, ?, {_marks(LISTED)})", (project, fingerprint, len(rows), *listed)).lastrowid
+                    f"INSERT INTO sessions (project, fingerprint, entries, requests, tokens, {', '.join(LISTED)}) "
+                    f"VALUES (?, ?, ?, ?, ?, {_marks(LISTED)})", (project, fingerprint, len(rows), *spent, *listed)).lastrowid
                 db.execute("INSERT INTO summaries VALUES (?, ?)", (key, json.dumps(summary)))
                 db.executemany("INSERT INTO usage VALUES (?, ?, ?, ?, ?, ?, ?, ?)", [
                     (key, model, t["requests"], t["input_tokens"], t["output_tokens"], t["cache_creation_5m_input_tokens"],
-                     t["cache_creation_1h_input_tokens"], t["cache_read_input_tokens"]) for model, t in usage_of(summary)["by_model"].items()])
+                     t["cache_creation_1h_input_tokens"], t["cache_read_input_tokens"]) for model, t in by_model.items()])
                 ids = self._time_ordered_ids([row[1] for row in rows])
                 db.executemany(f"INSERT INTO entries (id, session, position, timestamp, action, tool, text) VALUES (?, {key}, ?, ?, ?, ?, ?)",
                                [(entry_id, *row) for entry_id, row in zip(ids, rows)])
-                db.execute("INSERT INTO entries_text (rowid, text) SELECT id, text FROM entries WHERE session = ?", (key,))
+                for fts in _FTS:
+                    db.execute(f"INSERT INTO {fts} (rowid, text) SELECT id, text FROM entries WHERE session = ?", (key,))
             db.execute("COMMIT")
         except BaseException:
             db.execute("ROLLBACK")
@@ -262,6 +273,8 @@ class Index:
     def _time_ordered_ids(self, timestamps) -> list:
         """Entry ids that sort like the entries' times (millisecond × 1024, then the next free one),
         so FTS5 walks matches newest first by id and stops at the limit, however common the word."""
+        from ..claude_session import parse_timestamp
+
         keys, last = [], 0
         for stamp in timestamps:
             try:
@@ -293,55 +306,73 @@ class Index:
     def listing(self, projects, pricer, status=None, since=None, limit=None, offset=0) -> list:
         """Sessions newest first, as a list or a page shows them: the ``LISTED`` fields, the
         ``project``, ``requests``, ``tokens`` (all kinds) and ``cost_usd`` (None if a model is
-        unpriced), added up by SQLite: a page of 10,000 sessions parses no JSON. ``status``
-        matches the registry's or the session's; ``since`` (an aware datetime) the last activity."""
-        self.db.execute("CREATE TEMP TABLE IF NOT EXISTS rates (model TEXT PRIMARY KEY, input, output, write_5m, write_1h, read)")
-        self.db.execute("DELETE FROM temp.rates")
-        for (model,) in self.db.execute("SELECT DISTINCT model FROM usage").fetchall():
-            rates = pricer.rates(model)
-            if rates is not None:
-                self.db.execute("INSERT INTO temp.rates VALUES (?, ?, ?, ?, ?, ?)", (
-                    model, rates["input_mtok"], rates["output_mtok"], rates["cache_write_mtok"], rates["cache_write_1h_mtok"], rates["cache_read_mtok"]))
-        columns = ", ".join(f"s.{key}" for key in LISTED)
-        sql = [f"""SELECT s.project, {columns}, coalesce(sum(u.requests), 0),
-                   coalesce(sum(u.input + u.output + u.cache_write_5m + u.cache_write_1h + u.cache_read), 0),
-                   round(coalesce(sum(u.input * r.input + u.output * r.output + u.cache_write_5m * r.write_5m
-                                      + u.cache_write_1h * r.write_1h + u.cache_read * r.read), 0) / 1e6, 6),
-                   sum(u.requests > 0 AND r.model IS NULL)
-                   FROM sessions s LEFT JOIN usage u ON u.session = s.id LEFT JOIN temp.rates r ON r.model = u.model
-                   WHERE s.project IN ({_marks(projects)})"""]
+        unpriced), from the sessions table alone: a page of 10,000 sessions parses no JSON and
+        adds nothing up. ``status`` matches the registry's or the session's; ``since`` (an aware
+        datetime) the last activity."""
+        self._price(pricer)
+        sql = [f"SELECT project, {', '.join(LISTED)}, requests, tokens, cost FROM sessions WHERE project IN ({_marks(projects)})"]
         args = list(projects)
         if status:
-            sql.append("AND (s.status = ? OR s.session_status = ?)")
+            sql.append("AND (status = ? OR session_status = ?)")
             args += [status, status]
         if since:
-            sql.append("AND s.last_activity >= ?")
+            from ..claude_session import format_timestamp
+
+            sql.append("AND last_activity >= ?")
             args.append(format_timestamp(since))
-        sql.append("GROUP BY s.id ORDER BY s.created_at DESC LIMIT ? OFFSET ?")
+        sql.append("ORDER BY created_at DESC LIMIT ? OFFSET ?")
         args += [-1 if limit is None else limit, offset]
         keys = ("project", *LISTED, "requests", "tokens", "cost_usd")
-        return [dict(zip(keys, row[:-2] + (None if row[-1] else row[-2],))) for row in self.db.execute(" ".join(sql), args)]
+        return [dict(zip(keys, row)) for row in self.db.execute(" ".join(sql), args)]
 
-    def search(self, query: str, projects=None, action=None, tool=None, since=None, limit: int = 20) -> list:
-        """Hits, newest first: project, session id, position, timestamp, action, tool, snippet
-        (the match between « and »); ``since``: an aware datetime. Raises ValueError for a query
-        FTS5 cannot parse."""
+    def _price(self, pricer) -> None:
+        """Each session's cost at ``pricer``'s rates, kept in its row with the rates it was
+        computed at: computed again only for sessions indexed since, or for all when a price changed."""
+        rates = {}
+        for (model,) in self.db.execute("SELECT DISTINCT model FROM usage").fetchall():
+            found = pricer.rates(model)
+            if found is not None:
+                rates[model] = [found[key] for key in ("input_mtok", "output_mtok", "cache_write_mtok", "cache_write_1h_mtok", "cache_read_mtok")]
+        priced_with = json.dumps(rates, sort_keys=True)
+        if not self.db.execute("SELECT 1 FROM sessions WHERE priced_with IS NOT ? LIMIT 1", (priced_with,)).fetchone():
+            return
+        self.db.execute("CREATE TEMP TABLE IF NOT EXISTS rates (model TEXT PRIMARY KEY, input, output, write_5m, write_1h, read)")
+        self.db.execute("BEGIN IMMEDIATE")
         try:
-            return self._search(query, projects, action, tool, since, limit)
-        except sqlite3.OperationalError:
-            # Not FTS5 syntax (``foo-bar``, ``a/b.py``): search its words as plain phrases instead.
-            words = " ".join('"' + word.replace('"', '""') + '"' for word in query.split())
-            try:
-                return self._search(words, projects, action, tool, since, limit)
-            except sqlite3.OperationalError as exc:
-                raise ValueError(f"cannot search for {query!r}: {exc}") from None
+            self.db.execute("DELETE FROM temp.rates")
+            self.db.executemany("INSERT INTO temp.rates VALUES (?, ?, ?, ?, ?, ?)", [(model, *values) for model, values in rates.items()])
+            self.db.execute("""UPDATE sessions SET priced_with = ?, cost = (
+                SELECT CASE WHEN sum(u.requests > 0 AND r.model IS NULL) THEN NULL ELSE round(coalesce(sum(
+                    u.input * r.input + u.output * r.output + u.cache_write_5m * r.write_5m
+                    + u.cache_write_1h * r.write_1h + u.cache_read * r.read), 0) / 1e6, 6) END
+                FROM usage u LEFT JOIN temp.rates r ON r.model = u.model WHERE u.session = sessions.id)
+                WHERE priced_with IS NOT ?""", (priced_with, priced_with))
+            self.db.execute("COMMIT")
+        except BaseException:
+            self.db.execute("ROLLBACK")
+            raise
 
-    def _search(self, query, projects, action, tool, since, limit) -> list:
-        # Ids sort like times, so FTS5 yields matches newest first and SQLite stops at the limit.
-        sql = ["SELECT s.project, s.session_id, e.position, e.timestamp, e.action, e.tool, snippet(entries_text, 0, '«', '»', '…', 16)",
-               "FROM entries_text JOIN entries e ON e.id = entries_text.rowid JOIN sessions s ON s.id = e.session",
-               "WHERE entries_text MATCH ?"]
-        args = [query]
+    def search(self, query: str, projects=None, action=None, tool=None, since=None, limit: int = 20, sort: str = "newest") -> list:
+        """Hits: project, session id, position, timestamp, action, tool, and a snippet (see
+        ``fulltext.Query``); ``sort``: ``newest`` first, or by ``relevance`` (bm25, then newest);
+        ``since``: an aware datetime. Raises ValueError for a query with nothing to search for."""
+        if sort not in SORTS:
+            raise ValueError(f"sort by {sort!r}? One of: {', '.join(SORTS)}")
+        found = Query(query)
+        # One FTS5 index drives the query: with ids sorted like times, it yields matches newest
+        # first and SQLite stops at the limit, however common the word.
+        drive = "entries_grams" if found.grams else "entries_words" if found.words else None
+        if drive:
+            sql = [f"FROM {drive} JOIN entries e ON e.id = {drive}.rowid JOIN sessions s ON s.id = e.session WHERE {drive} MATCH ?"]
+            args, key = [found.grams or found.words], f"{drive}.rowid"
+        else:  # only short terms in a script without spaces: a scan, newest first
+            sql, args, key = ["FROM entries e JOIN sessions s ON s.id = e.session WHERE 1"], [], "e.id"
+        if found.grams and found.words:
+            sql.append("AND e.id IN (SELECT rowid FROM entries_words WHERE entries_words MATCH ?)")
+            args.append(found.words)
+        for pattern in found.scans:
+            sql.append("AND e.text LIKE ? ESCAPE '\\'")
+            args.append(pattern)
         if projects is not None:
             sql.append(f"AND s.project IN ({_marks(projects)})")
             args += list(projects)
@@ -350,18 +381,23 @@ class Index:
                 sql.append(f"AND {column} = ?")
                 args.append(value)
         if since:
-            sql.append("AND entries_text.rowid >= ?")
+            sql.append(f"AND {key} >= ?")
             args.append(_first_id_at(since))
-        sql.append("ORDER BY entries_text.rowid DESC LIMIT ?")
+        sql.append(f"ORDER BY {f'bm25({drive}), ' if sort == 'relevance' and drive else ''}{key} DESC LIMIT ?")
         args.append(limit)
-        keys = ("project", "session_id", "position", "timestamp", "action", "tool", "snippet")
-        return [dict(zip(keys, row)) for row in self.db.execute(" ".join(sql), args)]
+        rows = self.db.execute("SELECT s.project, s.session_id, e.position, e.timestamp, e.action, e.tool, e.text " + " ".join(sql), args)
+        keys = ("project", "session_id", "position", "timestamp", "action", "tool")
+        return [{**dict(zip(keys, row)), "snippet": found.snippet(row[-1])} for row in rows]
 
     def close(self) -> None:
         self.db.close()
 
 
-def _first_id_at(moment: datetime) -> int:
+def _to_stderr(message: str) -> None:
+    print(f"claude-sessions: {message}", file=sys.stderr)
+
+
+def _first_id_at(moment) -> int:
     """The smallest entry id of an entry at ``moment`` (its millisecond × ``_SLOTS``)."""
     return int(moment.timestamp() * 1000) * _SLOTS
 

@@ -120,14 +120,15 @@ def build_app(data: Data, hosts, token: str = None) -> Guard:
         return list_stream(data.watched)
 
     def search(request):
-        filters = _filters(request, "project", "action", "tool", "since", "limit")
+        filters = _filters(request, "project", "action", "tool", "since", "limit", "sort")
         query = request.query_params.get("q", "").strip()
         hits, error = None, ""
         if query:
             since = _since(filters["since"])
             limit = min(int(filters["limit"]), 500) if filters["limit"].isdigit() else 50
             try:
-                hits = data.search(query, _scoped(data, filters["project"]), filters["action"], filters["tool"], since, limit)
+                hits = data.search(query, _scoped(data, filters["project"]), filters["action"], filters["tool"], since, limit,
+                                   "relevance" if filters["sort"] == "relevance" else "newest")
             except ValueError as exc:
                 error = str(exc)
             for hit in hits or ():

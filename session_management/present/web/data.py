@@ -127,9 +127,9 @@ class Data:
                 continue
         return paths
 
-    def search(self, query: str, projects, action=None, tool=None, since=None, limit: int = 50) -> list:
-        """The index's hits (see ``query.index.Index.search``); ValueError for a query it cannot parse."""
-        return self._from_index(projects, lambda index: index.search(query, projects, action or None, tool or None, since, limit))
+    def search(self, query: str, projects, action=None, tool=None, since=None, limit: int = 50, sort: str = "newest") -> list:
+        """The index's hits (see ``query.index.Index.search``); ValueError for a query with nothing to search for."""
+        return self._from_index(projects, lambda index: index.search(query, projects, action or None, tool or None, since, limit, sort))
 
     def usage(self, projects, since: datetime = None) -> dict:
         """Tokens and cost ``by_day``, ``by_project`` and ``by_model``: ``{name: (tokens, cost or None)}``;

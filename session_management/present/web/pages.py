@@ -133,12 +133,13 @@ def _event_pager(page: int, pages: int) -> str:
 def search_page(query: str, filters: dict, projects: dict, hits, error: str = "") -> str:
     form = (
         '<form class="filters" method="get" action="/search">'
-        f'<input type="search" name="q" value="{escape(query)}" placeholder="words, &quot;a phrase&quot;, prefix*" autofocus>'
+        f'<input type="search" name="q" value="{escape(query)}" placeholder="words, parts of words, &quot;a phrase&quot;" autofocus>'
         f'<select name="project">{_options(_project_choices(projects), filters["project"])}</select>'
         f'<input name="action" value="{escape(filters["action"])}" placeholder="action (tool_use, user_input…)">'
         f'<input name="tool" value="{escape(filters["tool"])}" placeholder="tool (Bash, Read…)">'
         f'<select name="since">{_options(PERIODS, filters["since"])}</select>'
         f'<select name="limit">{_options([(n, f"{n} hits") for n in ("20", "50", "200", "500")], filters["limit"] or "50")}</select>'
+        f'<select name="sort">{_options([("newest", "newest first"), ("relevance", "most relevant first")], filters["sort"] or "newest")}</select>'
         '<button>Search</button></form>'
     )
     if error:
@@ -150,14 +151,14 @@ def search_page(query: str, filters: dict, projects: dict, hits, error: str = ""
     else:
         items = []
         for hit in hits:
-            snippet = escape(" ".join(hit["snippet"].split())).replace("«", "<mark>").replace("»", "</mark>")
+            snippet = escape(hit["snippet"]).replace("«", "<mark>").replace("»", "</mark>")  # its lines kept (pre-wrap)
             items.append(
                 f'<li><a href="{session_href(hit["key"], hit["session_id"], hit["position"])}">'
                 f'{escape(os.path.basename(hit["project"]))} · {escape(hit["session_id"][:8])} #{hit["position"]}</a> '
                 f'<span class="t">{escape(_when(hit["timestamp"] or ""))}</span> <b>{escape(hit["action"] or "")}</b> {escape(hit["tool"] or "")}'
                 f'<div class="snippet">{snippet}</div></li>'
             )
-        results = f'<p class="count">{len(hits)} hit(s), newest first</p><ol class="hits">{"".join(items)}</ol>'
+        results = f'<p class="count">{len(hits)} hit(s), {"most relevant" if filters["sort"] == "relevance" else "newest"} first</p><ol class="hits">{"".join(items)}</ol>'
     return layout("Search", "/search", f"<section>{form}{results}</section>", "prompts, answers, tool calls, outputs and errors")
 
 
