@@ -1,8 +1,8 @@
 """Writer for the crash test: records numbered entries forever and acknowledges each on stdout.
 
 Usage: python crash_writer.py SESSION_DIR FIRST_SEQ
-An "ack N" line is printed only after entry N is committed, so the parent knows which
-entries must survive a SIGKILL. The mix of operations covers every write path: journal
+"ready" is printed once it is set up; an "ack N" line only after entry N is committed, so the
+parent knows which entries must survive a SIGKILL. The mix of operations covers every write path: journal
 appends, merged saves, archive (fold and move) and restore.
 """
 
@@ -13,6 +13,8 @@ from session_management.store import writer
 
 session_dir, seq = sys.argv[1], int(sys.argv[2])
 manager = SessionManager(session_dir)
+sys.stdout.write("ready\n")  # started: the parent's kill timer runs from here, not from the interpreter's start
+sys.stdout.flush()
 while True:
     if seq % 5 == 0:
         try:

@@ -41,6 +41,8 @@ def test_sigkill_at_random_points_loses_no_acknowledged_entry(session_dir):
             stderr=subprocess.PIPE,
             env=env,
         )
+        # Kill while it writes, not while Python starts (which takes longer than the window on a loaded machine).
+        assert writer.stdout.readline() == b"ready\n", writer.communicate()[1].decode()
         time.sleep(rng.uniform(0.05, 0.25))
         writer.send_signal(signal.SIGKILL)
         out, err = writer.communicate()
