@@ -63,7 +63,9 @@ while [ $# -gt 0 ]; do
 done
 
 venv_ready() {
-  [ -x "$VENV/bin/python" ] && "$VENV/bin/python" -c "import filelock, yaml, genai_prices, session_management" >/dev/null 2>&1
+  # Ready when it imports the dependencies and this checkout's package (a virtualenv shared through
+  # CLAUDE_SESSION_TRACKER_VENV may still run another checkout's: it is then pointed here again).
+  [ -x "$VENV/bin/python" ] && [ "$("$VENV/bin/python" -I -c "import os, filelock, yaml, genai_prices, session_management as p; print(os.path.dirname(os.path.dirname(os.path.realpath(p.__file__))))" 2>/dev/null)" = "$REPO" ]
 }
 
 if [ "$uninstall" = 1 ] && [ "$otlp" = 1 ]; then

@@ -55,6 +55,24 @@ def test_fresh_project_gets_every_hook(project):
     assert "new file" in result.stdout
 
 
+def test_a_shared_virtualenv_is_pointed_at_the_checkout_that_installs(project, tmp_path):
+    """Two checkouts sharing CLAUDE_SESSION_TRACKER_VENV: each install.sh makes the hooks run its own code."""
+    other = tmp_path / "other checkout"
+    files = subprocess.run(["git", "-C", str(REPO), "ls-files", "-z"], capture_output=True, check=True).stdout.decode().split("\0")
+    for name in filter(None, files):
+        if (REPO / name).is_file():
+            (other / name).parent.mkdir(parents=True, exist_ok=True)
+            (other / name).write_bytes((REPO / name).read_bytes())
+    install(project)  # the shared venv runs REPO's package
+    env = dict(os.environ, CLAUDE_SESSION_TRACKER_VENV=str(VENV))
+    done = subprocess.run(["bash", str(other / "install.sh"), str(project)], env=env, capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr
+    where = [str(VENV / "bin" / "python"), "-I", "-c", "import session_management as p; print(p.__file__)"]
+    assert subprocess.run(where, capture_output=True, text=True, cwd=tmp_path).stdout.startswith(str(other))
+    install(project)  # and back: the next test runs this checkout's code
+    assert subprocess.run(where, capture_output=True, text=True, cwd=tmp_path).stdout.startswith(str(REPO))
+
+
 def test_existing_settings_and_other_hooks_are_kept(project):
     """Other tools' hooks and unrelated settings survive, and a backup of the old file is written."""
     (project / ".claude").mkdir()
