@@ -11,9 +11,8 @@ import os
 import zlib
 
 from ..core.fastjson import loads  # not json: the status line reads transcripts too (see core.fastjson)
+from ..core.tokens import SPLIT_KEYS, TOKEN_KEYS
 
-USAGE_KEYS = ("input_tokens", "output_tokens", "cache_creation_input_tokens", "cache_read_input_tokens")
-CACHE_SPLIT_KEYS = ("ephemeral_5m_input_tokens", "ephemeral_1h_input_tokens")
 _HEAD_BYTES = 512  # a rewritten file is told by its first bytes changing
 
 
@@ -98,17 +97,17 @@ def _merge(response: dict, message: dict, blocks_seen: set) -> None:
 
 def usage_size(usage: dict) -> int:
     """All the tokens of a usage: of two readings of one response, the larger is the final one."""
-    return sum(usage.get(key, 0) for key in USAGE_KEYS)
+    return sum(usage.get(key, 0) for key in TOKEN_KEYS)
 
 
 def usage_from(raw) -> dict:
     """The token counts of a message's ``usage`` (well-typed ones only), with the cache-write split."""
     if not isinstance(raw, dict):
         return {}
-    usage = {key: raw[key] for key in USAGE_KEYS if isinstance(raw.get(key), int) and not isinstance(raw.get(key), bool)}
+    usage = {key: raw[key] for key in TOKEN_KEYS if isinstance(raw.get(key), int) and not isinstance(raw.get(key), bool)}
     split = raw.get("cache_creation")
     if isinstance(split, dict):
-        split = {key: split[key] for key in CACHE_SPLIT_KEYS if isinstance(split.get(key), int) and not isinstance(split.get(key), bool)}
+        split = {key: split[key] for key in SPLIT_KEYS if isinstance(split.get(key), int) and not isinstance(split.get(key), bool)}
         if split:
             usage["cache_creation"] = split
     return usage

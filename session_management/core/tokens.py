@@ -34,7 +34,6 @@ def merge(into: dict, by_model: dict) -> dict:
     return into
 
 
-
 def text(count: int) -> str:
     """12, 12.3k, 4.56M: token counts at a glance (every view's, as ``present.formats.tokens_text``)."""
     if count < 1000:
