@@ -32,28 +32,34 @@ def _binary(version: str):
 
 def claude_binary(version: str = CLAUDE_CODE_VERSION) -> Path:
     """The CLI binary, installed from npm on first use. Skips (or fails under CI=true) if it cannot be."""
-    binary = _binary(version)
-    if binary.exists():
-        return binary
+    return npm_install(_cache(version), [f"@anthropic-ai/claude-code@{version}"], _binary(version))
+
+
+def npm_install(folder: Path, packages: list, installed: Path) -> Path:
+    """``installed``, after ``npm install``ing ``packages`` into ``folder`` unless it is there. Skips
+    (fails under CI=true) if npm is missing or the install fails. ``--prefix`` alone would also move
+    npm's global config to ``folder/etc/npmrc``, losing the machine's (its CA file, a registry
+    mirror): the real one is named with ``--globalconfig``."""
+    if installed.exists():
+        return installed
     npm = shutil.which("npm")
-    reason = None
-    if npm is None:
-        reason = "npm is not installed, so the real Claude Code CLI cannot be installed"
-    else:
-        _cache(version).mkdir(parents=True, exist_ok=True)
+    reason = "npm is not installed" if npm is None else None
+    if npm:
+        folder.mkdir(parents=True, exist_ok=True)
+        config = subprocess.run([npm, "config", "get", "globalconfig"], capture_output=True, text=True, timeout=120).stdout.strip()
         result = subprocess.run(
-            [npm, "install", "--prefix", str(_cache(version)), "--no-audit", "--no-fund", f"@anthropic-ai/claude-code@{version}"],
+            [npm, "install", "--prefix", str(folder), *(["--globalconfig", config] if config else []), "--no-audit", "--no-fund", *packages],
             capture_output=True,
             text=True,
             timeout=600,
         )
-        if result.returncode != 0 or not binary.exists():
-            reason = f"npm install of @anthropic-ai/claude-code@{version} failed: {result.stderr[-2000:]}"
+        if result.returncode != 0 or not installed.exists():
+            reason = f"npm install of {' '.join(packages)} failed: {result.stderr[-2000:]}"
     if reason:
         if os.environ.get("CI") == "true":
             pytest.fail(reason + " (CI=true: end-to-end tests must run)")
         pytest.skip(reason)
-    return binary
+    return installed
 
 
 CCUSAGE_VERSION = "20.0.24"  # a native binary; 20.0.26's native package is not in the registry
@@ -66,16 +72,7 @@ def ccusage_command() -> list:
     script = cache / "node_modules" / ".bin" / "ccusage"
     arch = {"x86_64": "x64", "aarch64": "arm64", "arm64": "arm64"}.get(os.uname().machine, os.uname().machine)
     packages = [f"ccusage@{CCUSAGE_VERSION}", f"@ccusage/ccusage-linux-{arch}@{CCUSAGE_VERSION}"]
-    if not script.exists():
-        npm = shutil.which("npm")
-        result = subprocess.run([npm or "npm", "install", "--prefix", str(cache), "--no-audit", "--no-fund", *packages],
-                                capture_output=True, text=True, timeout=600) if npm else None
-        if result is None or result.returncode != 0 or not script.exists():
-            reason = f"cannot install ccusage@{CCUSAGE_VERSION} with npm"
-            if os.environ.get("CI") == "true":
-                pytest.fail(reason + " (CI=true: end-to-end tests must run)")
-            pytest.skip(reason)
-    return [str(script), "claude"]
+    return [str(npm_install(cache, packages, script)), "claude"]
 
 
 def ccusage(config_dir, report: str) -> dict:
