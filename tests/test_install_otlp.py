@@ -164,7 +164,8 @@ def test_install_otlp_in_a_tool_install_adds_the_extra_with_its_manager(tmp_path
     that manager (pipx inject, uv pip) to the interpreter the hooks run; doctor then passes."""
     runner = tool_runner(tmp_path, manager)
     env = dict(os.environ, PATH=f"{runner}{os.pathsep}{os.environ['PATH']}", PIPX_HOME=str(tmp_path / "pipx"),
-               PIPX_BIN_DIR=str(tmp_path / "bin"), UV_TOOL_DIR=str(tmp_path / "uv-tools"), UV_TOOL_BIN_DIR=str(tmp_path / "bin"))
+               PIPX_BIN_DIR=str(tmp_path / "bin"), UV_TOOL_DIR=str(tmp_path / "uv-tools"), UV_TOOL_BIN_DIR=str(tmp_path / "bin"),
+               UV_NATIVE_TLS="1")  # uv trusts the system's CA store, as pip does (not only its bundled roots)
     command = ["pipx", "install", str(source_copy(tmp_path))] if manager == "pipx" else ["uv", "tool", "install", str(source_copy(tmp_path))]
     done = subprocess.run(command, env=env, capture_output=True, text=True, timeout=900)
     assert done.returncode == 0, done.stderr
