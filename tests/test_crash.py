@@ -33,7 +33,7 @@ def test_sigkill_at_random_points_loses_no_acknowledged_entry(session_dir):
     rng = random.Random(1234)
     acked = set()
     next_seq = 0
-    env = python_env()
+    env = python_env(measured=False)
     for kill in range(KILLS):
         writer = subprocess.Popen(
             [PYTHON, str(REPO / "tests" / "crash_writer.py"), str(session_dir), str(next_seq)],
