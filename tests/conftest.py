@@ -41,6 +41,18 @@ def isolated(tmp_path, monkeypatch):
     return tmp_path
 
 
+@pytest.fixture(scope="session")
+def phoenix(tmp_path_factory):
+    """A real Phoenix on free 127.0.0.1 ports, its data in a temp dir, shared by the session's
+    tests (each ships to a Phoenix project of its own): it takes 20-30 s to start."""
+    from phoenix_server import Phoenix
+
+    server = Phoenix(tmp_path_factory.mktemp("phoenix"))
+    server.start()
+    yield server
+    server.stop()
+
+
 @pytest.fixture
 def session_dir(tmp_path):
     return tmp_path / ".claude" / "runtime" / "sessions"

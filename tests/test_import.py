@@ -300,26 +300,18 @@ def test_the_dashboard_shows_imported_sessions(store, tmp_path):
     assert "remember quetzalcoatlus and my key [REDACTED:anthropic-key]" in client.get(link).text
 
 
-def test_export_otlp_sends_an_imported_project_without_writing_into_it(store, tmp_path):
+def test_export_otlp_sends_an_imported_project_without_writing_into_it(store, phoenix):
     """export --otlp of projects known only from their transcripts: a real Phoenix receives each
     session as a trace with the transcript's tokens; the shipment state stays in the data home."""
-    from phoenix_server import Phoenix
-
     from session_management.export.traces import Options, session_spans
 
     run_import(store)
     beta = "/nonexistent/claude-history/beta"
     session_id = "f6a92ab2-25e9-4ee8-a3f3-601ad225478a"
     expected, _, _ = session_spans(imported_sessions()[session_id], Options())
-    (tmp_path / "phoenix").mkdir()
-    phoenix = Phoenix(tmp_path / "phoenix")
-    phoenix.start()
-    try:
-        done = cli("export", "--otlp", "--all", "--all-projects", "--endpoint", phoenix.url, env={"CLAUDE_CONFIG_DIR": str(store)})
-        assert "spans of 4 sessions" in done.stdout
-        spans = phoenix.wait_for_spans("beta", len(expected))
-    finally:
-        phoenix.stop()
+    done = cli("export", "--otlp", "--all", "--all-projects", "--endpoint", phoenix.url, env={"CLAUDE_CONFIG_DIR": str(store)})
+    assert "spans of 4 sessions" in done.stdout
+    spans = phoenix.wait_for_spans("beta", len(expected))
     llm = [s for s in spans if s["span_kind"] == "LLM"]
     assert sum(s["attributes"]["llm.token_count.completion"] for s in llm) == CCUSAGE[session_id][1]
     assert {s["attributes"]["session.id"] for s in spans} == {session_id}

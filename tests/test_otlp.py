@@ -15,7 +15,6 @@ from collections import Counter
 import pytest
 
 from conftest import HOOK_ENTRY, REPO, python_env
-from phoenix_server import Phoenix
 from session_management.capture import dispatch as _dispatch
 from session_management.capture.handoff import ships_on
 from session_management.export import traces
@@ -242,15 +241,6 @@ def test_an_unreachable_backend_is_one_line_and_exit_1(tmp_path, capsys):
 
 
 # -- against Phoenix ------------------------------------------------------------------------
-
-
-@pytest.fixture(scope="module")
-def phoenix(tmp_path_factory):
-    """A real Phoenix on free 127.0.0.1 ports, its data in a temp dir; stopped after the module."""
-    server = Phoenix(tmp_path_factory.mktemp("phoenix"))
-    server.start()
-    yield server
-    server.stop()
 
 
 def project_with_config(tmp_path, phoenix, **otlp):
