@@ -25,6 +25,8 @@ def isolated_run(tmp_path_factory):
     patch.setenv("HOME", str(home))
     for name in _USER_FOLDERS:
         patch.delenv(name, raising=False)
+    for name, folder in (("PIP_CACHE_DIR", "pip"), ("UV_CACHE_DIR", "uv")):  # under a temp HOME each test
+        patch.setenv(name, os.environ.get(name) or str(REPO / ".cache" / folder))  # would download every wheel again
     yield home
     patch.undo()
 
