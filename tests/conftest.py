@@ -73,9 +73,9 @@ def read_json(path):
 
 
 def python_env(measured=True):
-    """Environment for child Python processes: the repo importable. ``measured=False`` for a child
-    the test SIGKILLs: coverage could never save its data there, and starting it costs 0.1-0.2 s
-    a process, hundreds of times over in the crash tests."""
+    """Environment for child Python processes: the repo importable. ``measured=False`` leaves out
+    coverage, which costs 0.1-0.2 s a process: for children the test SIGKILLs (coverage could never
+    save their data; hundreds of them in the crash tests) and for the benchmark runner."""
     env = {k: v for k, v in os.environ.items() if measured or not k.startswith(("COV_", "COVERAGE_"))}
     env["PYTHONPATH"] = str(REPO) + os.pathsep + env.get("PYTHONPATH", "")
     return env

@@ -3,7 +3,7 @@
 import subprocess
 import sys
 
-from conftest import REPO
+from conftest import REPO, python_env
 
 
 def test_quick_benchmark_run_prints_every_row(tmp_path):
@@ -13,6 +13,7 @@ def test_quick_benchmark_run_prints_every_row(tmp_path):
         capture_output=True,
         text=True,
         timeout=600,
+        env=python_env(measured=False),  # timing runs: coverage would only slow them
     )
     assert result.returncode == 0, result.stderr
     lines = result.stdout.splitlines()
