@@ -40,6 +40,7 @@ def test_sigkill_at_random_points_loses_no_acknowledged_entry(session_dir):
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             env=env,
+            bufsize=0,  # unbuffered: a buffered readline() of "ready" could swallow acks that communicate() then never sees
         )
         # Kill while it writes, not while Python starts (which takes longer than the window on a loaded machine).
         assert writer.stdout.readline() == b"ready\n", writer.communicate()[1].decode()
