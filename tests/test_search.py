@@ -10,6 +10,7 @@ import sys
 import pytest
 
 from conftest import HOOK_ENTRY, REPO
+from session_management.query.index import SCHEMA_VERSION
 
 
 def hook(project, name, session_id, **fields):
@@ -310,9 +311,9 @@ def test_an_index_of_schema_2_is_rebuilt_on_first_use_with_a_word_of_it(planted,
         db.execute("INSERT INTO entries_text (rowid, text) SELECT id, text FROM entries")
     done = cli("search", "quuxalpha", cwd=planted)
     assert done.returncode == 0 and "«quuxalpha»" in done.stdout
-    assert "rebuilding the search index" in done.stderr and "schema 2 to 3" in done.stderr
+    assert "rebuilding the search index" in done.stderr and f"schema 2 to {SCHEMA_VERSION}" in done.stderr
     with sqlite3.connect(folder / "index.sqlite") as db:
-        assert db.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone() == ("3",)
+        assert db.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone() == (str(SCHEMA_VERSION),)
     assert not list(folder.glob("*.corrupt"))
     again = cli("search", "quuxalpha", cwd=planted)
     assert again.returncode == 0 and again.stderr == ""

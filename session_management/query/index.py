@@ -24,8 +24,9 @@ from .combined import IMPORTED_STATUS
 from .fulltext import Query, entry_text
 
 # 2: each session's summary, so list/stats/usage across projects read no session file;
-# 3: the text a person saw (not JSON) in a word index and a trigram index, for parts of words
-SCHEMA_VERSION = 3
+# 3: the text a person saw (not JSON) in a word index and a trigram index, for parts of words;
+# 4: each session's tokens per day and model and per agent and model, so usage is a GROUP BY
+SCHEMA_VERSION = 4
 INDEX_NAME = "index.sqlite"
 SORTS = ("newest", "relevance")
 # What a listing shows of each session, kept in columns so a page of 10,000 reads no JSON.
@@ -35,6 +36,12 @@ _SLOTS = 1024  # entry ids per millisecond
 _MISSING, _UNKNOWN = -1, None  # folder marks: known to be missing; not to be trusted
 _SETTLED_NS = 2_000_000_000  # a folder's mtime this old cannot still change within the same clock tick
 _FTS = ("entries_words", "entries_grams")  # the word index and the trigram index over entries.text
+# The token totals (core.tokens) of the usage_days and usage_agents rows, in their columns' order.
+_TOTALS = ("requests", "input_tokens", "output_tokens", "cache_creation_input_tokens", "cache_read_input_tokens",
+           "cache_creation_5m_input_tokens", "cache_creation_1h_input_tokens")
+_SPEND_COLUMNS = ("requests", "input", "output", "cache_write", "cache_read", "cache_write_5m", "cache_write_1h")
+_SPEND_KEYS = {"day": "u.day", "session": "s.session_id", "project": "s.project", "model": "u.model",
+               "agent": "CASE WHEN u.agent = 'main' THEN u.agent ELSE u.agent || ' (' || substr(s.session_id, 1, 8) || ')' END"}
 
 
 def location(env=os.environ) -> str:
@@ -87,7 +94,8 @@ class Index:
         """The schema: entries in a plain table (ids ordered like their times, see
         ``_time_ordered_ids``), their text (``fulltext.entry_text``) in two FTS5 indexes over it
         (whole words, for short terms; trigrams, for any part of three characters or more), one row
-        per session with its fingerprint and listing fields, its summary and its tokens per model."""
+        per session with its fingerprint and listing fields, its summary and its tokens per model,
+        per day and model and per agent and model (``spend``)."""
         db.executescript(
                 """
                 BEGIN;
@@ -104,6 +112,14 @@ class Index:
                     session INTEGER NOT NULL, model TEXT, requests INTEGER, input INTEGER, output INTEGER,
                     cache_write_5m INTEGER, cache_write_1h INTEGER, cache_read INTEGER);
                 CREATE INDEX usage_by_session ON usage (session);
+                CREATE TABLE usage_days (
+                    session INTEGER NOT NULL, day TEXT, model TEXT, requests INTEGER, input INTEGER, output INTEGER,
+                    cache_write INTEGER, cache_read INTEGER, cache_write_5m INTEGER, cache_write_1h INTEGER);
+                CREATE INDEX usage_days_by_session ON usage_days (session);
+                CREATE TABLE usage_agents (
+                    session INTEGER NOT NULL, agent TEXT, model TEXT, requests INTEGER, input INTEGER, output INTEGER,
+                    cache_write INTEGER, cache_read INTEGER, cache_write_5m INTEGER, cache_write_1h INTEGER);
+                CREATE INDEX usage_agents_by_session ON usage_agents (session);
                 CREATE INDEX sessions_by_start ON sessions (created_at);
                 CREATE TABLE folders (path TEXT PRIMARY KEY, mtime_ns INTEGER);
                 CREATE TABLE entries (
@@ -244,7 +260,7 @@ class Index:
             if old:
                 for fts in _FTS:
                     db.execute(f"INSERT INTO {fts} ({fts}, rowid, text) SELECT 'delete', id, text FROM entries WHERE session = ?", old)
-                for table in ("entries", "usage", "summaries"):
+                for table in ("entries", "usage", "usage_days", "usage_agents", "summaries"):
                     db.execute(f"DELETE FROM {table} WHERE session = ?", old)
                 db.execute("DELETE FROM sessions WHERE id = ?", old)
             if fingerprint is not None:
@@ -259,6 +275,9 @@ class Index:
                 db.executemany("INSERT INTO usage VALUES (?, ?, ?, ?, ?, ?, ?, ?)", [
                     (key, model, t["requests"], t["input_tokens"], t["output_tokens"], t["cache_creation_5m_input_tokens"],
                      t["cache_creation_1h_input_tokens"], t["cache_read_input_tokens"]) for model, t in by_model.items()])
+                for table, groups in (("usage_days", usage_of(summary)["days"]), ("usage_agents", usage_of(summary)["cells"])):
+                    db.executemany(f"INSERT INTO {table} VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", [
+                        (key, group, model, *(t[name] for name in _TOTALS)) for group, models in groups.items() for model, t in models.items()])
                 ids = self._time_ordered_ids([row[1] for row in rows])
                 db.executemany(f"INSERT INTO entries (id, session, position, timestamp, action, tool, text) VALUES (?, {key}, ?, ?, ?, ?, ?)",
                                [(entry_id, *row) for entry_id, row in zip(ids, rows)])
@@ -302,6 +321,26 @@ class Index:
         rows = self.db.execute("SELECT s.project, m.summary FROM sessions s JOIN summaries m ON m.session = s.id "
                                f"WHERE s.project IN ({_marks(projects)})", list(projects))
         return [{**json.loads(summary), "project": project} for project, summary in rows]
+
+    def spend(self, projects, by: str, since=None, from_since_day: bool = False) -> list:
+        """``(key, model, totals)``: the tokens of ``projects``' sessions added up per ``by`` (day,
+        session, project, model or agent) and model, by SQLite, in the order first indexed; only
+        sessions active since ``since`` (an aware datetime), with ``from_since_day`` only their
+        days from then (see ``query.spend.cells``, which this answers across projects)."""
+        table = "usage_agents" if by == "agent" else "usage_days"
+        sql = [f"SELECT {_SPEND_KEYS[by]}, u.model, {', '.join(f'sum(u.{c})' for c in _SPEND_COLUMNS)} FROM {table} u "
+               f"JOIN sessions s ON s.id = u.session WHERE s.project IN ({_marks(projects)})"]
+        args = list(projects)
+        if since:
+            from ..claude_session import format_timestamp
+
+            sql.append("AND s.last_activity >= ?")
+            args.append(format_timestamp(since))
+            if from_since_day:
+                sql.append("AND (u.day >= ? OR u.day = 'unknown')")
+                args.append(since.strftime("%Y-%m-%d"))
+        sql.append("GROUP BY 1, 2 ORDER BY min(u.rowid)")
+        return [(key, model, dict(zip(_TOTALS, sums))) for key, model, *sums in self.db.execute(" ".join(sql), args)]
 
     def listing(self, projects, pricer, status=None, since=None, limit=None, offset=0) -> list:
         """Sessions newest first, as a list or a page shows them: the ``LISTED`` fields, the
