@@ -5,7 +5,7 @@ empty answer (nothing tracked yet, nothing matches) is one line on stderr and ex
 it is the empty result on stdout and exit 0.
 """
 
-from __future__ import annotations  # annotations name Path without importing pathlib (see quick_search_args)
+from __future__ import annotations  # annotations name Path without importing pathlib (see quick_args)
 
 import json
 import os
@@ -970,29 +970,37 @@ every match first: slower for a word found everywhere."""
     return parser
 
 
-# search's options, read without argparse (see quick_search_args): the value each one takes
+# The plain lines read without argparse (see quick_args): each option and the value it takes.
 SEARCH_OPTIONS = {"--all-projects": bool, "--project": str, "--action": str, "--tool": str, "--since": str,
                   "--limit": int, "--sort": ("newest", "relevance"), "--json": bool, "--runtime-dir": str}
+USAGE_OPTIONS = {"--by": ("day", "week", "month", "session", "project", "model", "agent"), "--all-projects": bool,
+                 "--project": str, "--since": str, "--json": bool, "--runtime-dir": str}
 
 
-def quick_search_args(argv):
-    """The arguments of a plain ``search …`` command line, read without building the whole
-    parser (importing argparse and building every command's parser is a third of a search's
-    start-up); None for anything else (help, a mistake, another command), which argparse then reads."""
-    if argv[:1] != ["search"]:
+def quick_args(argv):
+    """The arguments of a plain ``search …`` or ``usage …`` command line, read without building
+    the whole parser (importing argparse and building every command's parser is a third of a
+    search's start-up, and more than usage across projects takes to answer); None for anything
+    else (help, a mistake, another command), which argparse then reads."""
+    if argv[:1] == ["search"]:
+        values = {"all_projects": False, "project": None, "action": None, "tool": None, "since": None,
+                  "limit": 20, "sort": "newest", "json": False, "runtime_dir": None, "query": []}
+        options, func = SEARCH_OPTIONS, cmd_search
+    elif argv[:1] == ["usage"]:
+        values = {"by": "day", "all_projects": False, "project": None, "since": None, "json": False, "runtime_dir": None}
+        options, func = USAGE_OPTIONS, cmd_usage
+    else:
         return None
-    values = {"all_projects": False, "project": None, "action": None, "tool": None, "since": None,
-              "limit": 20, "sort": "newest", "json": False, "runtime_dir": None, "query": []}
     items, words_only = iter(argv[1:]), False
     for item in items:
-        if words_only or not item.startswith("-"):
+        if "query" in values and (words_only or not item.startswith("-")):
             values["query"].append(item)
             continue
-        if item == "--":
+        if item == "--" and "query" in values:
             words_only = True
             continue
         name, has_value, value = item.partition("=")
-        kind = SEARCH_OPTIONS.get(name)
+        kind = options.get(name)
         if kind is None or (kind is bool and has_value):
             return None
         if kind is not bool and not has_value:
@@ -1006,16 +1014,16 @@ def quick_search_args(argv):
         if isinstance(kind, tuple) and value not in kind:
             return None
         values[name[2:].replace("-", "_")] = value
-    if not values["query"]:
+    if values.get("query") == []:
         return None
     from types import SimpleNamespace
 
-    return SimpleNamespace(**values, func=cmd_search, command="search")
+    return SimpleNamespace(**values, func=func, command=argv[0])
 
 
 def main(argv=None) -> int:
     argv = sys.argv[1:] if argv is None else list(argv)
-    args = quick_search_args(argv) or build_parser().parse_args(argv)
+    args = quick_args(argv) or build_parser().parse_args(argv)
     try:
         return args.func(args)
     except CliError as exc:

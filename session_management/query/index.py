@@ -165,6 +165,7 @@ class Index:
         done = {"projects": 0, "sessions_read": 0, "sessions_unchanged": 0, "sessions_removed": 0, "entries_added": 0}
         stale, marks = [], {}
         home = catalog.home()
+        remembered = dict(self.db.execute("SELECT path, mtime_ns FROM folders"))
         for project in projects:
             done["projects"] += 1
             session_dir = os.path.join(project, ".claude", "runtime", "sessions")
@@ -174,7 +175,7 @@ class Index:
             # folders': while all are as they were at the last complete update (missing counts as
             # a state too), only live sessions can have changed.
             own = {path: _mtime_ns(path) for path in _renamed_only(session_dir, imported)}
-            trusted = {path for path, mtime in own.items() if mtime == self._folder_mtime(path)}
+            trusted = {path for path, mtime in own.items() if mtime == remembered.get(path)}
             changed, unchanged, gone = self._changed(project, session_dir, imported, trusted == set(own), os.path.join(session_dir, "archive") in trusted)
             stale += changed
             done["sessions_unchanged"] += unchanged
@@ -195,8 +196,7 @@ class Index:
             done["entries_added"] += self._replace(project, session_id, fingerprint, data["activity_log"], summarize(data, status))
             if progress:
                 progress(number, len(stale))
-        for path, mtime_ns in marks.items():  # only now that the sessions they vouch for are all indexed
-            self._remember_folder(path, mtime_ns)
+        self._remember_folders(marks, remembered)  # only now that the sessions they vouch for are all indexed
         return done
 
     def _changed(self, project: str, session_dir: str, imported: str, nothing_renamed: bool, archive_same: bool):
@@ -232,17 +232,23 @@ class Index:
                 stale.append((project, session_dir, session_id, status, fingerprint))
         return stale, unchanged, [] if nothing_renamed else list(known)
 
-    def _folder_mtime(self, path: str):
-        row = self.db.execute("SELECT mtime_ns FROM folders WHERE path = ?", (path,)).fetchone()
-        return row[0] if row else None
-
-    def _remember_folder(self, path: str, mtime_ns) -> None:
+    def _remember_folders(self, marks: dict, remembered: dict) -> None:
         """Trust a file's or folder's mtime only once it is settled: a change in the same clock tick as the
-        last one would leave it equal (git's "racily clean" problem)."""
-        if mtime_ns is not None and time.time_ns() - mtime_ns > _SETTLED_NS:
-            self.db.execute("INSERT OR REPLACE INTO folders VALUES (?, ?)", (path, mtime_ns))
-        else:
-            self.db.execute("DELETE FROM folders WHERE path = ?", (path,))
+        last one would leave it equal (git's "racily clean" problem). One transaction, and none (so
+        nothing for the WAL to checkpoint) when every mark is as ``remembered``."""
+        now = time.time_ns()
+        settled = {path: mtime if mtime is not None and now - mtime > _SETTLED_NS else None for path, mtime in marks.items()}
+        changed = {path: mtime for path, mtime in settled.items() if mtime != remembered.get(path)}
+        if not changed:
+            return
+        self.db.execute("BEGIN IMMEDIATE")
+        try:
+            self.db.executemany("DELETE FROM folders WHERE path = ?", [(path,) for path, mtime in changed.items() if mtime is None])
+            self.db.executemany("INSERT OR REPLACE INTO folders VALUES (?, ?)", [item for item in changed.items() if item[1] is not None])
+            self.db.execute("COMMIT")
+        except BaseException:
+            self.db.execute("ROLLBACK")
+            raise
 
     def _replace(self, project: str, session_id: str, fingerprint, entries, summary) -> int:
         """One transaction per session: a writer killed mid-update leaves every session whole."""
