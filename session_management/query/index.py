@@ -197,7 +197,25 @@ class Index:
             if progress:
                 progress(number, len(stale))
         self._remember_folders(marks, remembered)  # only now that the sessions they vouch for are all indexed
+        self._note_imported_today()
         return done
+
+    def _note_imported_today(self) -> None:
+        """Today's tokens of the sessions known only from their transcripts, per project and model,
+        into the day file the status line reads (``store.tally``): the hooks counted every other
+        session's responses there as they harvested them, so none is counted twice."""
+        from ..store import tally
+
+        today = time.strftime("%Y-%m-%d", time.gmtime())
+        rows = self.db.execute(f"SELECT s.project, u.model, {', '.join(f'sum(u.{c})' for c in _SPEND_COLUMNS)} FROM usage_days u "
+                               "JOIN sessions s ON s.id = u.session WHERE u.day = ? AND s.status = ? GROUP BY 1, 2", (today, IMPORTED_STATUS))
+        projects = {}
+        for project, model, *sums in rows:
+            projects.setdefault(project, {})[model] = dict(zip(_TOTALS, sums))
+        try:
+            tally.set_imported(user_dir("XDG_CACHE_HOME", ".cache"), today, projects)
+        except OSError:
+            pass  # a read-only cache only costs the status line this figure
 
     def _changed(self, project: str, session_dir: str, imported: str, nothing_renamed: bool, archive_same: bool):
         """``(stale sessions to read, count unchanged, ids gone)`` of one project, stat'ing only the

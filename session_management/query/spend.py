@@ -40,12 +40,13 @@ def of_session(runtime_dir: str, session_id: str, pending=(), today: str = "") -
 
 
 def of_today(cache_dir: str, project: str, today: str, pending_today: dict) -> dict:
-    """Today's spend: ``{"project": {model: totals}, "all": {model: totals}}``, the day file's plus
-    ``pending_today`` (this session's responses of today not harvested yet)."""
+    """Today's spend: ``{"project": {model: totals}, "all": {model: totals}}``, the day file's (what
+    the hooks harvested, and the imported history as of the last import) plus ``pending_today``
+    (this session's responses of today not harvested yet)."""
     day = _tally.read_day(cache_dir, today)
-    here = merge(merge({}, day["projects"].get(project, {})), pending_today)
+    here = merge(merge(merge({}, day["projects"].get(project, {})), day["imported"].get(project, {})), pending_today)
     everywhere = merge({}, pending_today)
-    for by_model in day["projects"].values():
+    for by_model in (*day["projects"].values(), *day["imported"].values()):
         merge(everywhere, by_model)
     return {"project": here, "all": everywhere}
 
