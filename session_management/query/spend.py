@@ -10,9 +10,7 @@ genai-prices is imported unless a model's rate is not known yet.
 
 from ..core.tokens import add, all_tokens, empty, merge
 from ..store import rates, tally as _tally
-
-GROUPS = ("day", "week", "month", "session", "project", "model", "agent")  # usage --by
-MAIN = "main"  # the agent name of the main conversation (as query.usage names it)
+from .usage import MAIN
 
 
 def of_session(runtime_dir: str, session_id: str, pending=(), today: str = "") -> dict:
@@ -99,11 +97,12 @@ def cells(summaries, by: str, since=None, project: str = None):
             yield from ((model if by == "model" else key, model, totals) for model, totals in usage["by_model"].items())
 
 
-def cells_in_index(index, projects, by: str, since=None, every_day: bool = None):
+def cells_in_index(index, projects, by: str, since=None, from_since_day: bool = None):
     """``cells`` of ``projects``' sessions, added up by the index (``query.index.Index.spend``);
-    ``every_day`` False keeps only the days from ``since`` whatever the grouping (the dashboard's)."""
-    timed = by in ("day", "week", "month") if every_day is None else not every_day
-    return index.spend(projects, "day" if by in ("week", "month") else by, since, timed)
+    ``from_since_day``: leave out the days before ``since`` (default: in a grouping by time, as ``cells`` does)."""
+    if from_since_day is None:
+        from_since_day = by in ("day", "week", "month")
+    return index.spend(projects, "day" if by in ("week", "month") else by, since, from_since_day)
 
 
 def grouped(found, by: str) -> dict:
@@ -148,7 +147,7 @@ def charts(index, projects, since, pricer) -> dict:
     def figures(models):
         return all_tokens(total_of(models)), pricer.total(models)
 
-    return {f"by_{by}": {key: figures(models) for key, models in sorted(grouped(cells_in_index(index, projects, by, since, every_day=False), by).items())}
+    return {f"by_{by}": {key: figures(models) for key, models in sorted(grouped(cells_in_index(index, projects, by, since, from_since_day=True), by).items())}
             for by in ("day", "project", "model")}
 
 
