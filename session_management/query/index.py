@@ -116,6 +116,7 @@ class Index:
                     session INTEGER NOT NULL, day TEXT, model TEXT, requests INTEGER, input INTEGER, output INTEGER,
                     cache_write INTEGER, cache_read INTEGER, cache_write_5m INTEGER, cache_write_1h INTEGER);
                 CREATE INDEX usage_days_by_session ON usage_days (session);
+                CREATE INDEX usage_days_by_day ON usage_days (day);
                 CREATE TABLE usage_agents (
                     session INTEGER NOT NULL, agent TEXT, model TEXT, requests INTEGER, input INTEGER, output INTEGER,
                     cache_write INTEGER, cache_read INTEGER, cache_write_5m INTEGER, cache_write_1h INTEGER);
@@ -197,16 +198,19 @@ class Index:
             if progress:
                 progress(number, len(stale))
         self._remember_folders(marks, remembered)  # only now that the sessions they vouch for are all indexed
-        self._note_imported_today()
+        self._note_imported_today(changed=bool(done["sessions_read"] or done["sessions_removed"]))
         return done
 
-    def _note_imported_today(self) -> None:
+    def _note_imported_today(self, changed: bool) -> None:
         """Today's tokens of the sessions known only from their transcripts, per project and model,
         into the day file the status line reads (``store.tally``): the hooks counted every other
-        session's responses there as they harvested them, so none is counted twice."""
+        session's responses there as they harvested them, so none is counted twice. Done when a
+        session changed, and once a day (``meta``'s ``imported_today``), not at every update."""
         from ..store import tally
 
         today = time.strftime("%Y-%m-%d", time.gmtime())
+        if not changed and self.db.execute("SELECT 1 FROM meta WHERE key = 'imported_today' AND value = ?", (today,)).fetchone():
+            return
         rows = self.db.execute(f"SELECT s.project, u.model, {', '.join(f'sum(u.{c})' for c in _SPEND_COLUMNS)} FROM usage_days u "
                                "JOIN sessions s ON s.id = u.session WHERE u.day = ? AND s.status = ? GROUP BY 1, 2", (today, IMPORTED_STATUS))
         projects = {}
@@ -215,7 +219,8 @@ class Index:
         try:
             tally.set_imported(user_dir("XDG_CACHE_HOME", ".cache"), today, projects)
         except OSError:
-            pass  # a read-only cache only costs the status line this figure
+            return  # a read-only cache only costs the status line this figure
+        self.db.execute("INSERT OR REPLACE INTO meta VALUES ('imported_today', ?)", (today,))
 
     def _changed(self, project: str, session_dir: str, imported: str, nothing_renamed: bool, archive_same: bool):
         """``(stale sessions to read, count unchanged, ids gone)`` of one project, stat'ing only the
