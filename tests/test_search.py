@@ -10,6 +10,7 @@ import sys
 import pytest
 
 from conftest import HOOK_ENTRY, REPO
+from session_management.query.index import SCHEMA_VERSION
 
 
 def hook(project, name, session_id, **fields):
@@ -311,9 +312,9 @@ def test_an_index_of_schema_2_is_rebuilt_on_first_use_with_a_word_of_it(planted,
         db.execute("INSERT INTO entries_text (rowid, text) SELECT id, text FROM entries")
     done = cli("search", "quuxalpha", cwd=planted)
     assert done.returncode == 0 and "«quuxalpha»" in done.stdout
-    assert "rebuilding the search index" in done.stderr and "schema 2 to 3" in done.stderr
+    assert "rebuilding the search index" in done.stderr and f"schema 2 to {SCHEMA_VERSION}" in done.stderr
     with sqlite3.connect(folder / "index.sqlite") as db:
-        assert db.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone() == ("3",)
+        assert db.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone() == (str(SCHEMA_VERSION),)
     assert not list(folder.glob("*.corrupt"))
     again = cli("search", "quuxalpha", cwd=planted)
     assert again.returncode == 0 and again.stderr == ""
@@ -323,24 +324,26 @@ def test_an_index_of_schema_2_is_rebuilt_on_first_use_with_a_word_of_it(planted,
     ["search", "word"], ["search", "two", "words", "--all-projects"], ["search", "--json", "--limit", "5", "--", "--no-verify"],
     ["search", "--sort=relevance", "--project", "x", "--since", "2h", "--action", "tool_use", "--tool", "Bash", "w"],
     ["search", "--runtime-dir", "r", "w"], ["search", "--limit=7", "w", "--json"],
+    ["usage"], ["usage", "--all-projects"], ["usage", "--by", "model", "--json", "--since", "1w", "--project", "x"], ["usage", "--by=week", "--runtime-dir", "r"],
 ])
-def test_the_quick_reading_of_a_search_line_agrees_with_argparse(argv):
-    """A plain search line, read without argparse (for a quick start), gives what argparse gives."""
+def test_the_quick_reading_of_a_search_or_usage_line_agrees_with_argparse(argv):
+    """A plain search or usage line, read without argparse (for a quick start), gives what argparse gives."""
     from session_management.present import cli as cli_module
 
-    quick = vars(cli_module.quick_search_args(argv))
+    quick = vars(cli_module.quick_args(argv))
     full = vars(cli_module.build_parser().parse_args(argv))
     full.setdefault("runtime_dir", None)
     assert {key: quick[key] for key in full} == full
 
 
 @pytest.mark.parametrize("argv", [["search"], ["search", "-h"], ["search", "--help", "x"], ["search", "--limit", "x", "w"],
-                                  ["search", "--sort", "oldest", "w"], ["search", "--json=1", "w"], ["search", "--bogus", "w"], ["list"]])
-def test_anything_but_a_plain_search_line_is_left_to_argparse(argv):
+                                  ["search", "--sort", "oldest", "w"], ["search", "--json=1", "w"], ["search", "--bogus", "w"], ["list"],
+                                  ["usage", "--by", "year"], ["usage", "extra"], ["usage", "--all"], ["usage", "-h"], ["usage", "--since"]])
+def test_anything_but_a_plain_search_or_usage_line_is_left_to_argparse(argv):
     """Help, mistakes and other commands are not read quickly, so argparse answers them as always."""
     from session_management.present import cli as cli_module
 
-    assert cli_module.quick_search_args(argv) is None
+    assert cli_module.quick_args(argv) is None
 
 
 def test_a_match_in_a_long_line_is_shown_with_the_text_around_it_cut(tmp_path):

@@ -172,6 +172,51 @@ def test_a_session_kept_live_until_its_end_is_counted_the_same(project, transcri
     assert f"${show_cost(project):,.2f} · 7 tools, 2 failed" in line
 
 
+def test_today_all_projects_adds_the_imported_history_once(project, tmp_path):
+    """Today's spend across projects includes a project without hooks, read from Claude Code's
+    transcripts by the last view across projects, and never counts twice a session the hooks
+    recorded whose transcript was imported too; another view changes nothing, a new response
+    in the project without hooks is added by the next view."""
+    store, other = tmp_path / "store", tmp_path / "other"
+    other.mkdir()
+    hooked = store / "projects" / "-proj" / f"{SID}.jsonl"  # the hooked session's transcript, in the store the import reads
+    hooked.parent.mkdir(parents=True)
+    hooked.write_text("")
+    hook("SessionStart", project, source="startup", transcript_path=str(hooked))
+    hook("UserPromptSubmit", project, prompt="go", transcript_path=str(hooked))
+    with hooked.open("a") as handle:
+        handle.write("".join(json.dumps({**json.loads(line), "cwd": str(project)}) + "\n" for line in answer("msg_1").splitlines()))
+    hook("Stop", project, transcript_path=str(hooked))
+    unhooked = store / "projects" / "-other" / "0b1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0.jsonl"
+
+    def answer_in_other(message_id: str) -> None:
+        with unhooked.open("a") as handle:
+            handle.write("".join(json.dumps({**json.loads(line), "cwd": str(other), "sessionId": unhooked.stem}) + "\n"
+                                 for line in answer(message_id).splitlines()))
+
+    unhooked.parent.mkdir(parents=True)
+    answer_in_other("msg_9")
+
+    def usage_by_project() -> dict:
+        done = subprocess.run([sys.executable, "-m", "session_management", "usage", "--by", "project", "--all-projects", "--json"],
+                              capture_output=True, text=True, cwd=project, env=env_for(project, CLAUDE_CONFIG_DIR=str(store)), timeout=60)
+        assert done.returncode == 0, done.stderr
+        return {row["project"]: row["cost_usd"] for row in json.loads(done.stdout)["rows"]}
+
+    line = statusline(project, payload(project, hooked))
+    assert line.endswith(f"today ${show_cost(project):,.2f} here, ${show_cost(project):,.2f} all")  # nothing imported yet
+    costs = usage_by_project()
+    assert set(costs) == {str(project), str(other)} and costs[str(project)] == show_cost(project)
+    line = statusline(project, payload(project, hooked))
+    assert line.endswith(f"today ${costs[str(project)]:,.2f} here, ${costs[str(project)] + costs[str(other)]:,.2f} all")
+    usage_by_project()
+    assert statusline(project, payload(project, hooked)) == line
+    answer_in_other("msg_8")
+    costs = usage_by_project()
+    assert statusline(project, payload(project, hooked)).endswith(f"here, ${costs[str(project)] + costs[str(other)]:,.2f} all")
+    assert costs[str(other)] > 1  # two responses now
+
+
 def test_the_status_line_imports_neither_json_nor_re(project, transcript):
     """Its whole cost budget is half an interpreter start: json (re, enum) alone would exceed it."""
     hook("SessionStart", project, source="startup", transcript_path=str(transcript))

@@ -166,3 +166,28 @@ def test_model_rates_are_kept_so_later_commands_skip_importing_genai_prices(tmp_
     outputs = [subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, env=python_env()).stdout.split() for _ in range(2)]
     assert outputs == [["15.0", "True"], ["15.0", "False"]]
     assert (tmp_path / "home" / ".cache" / "claude-session-tracker" / "prices-cache.json").exists()
+
+
+def test_usage_across_projects_adds_up_in_the_index_exactly_as_in_the_project(project, capsys):
+    """usage --project (tokens added up by the index's GROUP BY) answers exactly as usage inside the
+    project (from its sessions' summaries), for every grouping, with and without --since."""
+    for by in ("day", "week", "month", "session", "project", "model", "agent"):
+        for since in ([], ["--since", "2026-11-21"]):
+            here = json.loads(run(capsys, "usage", "--by", by, *since, "--json")[1])
+            indexed = json.loads(run(capsys, "usage", "--by", by, *since, "--project", project, "--json")[1])
+            assert indexed == here and here["rows"], (by, since)
+    days = json.loads(run(capsys, "usage", "--since", "2026-11-21", "--all-projects", "--json")[1])["rows"]
+    assert [(row["day"], row["requests"]) for row in days] == [("2026-11-21", 2)]  # the day before --since left out
+
+
+def test_usage_across_projects_counts_a_new_session_and_no_row_for_one_without_responses(project, capsys):
+    """The index's token rows follow the sessions: a session recorded after the index was built is
+    counted, a session with no response adds no row, subagents stay apart per session."""
+    before = json.loads(run(capsys, "usage", "--by", "model", "--all-projects", "--json")[1])["totals"]["requests"]
+    record(project, "dddd0004", [line("m7", "seven", SONNET, usage(1, 1), day="2026-11-22")])
+    record(project, "eeee0005", [])
+    sessions = json.loads(run(capsys, "usage", "--by", "session", "--all-projects", "--json")[1])["rows"]
+    assert [row["session"] for row in sessions] == ["aaaa0001", "bbbb0002", "dddd0004"]
+    assert sum(row["requests"] for row in sessions) == before + 1
+    agents = {row["agent"] for row in json.loads(run(capsys, "usage", "--by", "agent", "--all-projects", "--json")[1])["rows"]}
+    assert agents == {"main", "sub1 (aaaa0001)"}

@@ -25,6 +25,11 @@ def add(total: dict, usage: dict) -> dict:
     return total
 
 
+def all_tokens(totals: dict) -> int:
+    """Every token of a total, as ccusage's "total tokens": input, output, cache writes and reads."""
+    return totals["input_tokens"] + totals["output_tokens"] + totals["cache_creation_input_tokens"] + totals["cache_read_input_tokens"]
+
+
 def merge(into: dict, by_model: dict) -> dict:
     """Add ``{model: totals}`` into another such mapping (in place); returns it."""
     for model, totals in by_model.items():

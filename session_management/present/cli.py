@@ -5,7 +5,7 @@ empty answer (nothing tracked yet, nothing matches) is one line on stderr and ex
 it is the empty result on stdout and exit 0.
 """
 
-from __future__ import annotations  # annotations name Path without importing pathlib (see quick_search_args)
+from __future__ import annotations  # annotations name Path without importing pathlib (see quick_args)
 
 import json
 import os
@@ -314,7 +314,7 @@ def usage_line(spent: dict) -> str:
 
 
 def cmd_stats(args) -> int:
-    from ..query.cost import priced
+    from ..query import spend
     from ..query.summaries import summarize
 
     if args.id:
@@ -325,33 +325,9 @@ def cmd_stats(args) -> int:
         if not summaries and not args.json:
             print(nothing_recorded("sessions", where), file=sys.stderr)
             return 1
-    tools = {}
-    for summary in summaries:
-        for name, (calls, failures, total_ms) in summary["tools"].items():
-            stats = tools.setdefault(name, [0, 0, 0.0])
-            stats[0] += calls
-            stats[1] += failures
-            stats[2] += total_ms
     pricer = pricer_in_scope(args)
-    spent = priced(combined_usage(summaries), pricer)
-    prompts = sum(s["prompts"] for s in summaries)
-    calls = sum(s["tool_calls"] for s in summaries)
-    failures = sum(s["failures"] for s in summaries)
-    result = {
-        "sessions": len(summaries),
-        "prompts": prompts,
-        "prompts_per_session": round(prompts / len(summaries), 2) if summaries else 0.0,
-        "tool_calls": calls,
-        "failures": failures,
-        "failure_rate": round(failures / calls, 4) if calls else 0.0,
-        "tools": {
-            name: {"calls": c, "failures": f, "failure_rate": round(f / c, 4) if c else 0.0, "total_ms": round(t), "mean_ms": round(t / c, 1) if c else 0.0}
-            for name, (c, f, t) in sorted(tools.items(), key=lambda item: -item[1][0])
-        },
-        "usage": spent,
-    }
-    if across_projects(args) and not args.id:
-        result["projects"] = per_project(summaries, pricer)
+    result = spend.stats(summaries, pricer, by_project=across_projects(args) and not args.id)
+    prompts, calls, failures, spent = result["prompts"], result["tool_calls"], result["failures"], result["usage"]
     if args.json:
         emit_json(result)
         return 0
@@ -371,46 +347,12 @@ def cmd_stats(args) -> int:
         rows = [(name(path), p["sessions"], p["prompts"], p["tool_calls"], p["failures"], tokens_text(p["tokens"]), cost_text(p["cost_usd"]))
                 for path, p in result["projects"].items()]
         print(table(("PROJECT", "SESSIONS", "PROMPTS", "TOOLS", "FAILURES", "TOKENS", "COST"), rows))
-    if tools:
+    if result["tools"]:
         print()
         rows = [(name, t["calls"], t["failures"], f"{t['failure_rate']:.1%}", round(t["total_ms"] / 1000, 1), t["mean_ms"]) for name, t in result["tools"].items()]
         print(table(("TOOL", "CALLS", "FAILURES", "FAIL RATE", "TOTAL S", "MEAN MS"), rows))
     unpriced_note(pricer)
     return 0
-
-
-def combined_usage(summaries) -> dict:
-    """The usage of several sessions added up, by model and by agent and model."""
-    from ..query.summaries import usage_of
-    from ..query.usage import merge
-
-    by_model, cells = {}, {}
-    for summary in summaries:
-        merge(by_model, usage_of(summary)["by_model"])
-        for agent, models in usage_of(summary)["cells"].items():
-            merge(cells.setdefault(agent, {}), models)
-    return {"by_model": by_model, "cells": cells}
-
-
-def per_project(summaries, pricer) -> dict:
-    """Sessions, prompts, tool calls, failures, tokens and cost of each project, busiest first."""
-    from ..query.cost import priced
-
-    projects = {}
-    for summary in summaries:
-        projects.setdefault(summary["project"], []).append(summary)
-    found = {}
-    for path, group in sorted(projects.items(), key=lambda item: -len(item[1])):
-        spent = priced(combined_usage(group), pricer)
-        found[path] = {
-            "sessions": len(group),
-            "prompts": sum(s["prompts"] for s in group),
-            "tool_calls": sum(s["tool_calls"] for s in group),
-            "failures": sum(s["failures"] for s in group),
-            "tokens": all_tokens(spent),
-            "cost_usd": spent["cost_usd"],
-        }
-    return found
 
 
 def cmd_projects(args) -> int:
@@ -623,69 +565,35 @@ def cmd_search(args) -> int:
 
 
 def cmd_usage(args) -> int:
-    """ccusage-style: tokens and cost grouped by day, week, month, session, model or agent; totals last."""
-    from ..query.cost import priced
-    from ..query.summaries import usage_of
-    from ..query.usage import merge, total_of
+    """ccusage-style: tokens and cost grouped by day, week, month, session, model or agent; totals last.
+    Across projects the index adds the tokens up; in one project, its sessions' summaries."""
+    from ..query import spend
 
-    summaries, where = summaries_in_scope(args)
-    since = parse_since(args.since) if args.since else None
-    if since:
-        from ..claude_session import parse_timestamp
-
-        summaries = [s for s in summaries if parse_timestamp(s["last_activity"]) >= since]
-    groups = {}  # key -> {model: totals}
-    for s in summaries:
-        usage = usage_of(s)
-        if args.by in ("day", "week", "month"):
-            for day, models in usage["days"].items():
-                if since and day != "unknown" and day < since.strftime("%Y-%m-%d"):
-                    continue
-                merge(groups.setdefault(period(day, args.by), {}), models)
-        elif args.by == "session":
-            if usage["requests"]:
-                merge(groups.setdefault(s["session_id"], {}), usage["by_model"])
-        elif args.by == "project":
-            if usage["requests"]:
-                merge(groups.setdefault(s.get("project") or str(find_runtime_dir(args.runtime_dir).parent.parent), {}), usage["by_model"])
-        elif args.by == "model":
-            for model, totals in usage["by_model"].items():
-                merge(groups.setdefault(model, {}), {model: totals})
-        else:
-            for agent, models in usage["cells"].items():
-                merge(groups.setdefault(agent if agent == "main" else f"{agent} ({s['session_id'][:8]})", {}), models)
+    if across_projects(args):
+        projects = scope(args)
+        since = parse_since(args.since) if args.since else None
+        groups = from_index(projects, lambda index: spend.grouped(spend.cells_in_index(index, projects, args.by, since), args.by))
+        where_from = where(projects)
+    else:
+        summaries, where_from = summaries_in_scope(args)
+        since = parse_since(args.since) if args.since else None
+        here = str(find_runtime_dir(args.runtime_dir).parent.parent) if args.by == "project" else None
+        groups = spend.grouped(spend.cells(summaries, args.by, since, here), args.by)
     pricer = pricer_in_scope(args)
-    everything = {}
-    rows = []
-    for key in sorted(groups):
-        merge(everything, groups[key])
-        rows.append({args.by: key, **total_of(groups[key]), "cost_usd": pricer.total(groups[key])})
-    totals = {**total_of(everything), "cost_usd": pricer.total(everything)}
+    report = spend.usage_report(groups, args.by, pricer)
     if args.json:
-        emit_json({"by": args.by, "rows": rows, "totals": totals, "by_model": priced({"by_model": everything, "cells": {}}, pricer)["by_model"]})
+        emit_json(report)
         return 0
-    if not rows:
-        print(nothing_recorded("token usage", where) + (" in that period" if since and where else ""), file=sys.stderr)
+    if not report["rows"]:
+        print(nothing_recorded("token usage", where_from) + (" in that period" if since and where_from else ""), file=sys.stderr)
         return 1
     def cells(label, t):
         return (label, t["requests"], t["input_tokens"], t["output_tokens"], t["cache_creation_input_tokens"], t["cache_read_input_tokens"], all_tokens(t), cost_text(t["cost_usd"]))
     label = project_namer() if args.by == "project" else (lambda key: key[:40])
-    lines = [cells(label(row[args.by]), row) for row in rows] + [cells("TOTAL", totals)]
+    lines = [cells(label(row[args.by]), row) for row in report["rows"]] + [cells("TOTAL", report["totals"])]
     print(table((args.by.upper(), "REQUESTS", "INPUT", "OUTPUT", "CACHE WRITE", "CACHE READ", "TOTAL TOKENS", "COST"), lines))
     unpriced_note(pricer)
     return 0
-
-
-def period(day: str, by: str) -> str:
-    """The day, ISO week (2026-W48) or month (2026-11) a YYYY-MM-DD falls in."""
-    from datetime import datetime
-
-    if by == "day" or day == "unknown":
-        return day
-    if by == "month":
-        return day[:7]
-    year, week, _ = datetime.strptime(day, "%Y-%m-%d").isocalendar()
-    return f"{year}-W{week:02d}"
 
 
 def write_output(text: str, output) -> None:
@@ -1062,29 +970,37 @@ every match first: slower for a word found everywhere."""
     return parser
 
 
-# search's options, read without argparse (see quick_search_args): the value each one takes
+# The plain lines read without argparse (see quick_args): each option and the value it takes.
 SEARCH_OPTIONS = {"--all-projects": bool, "--project": str, "--action": str, "--tool": str, "--since": str,
                   "--limit": int, "--sort": ("newest", "relevance"), "--json": bool, "--runtime-dir": str}
+USAGE_OPTIONS = {"--by": ("day", "week", "month", "session", "project", "model", "agent"), "--all-projects": bool,
+                 "--project": str, "--since": str, "--json": bool, "--runtime-dir": str}
 
 
-def quick_search_args(argv):
-    """The arguments of a plain ``search …`` command line, read without building the whole
-    parser (importing argparse and building every command's parser is a third of a search's
-    start-up); None for anything else (help, a mistake, another command), which argparse then reads."""
-    if argv[:1] != ["search"]:
+def quick_args(argv):
+    """The arguments of a plain ``search …`` or ``usage …`` command line, read without building
+    the whole parser (importing argparse and building every command's parser is a third of a
+    search's start-up, and more than usage across projects takes to answer); None for anything
+    else (help, a mistake, another command), which argparse then reads."""
+    if argv[:1] == ["search"]:
+        values = {"all_projects": False, "project": None, "action": None, "tool": None, "since": None,
+                  "limit": 20, "sort": "newest", "json": False, "runtime_dir": None, "query": []}
+        options, func = SEARCH_OPTIONS, cmd_search
+    elif argv[:1] == ["usage"]:
+        values = {"by": "day", "all_projects": False, "project": None, "since": None, "json": False, "runtime_dir": None}
+        options, func = USAGE_OPTIONS, cmd_usage
+    else:
         return None
-    values = {"all_projects": False, "project": None, "action": None, "tool": None, "since": None,
-              "limit": 20, "sort": "newest", "json": False, "runtime_dir": None, "query": []}
     items, words_only = iter(argv[1:]), False
     for item in items:
-        if words_only or not item.startswith("-"):
+        if "query" in values and (words_only or not item.startswith("-")):
             values["query"].append(item)
             continue
-        if item == "--":
+        if item == "--" and "query" in values:
             words_only = True
             continue
         name, has_value, value = item.partition("=")
-        kind = SEARCH_OPTIONS.get(name)
+        kind = options.get(name)
         if kind is None or (kind is bool and has_value):
             return None
         if kind is not bool and not has_value:
@@ -1098,16 +1014,16 @@ def quick_search_args(argv):
         if isinstance(kind, tuple) and value not in kind:
             return None
         values[name[2:].replace("-", "_")] = value
-    if not values["query"]:
+    if values.get("query") == []:
         return None
     from types import SimpleNamespace
 
-    return SimpleNamespace(**values, func=cmd_search, command="search")
+    return SimpleNamespace(**values, func=func, command=argv[0])
 
 
 def main(argv=None) -> int:
     argv = sys.argv[1:] if argv is None else list(argv)
-    args = quick_search_args(argv) or build_parser().parse_args(argv)
+    args = quick_args(argv) or build_parser().parse_args(argv)
     try:
         return args.func(args)
     except CliError as exc:

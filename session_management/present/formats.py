@@ -1,8 +1,7 @@
 """How figures read and times are given in every view (CLI, reports, dashboard): durations,
 token counts, costs, and "since when" filters."""
 
-from ..core.tokens import text as tokens_text  # noqa: F401 (every view's; in core for the status line)
-
+from ..core.tokens import all_tokens, text as tokens_text  # noqa: F401 (every view's; in core for the status line and query)
 
 
 def duration_text(seconds: float) -> str:
@@ -16,11 +15,6 @@ def duration_text(seconds: float) -> str:
 
 def cost_text(cost) -> str:
     return "n/a" if cost is None else f"${cost:,.4f}" if cost < 1 else f"${cost:,.2f}"
-
-
-def all_tokens(totals: dict) -> int:
-    """Every token of a total, as ccusage's "total tokens": input, output, cache writes and reads."""
-    return totals["input_tokens"] + totals["output_tokens"] + totals["cache_creation_input_tokens"] + totals["cache_read_input_tokens"]
 
 
 def since_moment(text: str):

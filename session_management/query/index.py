@@ -24,8 +24,9 @@ from .combined import IMPORTED_STATUS
 from .fulltext import Query, entry_text
 
 # 2: each session's summary, so list/stats/usage across projects read no session file;
-# 3: the text a person saw (not JSON) in a word index and a trigram index, for parts of words
-SCHEMA_VERSION = 3
+# 3: the text a person saw (not JSON) in a word index and a trigram index, for parts of words;
+# 4: each session's tokens per day and model and per agent and model, so usage is a GROUP BY
+SCHEMA_VERSION = 4
 INDEX_NAME = "index.sqlite"
 SORTS = ("newest", "relevance")
 # What a listing shows of each session, kept in columns so a page of 10,000 reads no JSON.
@@ -35,6 +36,12 @@ _SLOTS = 1024  # entry ids per millisecond
 _MISSING, _UNKNOWN = -1, None  # folder marks: known to be missing; not to be trusted
 _SETTLED_NS = 2_000_000_000  # a folder's mtime this old cannot still change within the same clock tick
 _FTS = ("entries_words", "entries_grams")  # the word index and the trigram index over entries.text
+# The token totals (core.tokens) of the usage_days and usage_agents rows, in their columns' order.
+_TOTALS = ("requests", "input_tokens", "output_tokens", "cache_creation_input_tokens", "cache_read_input_tokens",
+           "cache_creation_5m_input_tokens", "cache_creation_1h_input_tokens")
+_SPEND_COLUMNS = ("requests", "input", "output", "cache_write", "cache_read", "cache_write_5m", "cache_write_1h")
+_SPEND_KEYS = {"day": "u.day", "session": "s.session_id", "project": "s.project", "model": "u.model",
+               "agent": "CASE WHEN u.agent = 'main' THEN u.agent ELSE u.agent || ' (' || substr(s.session_id, 1, 8) || ')' END"}
 
 
 def location(env=os.environ) -> str:
@@ -87,7 +94,8 @@ class Index:
         """The schema: entries in a plain table (ids ordered like their times, see
         ``_time_ordered_ids``), their text (``fulltext.entry_text``) in two FTS5 indexes over it
         (whole words, for short terms; trigrams, for any part of three characters or more), one row
-        per session with its fingerprint and listing fields, its summary and its tokens per model."""
+        per session with its fingerprint and listing fields, its summary and its tokens per model,
+        per day and model and per agent and model (``spend``)."""
         db.executescript(
                 """
                 BEGIN;
@@ -104,6 +112,15 @@ class Index:
                     session INTEGER NOT NULL, model TEXT, requests INTEGER, input INTEGER, output INTEGER,
                     cache_write_5m INTEGER, cache_write_1h INTEGER, cache_read INTEGER);
                 CREATE INDEX usage_by_session ON usage (session);
+                CREATE TABLE usage_days (
+                    session INTEGER NOT NULL, day TEXT, model TEXT, requests INTEGER, input INTEGER, output INTEGER,
+                    cache_write INTEGER, cache_read INTEGER, cache_write_5m INTEGER, cache_write_1h INTEGER);
+                CREATE INDEX usage_days_by_session ON usage_days (session);
+                CREATE INDEX usage_days_by_day ON usage_days (day);
+                CREATE TABLE usage_agents (
+                    session INTEGER NOT NULL, agent TEXT, model TEXT, requests INTEGER, input INTEGER, output INTEGER,
+                    cache_write INTEGER, cache_read INTEGER, cache_write_5m INTEGER, cache_write_1h INTEGER);
+                CREATE INDEX usage_agents_by_session ON usage_agents (session);
                 CREATE INDEX sessions_by_start ON sessions (created_at);
                 CREATE TABLE folders (path TEXT PRIMARY KEY, mtime_ns INTEGER);
                 CREATE TABLE entries (
@@ -149,6 +166,7 @@ class Index:
         done = {"projects": 0, "sessions_read": 0, "sessions_unchanged": 0, "sessions_removed": 0, "entries_added": 0}
         stale, marks = [], {}
         home = catalog.home()
+        remembered = dict(self.db.execute("SELECT path, mtime_ns FROM folders"))
         for project in projects:
             done["projects"] += 1
             session_dir = os.path.join(project, ".claude", "runtime", "sessions")
@@ -158,7 +176,7 @@ class Index:
             # folders': while all are as they were at the last complete update (missing counts as
             # a state too), only live sessions can have changed.
             own = {path: _mtime_ns(path) for path in _renamed_only(session_dir, imported)}
-            trusted = {path for path, mtime in own.items() if mtime == self._folder_mtime(path)}
+            trusted = {path for path, mtime in own.items() if mtime == remembered.get(path)}
             changed, unchanged, gone = self._changed(project, session_dir, imported, trusted == set(own), os.path.join(session_dir, "archive") in trusted)
             stale += changed
             done["sessions_unchanged"] += unchanged
@@ -179,9 +197,30 @@ class Index:
             done["entries_added"] += self._replace(project, session_id, fingerprint, data["activity_log"], summarize(data, status))
             if progress:
                 progress(number, len(stale))
-        for path, mtime_ns in marks.items():  # only now that the sessions they vouch for are all indexed
-            self._remember_folder(path, mtime_ns)
+        self._remember_folders(marks, remembered)  # only now that the sessions they vouch for are all indexed
+        self._note_imported_today(changed=bool(done["sessions_read"] or done["sessions_removed"]))
         return done
+
+    def _note_imported_today(self, changed: bool) -> None:
+        """Today's tokens of the sessions known only from their transcripts, per project and model,
+        into the day file the status line reads (``store.tally``): the hooks counted every other
+        session's responses there as they harvested them, so none is counted twice. Done when a
+        session changed, and once a day (``meta``'s ``imported_today``), not at every update."""
+        from ..store import tally
+
+        today = time.strftime("%Y-%m-%d", time.gmtime())
+        if not changed and self.db.execute("SELECT 1 FROM meta WHERE key = 'imported_today' AND value = ?", (today,)).fetchone():
+            return
+        rows = self.db.execute(f"SELECT s.project, u.model, {', '.join(f'sum(u.{c})' for c in _SPEND_COLUMNS)} FROM usage_days u "
+                               "JOIN sessions s ON s.id = u.session WHERE u.day = ? AND s.status = ? GROUP BY 1, 2", (today, IMPORTED_STATUS))
+        projects = {}
+        for project, model, *sums in rows:
+            projects.setdefault(project, {})[model] = dict(zip(_TOTALS, sums))
+        try:
+            tally.set_imported(user_dir("XDG_CACHE_HOME", ".cache"), today, projects)
+        except OSError:
+            return  # a read-only cache only costs the status line this figure
+        self.db.execute("INSERT OR REPLACE INTO meta VALUES ('imported_today', ?)", (today,))
 
     def _changed(self, project: str, session_dir: str, imported: str, nothing_renamed: bool, archive_same: bool):
         """``(stale sessions to read, count unchanged, ids gone)`` of one project, stat'ing only the
@@ -216,17 +255,23 @@ class Index:
                 stale.append((project, session_dir, session_id, status, fingerprint))
         return stale, unchanged, [] if nothing_renamed else list(known)
 
-    def _folder_mtime(self, path: str):
-        row = self.db.execute("SELECT mtime_ns FROM folders WHERE path = ?", (path,)).fetchone()
-        return row[0] if row else None
-
-    def _remember_folder(self, path: str, mtime_ns) -> None:
+    def _remember_folders(self, marks: dict, remembered: dict) -> None:
         """Trust a file's or folder's mtime only once it is settled: a change in the same clock tick as the
-        last one would leave it equal (git's "racily clean" problem)."""
-        if mtime_ns is not None and time.time_ns() - mtime_ns > _SETTLED_NS:
-            self.db.execute("INSERT OR REPLACE INTO folders VALUES (?, ?)", (path, mtime_ns))
-        else:
-            self.db.execute("DELETE FROM folders WHERE path = ?", (path,))
+        last one would leave it equal (git's "racily clean" problem). One transaction, and none (so
+        nothing for the WAL to checkpoint) when every mark is as ``remembered``."""
+        now = time.time_ns()
+        settled = {path: mtime if mtime is not None and now - mtime > _SETTLED_NS else None for path, mtime in marks.items()}
+        changed = {path: mtime for path, mtime in settled.items() if mtime != remembered.get(path)}
+        if not changed:
+            return
+        self.db.execute("BEGIN IMMEDIATE")
+        try:
+            self.db.executemany("DELETE FROM folders WHERE path = ?", [(path,) for path, mtime in changed.items() if mtime is None])
+            self.db.executemany("INSERT OR REPLACE INTO folders VALUES (?, ?)", [item for item in changed.items() if item[1] is not None])
+            self.db.execute("COMMIT")
+        except BaseException:
+            self.db.execute("ROLLBACK")
+            raise
 
     def _replace(self, project: str, session_id: str, fingerprint, entries, summary) -> int:
         """One transaction per session: a writer killed mid-update leaves every session whole."""
@@ -244,7 +289,7 @@ class Index:
             if old:
                 for fts in _FTS:
                     db.execute(f"INSERT INTO {fts} ({fts}, rowid, text) SELECT 'delete', id, text FROM entries WHERE session = ?", old)
-                for table in ("entries", "usage", "summaries"):
+                for table in ("entries", "usage", "usage_days", "usage_agents", "summaries"):
                     db.execute(f"DELETE FROM {table} WHERE session = ?", old)
                 db.execute("DELETE FROM sessions WHERE id = ?", old)
             if fingerprint is not None:
@@ -259,6 +304,9 @@ class Index:
                 db.executemany("INSERT INTO usage VALUES (?, ?, ?, ?, ?, ?, ?, ?)", [
                     (key, model, t["requests"], t["input_tokens"], t["output_tokens"], t["cache_creation_5m_input_tokens"],
                      t["cache_creation_1h_input_tokens"], t["cache_read_input_tokens"]) for model, t in by_model.items()])
+                for table, groups in (("usage_days", usage_of(summary)["days"]), ("usage_agents", usage_of(summary)["cells"])):
+                    db.executemany(f"INSERT INTO {table} VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", [
+                        (key, group, model, *(t[name] for name in _TOTALS)) for group, models in groups.items() for model, t in models.items()])
                 ids = self._time_ordered_ids([row[1] for row in rows])
                 db.executemany(f"INSERT INTO entries (id, session, position, timestamp, action, tool, text) VALUES (?, {key}, ?, ?, ?, ?, ?)",
                                [(entry_id, *row) for entry_id, row in zip(ids, rows)])
@@ -302,6 +350,26 @@ class Index:
         rows = self.db.execute("SELECT s.project, m.summary FROM sessions s JOIN summaries m ON m.session = s.id "
                                f"WHERE s.project IN ({_marks(projects)})", list(projects))
         return [{**json.loads(summary), "project": project} for project, summary in rows]
+
+    def spend(self, projects, by: str, since=None, from_since_day: bool = False) -> list:
+        """``(key, model, totals)``: the tokens of ``projects``' sessions added up per ``by`` (day,
+        session, project, model or agent) and model, by SQLite, in the order first indexed; only
+        sessions active since ``since`` (an aware datetime), with ``from_since_day`` only their
+        days from then (see ``query.spend.cells``, which this answers across projects)."""
+        table = "usage_agents" if by == "agent" else "usage_days"
+        sql = [f"SELECT {_SPEND_KEYS[by]}, u.model, {', '.join(f'sum(u.{c})' for c in _SPEND_COLUMNS)} FROM {table} u "
+               f"JOIN sessions s ON s.id = u.session WHERE s.project IN ({_marks(projects)})"]
+        args = list(projects)
+        if since:
+            from ..claude_session import format_timestamp
+
+            sql.append("AND s.last_activity >= ?")
+            args.append(format_timestamp(since))
+            if from_since_day:
+                sql.append("AND (u.day >= ? OR u.day = 'unknown')")
+                args.append(since.strftime("%Y-%m-%d"))
+        sql.append("GROUP BY 1, 2 ORDER BY min(u.rowid)")
+        return [(key, model, dict(zip(_TOTALS, sums))) for key, model, *sums in self.db.execute(" ".join(sql), args)]
 
     def listing(self, projects, pricer, status=None, since=None, limit=None, offset=0) -> list:
         """Sessions newest first, as a list or a page shows them: the ``LISTED`` fields, the

@@ -5,7 +5,9 @@
   positions) and the keys of the last responses recorded. The status line adds what came after:
   journal records past the mark, transcript lines past the positions (read, never written).
 - ``spend-today.json`` in the user's cache: today's (UTC) tokens per project and model, from the
-  responses every harvest recorded, so "today, all projects" is one small file, not every session.
+  responses every harvest recorded, so "today, all projects" is one small file, not every session;
+  and apart, under ``imported``, those of the sessions known only from Claude Code's transcripts
+  (no hook counted them), set whole from the index after each import (``query.index``).
 
 Both are derived and safe to delete: a missing or stale tally is rebuilt from the session at the
 next harvest; the day file starts again with the next harvest (so it counts only what was
@@ -136,13 +138,14 @@ def day_path(cache_dir: str) -> str:
 
 
 def read_day(cache_dir: str, today: str) -> dict:
-    """Today's spend file: ``{"day", "projects": {project: {model: totals}}, "warned": [...]}``,
-    empty if it is missing, unreadable or of another day."""
+    """Today's spend file: ``{"day", "projects": {project: {model: totals}}, "imported": {the same},
+    "warned": [...]}``, empty if it is missing, unreadable or of another day."""
     found = read_json(day_path(cache_dir))
     if not isinstance(found, dict) or found.get("day") != today or not isinstance(found.get("projects"), dict):
-        return {"day": today, "projects": {}, "warned": []}
-    projects = {path: models for path, models in found["projects"].items() if isinstance(models, dict)}
-    return {"day": today, "projects": projects, "warned": found["warned"] if isinstance(found.get("warned"), list) else []}
+        return {"day": today, "projects": {}, "imported": {}, "warned": []}
+    projects, imported = ({path: models for path, models in part.items() if isinstance(models, dict)}
+                          for part in (found["projects"], found.get("imported") if isinstance(found.get("imported"), dict) else {}))
+    return {"day": today, "projects": projects, "imported": imported, "warned": found["warned"] if isinstance(found.get("warned"), list) else []}
 
 
 def add_to_day(cache_dir: str, project: str, timed_responses, today: str, change=None):
@@ -164,3 +167,10 @@ def add_to_day(cache_dir: str, project: str, timed_responses, today: str, change
         if added or result:
             write_json(day_path(cache_dir), day)
     return result
+
+
+def set_imported(cache_dir: str, today: str, projects: dict) -> None:
+    """Make the day file's ``imported`` part ``projects`` (``{project: {model: totals}}``), under
+    its lock; nothing is written when it already is."""
+    if read_day(cache_dir, today)["imported"] != projects:
+        add_to_day(cache_dir, None, (), today, lambda day: day.update(imported=projects) or True)

@@ -10,15 +10,13 @@ import hashlib
 import os
 from datetime import datetime
 
-from ...claude_session import parse_timestamp
 from ...core.ids import validate_session_id
+from ...query import spend
 from ...query.cost import Pricer, priced
 from ...query.index import read_updated
 from ...query.summaries import read_combined, statuses, usage_of
 from ...store import catalog, history
 from ...query.timeline import decision_records
-from ...query.usage import merge, total_of
-from ..formats import all_tokens
 
 
 class NotFound(Exception):
@@ -132,26 +130,6 @@ class Data:
         return self._from_index(projects, lambda index: index.search(query, projects, action or None, tool or None, since, limit, sort))
 
     def usage(self, projects, since: datetime = None) -> dict:
-        """Tokens and cost ``by_day``, ``by_project`` and ``by_model``: ``{name: (tokens, cost or None)}``;
-        days before ``since`` are left out."""
-        first_day = since.strftime("%Y-%m-%d") if since else None
-        days, by_project, by_model = {}, {}, {}  # name -> {model: totals}
-        for summary in self.summaries(projects):
-            usage = usage_of(summary)
-            if not usage["requests"] or (since and _last_activity(summary) < since):
-                continue
-            for day, models in usage["days"].items():
-                if first_day and day != "unknown" and day < first_day:
-                    continue
-                merge(days.setdefault(day, {}), models)
-                merge(by_project.setdefault(summary["project"], {}), models)
-                for model, totals in models.items():
-                    merge(by_model.setdefault(model, {}), {model: totals})
-        pricer = self.pricer()
-        figures = lambda models: (all_tokens(total_of(models)), pricer.total(models))  # noqa: E731
-        return {name: {key: figures(models) for key, models in sorted(groups.items())} for name, groups in
-                (("by_day", days), ("by_project", by_project), ("by_model", by_model))}
-
-
-def _last_activity(summary: dict) -> datetime:
-    return parse_timestamp(summary["last_activity"])
+        """Tokens and cost ``by_day``, ``by_project`` and ``by_model``: ``{name: (tokens, cost or None)}``
+        of sessions active since ``since``, days before it left out (``query.spend.charts``)."""
+        return self._from_index(projects, lambda index: spend.charts(index, projects, since, self.pricer()))
