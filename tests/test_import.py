@@ -56,8 +56,9 @@ def token_counts(data) -> tuple:
     return usage["input_tokens"], usage["output_tokens"], usage["cache_creation_input_tokens"], usage["cache_read_input_tokens"]
 
 
-def cli(*args, env=None, check=True):
-    done = subprocess.run([sys.executable, "-m", "session_management", *args], capture_output=True, text=True, env={**python_env(), **(env or {})}, timeout=120)
+def cli(*args, env=None, check=True, cwd=None):
+    done = subprocess.run([sys.executable, "-m", "session_management", *args], capture_output=True, text=True,
+                          env={**python_env(), **(env or {})}, timeout=120, cwd=cwd)
     assert done.returncode == 0 or not check, done.stderr
     return done
 
@@ -325,3 +326,34 @@ def test_export_otlp_sends_an_imported_project_without_writing_into_it(store, tm
     assert {s["attributes"]["session.id"] for s in spans} == {session_id}
     assert os.path.exists(os.path.join(history.project_folder(catalog.home(), beta), "otlp-shipped.json"))
     assert not os.path.exists(beta)
+
+
+def test_inside_a_project_without_hooks_the_views_show_its_imported_history(store, tmp_path):
+    """In a project whose owner never installed the hooks, plain list, show, stats, usage and search
+    answer from its imported history and write nothing into it; a folder with neither is one line, exit 1."""
+    work = Path(os.path.realpath(tmp_path)) / "work"
+    for path in store.rglob("*.jsonl"):  # the history's projects, moved to folders that exist
+        path.write_bytes(path.read_bytes().replace(b"/nonexistent/claude-history", str(work).encode()))
+    beta, alpha = work / "beta", work / "alpha project"
+    for folder in (beta / "src", alpha):
+        folder.mkdir(parents=True)
+    env = {"CLAUDE_CONFIG_DIR": str(store)}
+    beta_id = "f6a92ab2-25e9-4ee8-a3f3-601ad225478a"
+    listed = json.loads(cli("list", "--json", cwd=beta / "src", env=env).stdout)
+    assert [s["session_id"] for s in listed] == [beta_id] and listed[0]["status"] == "imported"
+    assert beta_id[:8] in cli("list", cwd=beta, env=env).stdout
+    shown = cli("show", beta_id[:8], cwd=beta, env=env).stdout
+    assert "imported from Claude Code's transcript" in shown and "subagent" in shown
+    stats = json.loads(cli("stats", "--json", cwd=beta, env=env).stdout)
+    assert (stats["sessions"], stats["tool_calls"]) == (1, 2)
+    usage = json.loads(cli("usage", "--by", "session", "--json", cwd=beta, env=env).stdout)
+    assert {row["session"]: (row["input_tokens"], row["output_tokens"], row["cache_creation_input_tokens"], row["cache_read_input_tokens"])
+            for row in usage["rows"]} == {beta_id: CCUSAGE[beta_id]}
+    hits = json.loads(cli("search", "quetzalcoatlus", "--json", cwd=alpha, env=env).stdout)
+    assert hits and {hit["project"] for hit in hits} == {str(alpha)}
+    assert not cli("search", "quetzalcoatlus", "--json", cwd=beta, env=env).stdout.strip("[]\n ")
+    assert sorted(p.name for p in work.rglob("*")) == ["alpha project", "beta", "src"]  # nothing written into either
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    done = cli("list", cwd=elsewhere, env=env, check=False)
+    assert done.returncode == 1 and done.stderr.count("\n") == 1 and "no .claude/runtime found" in done.stderr

@@ -51,6 +51,25 @@ def runtime_path(explicit=None, start=None) -> str:
         folder = os.path.dirname(folder)
 
 
+def project_path(explicit=None) -> str:
+    """The project a view without ``--all-projects`` looks at: the one around the nearest
+    ``.claude/runtime`` (or ``--runtime-dir``'s), else, where the hooks were never installed, the
+    nearest folder at or above the working directory with imported history (brought up to date
+    first). Neither: the one-line error of ``runtime_path``."""
+    try:
+        return os.path.dirname(os.path.dirname(runtime_path(explicit)))
+    except CliError:
+        if explicit:
+            raise
+        from ..store import catalog, history
+
+        refresh_history()
+        found = history.project_at(catalog.home(), os.path.realpath(os.getcwd()))
+        if found is None:
+            raise
+        return found
+
+
 def manager_for(runtime_dir: Path):
     from ..session_manager import SessionManager
 
@@ -464,7 +483,7 @@ def scope(args) -> list:
         except CliError:
             here = None
         return sorted(set(projects) | ({here} if here else set()))
-    return [os.path.dirname(os.path.dirname(runtime_path(args.runtime_dir)))]
+    return [project_path(args.runtime_dir)]
 
 
 def every_project() -> list:
@@ -510,9 +529,9 @@ def summaries_in_scope(args):
         return from_index(projects, lambda index: index.summaries(projects)), where(projects)
     from ..query.summaries import all_summaries
 
-    runtime = find_runtime_dir(args.runtime_dir)
+    runtime = os.path.join(project_path(args.runtime_dir), ".claude", "runtime")
     refresh_history()
-    return all_summaries(runtime), str(runtime)
+    return all_summaries(runtime), runtime if os.path.isdir(runtime) else os.path.dirname(os.path.dirname(runtime))
 
 
 def progress_printer(what: str, unit: str = "sessions"):
@@ -533,7 +552,7 @@ def pricer_in_scope(args):
     from ..query.cost import Pricer
 
     try:
-        return pricer_for(find_runtime_dir(args.runtime_dir))
+        return pricer_for(os.path.join(project_path(args.runtime_dir), ".claude", "runtime"))
     except CliError:
         return Pricer({})
 

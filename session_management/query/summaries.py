@@ -162,10 +162,11 @@ def statuses(session_dir, imported_folder) -> dict:
 
 def all_summaries(runtime_dir) -> list:
     """Summaries of every session in the registry and of the project's imported history
-    (unreadable ones are skipped), cache refreshed."""
+    (unreadable ones are skipped), cache refreshed: in the runtime directory, or beside the
+    imported sessions in a project without one (nothing is written into a project the hooks never saw)."""
     session_dir = os.path.join(runtime_dir, "sessions")
     imported_folder = history.project_folder(catalog.home(), os.path.dirname(os.path.dirname(os.path.abspath(runtime_dir))))
-    cache_file = os.path.join(runtime_dir, CACHE_NAME)
+    cache_file = os.path.join(runtime_dir if os.path.isdir(runtime_dir) else imported_folder, CACHE_NAME)
     try:
         with open(cache_file, encoding="utf-8") as handle:
             cache = json.load(handle)

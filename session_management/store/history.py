@@ -2,7 +2,8 @@
 
 ``<catalog home>/imported/``: ``projects/<name>-<hash of the path>/`` per project, holding
 ``project.json`` (the project's path, which may no longer exist) and ``sessions/session_<id>.json``
-(the spec's session format, written whole, ``metadata.imported`` marking where it came from);
+(the spec's session format, written whole, ``metadata.imported`` marking where it came from)
+and, for a project without ``.claude/runtime``, its views' ``summary-cache.json``;
 ``state.sqlite`` (how far each transcript was read, which file owns each copied line) and
 ``import.lock`` (held for a whole import, so two never interleave). The session files are the
 record: they stay when Claude Code deletes its transcripts.
@@ -25,6 +26,18 @@ def project_folder(home: str, project: str) -> str:
     name = re.sub(r"[^A-Za-z0-9._-]+", "-", os.path.basename(project.rstrip("/")) or "root")[:40]
     digest = hashlib.sha256(project.encode("utf-8", "surrogatepass")).hexdigest()[:12]
     return os.path.join(root(home), "projects", f"{name}-{digest}")
+
+
+def project_at(home: str, start: str):
+    """The nearest folder at or above ``start`` that has imported sessions, or None: where a view
+    finds its project when the hooks were never installed there."""
+    folder = start
+    while True:
+        if os.path.isfile(os.path.join(project_folder(home, folder), "project.json")):
+            return folder
+        if os.path.dirname(folder) == folder:
+            return None
+        folder = os.path.dirname(folder)
 
 
 def session_dir(folder: str) -> str:
