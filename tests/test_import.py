@@ -6,13 +6,15 @@ import os
 import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
 
 from conftest import FIXTURES, python_env
 
-from session_management.capture.importer import Importer, stores
+from session_management.capture.importer import Importer
+from session_management.capture.transcript_store import stores
 from session_management.query.combined import combine
 from session_management.query.usage import summarize
 from session_management.store import catalog, history
@@ -357,3 +359,57 @@ def test_inside_a_project_without_hooks_the_views_show_its_imported_history(stor
     elsewhere.mkdir()
     done = cli("list", cwd=elsewhere, env=env, check=False)
     assert done.returncode == 1 and done.stderr.count("\n") == 1 and "no .claude/runtime found" in done.stderr
+
+
+def test_a_refresh_with_nothing_new_sees_every_change(store):
+    """With nothing new, an import answers from the last import's listing without loading the
+    importer; a line appended, a session, a subagents folder or an agent's file added, a file
+    removed or the state deleted are each still read, and nothing doubles."""
+    moment = [time.time() - 3600]
+
+    def settle():  # the folders this test changed, dated in the past as a store's settle (each time a new date)
+        moment[0] -= 60
+        for folder in [store, *store.rglob("*")]:
+            if folder.is_dir() and folder.stat().st_mtime > time.time() - 600:
+                os.utime(folder, (moment[0], moment[0]))
+
+    def refresh() -> dict:
+        code = ("import json, sys; from session_management.present.cli import main; main(['import', '--json'])\n"
+                "print(json.dumps('session_management.capture.importer' in sys.modules))")
+        done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                              env={**python_env(), "CLAUDE_CONFIG_DIR": str(store)}, timeout=120)
+        summary, loaded = done.stdout.rstrip("\n").rsplit("\n", 1)
+        return {**json.loads(summary), "importer_loaded": json.loads(loaded)}
+
+    settle()
+    assert refresh()["files_read"] == 5
+    quiet = refresh()
+    assert (quiet["files"], quiet["files_read"], quiet["files_unchanged"], quiet["importer_loaded"]) == (5, 0, 5, False)
+    beta_id = "f6a92ab2-25e9-4ee8-a3f3-601ad225478a"
+    beta = store / "projects" / "-nonexistent-claude-history-beta"
+    with open(beta / f"{beta_id}.jsonl", "ab") as handle:
+        handle.write(line("user", beta_id, "appended-1", cwd="/nonexistent/claude-history/beta", message={"role": "user", "content": "one more thing"}))
+    new_id, agent = "0ddba11a-0000-4000-8000-000000000001", "agent-b00000000000000001.jsonl"
+    changes = [
+        lambda: None,  # the append above
+        lambda: (beta / f"{new_id}.jsonl").write_bytes(line("user", new_id, "n1", cwd="/nonexistent/claude-history/beta", message={"role": "user", "content": "new session"})),
+        lambda: (beta / new_id).mkdir(),
+        lambda: (beta / new_id / "subagents").mkdir(),
+        lambda: (beta / new_id / "subagents" / agent).write_bytes(line("user", new_id, "s1", message={"role": "user", "content": "an agent's task"})),
+        lambda: (beta / beta_id / "subagents" / agent).write_bytes(line("user", beta_id, "s2", message={"role": "user", "content": "another agent's task"})),
+    ]
+    for number, change in enumerate(changes):
+        change()
+        settle()
+        seen = refresh()
+        assert seen["importer_loaded"] and seen["files_read"] == (0 if number in (2, 3) else 1), number
+        assert refresh()["importer_loaded"] is False, number
+    prompts = [e["details"]["prompt"] for e in imported_sessions()[beta_id]["activity_log"] if e["action"] == "user_input"]
+    assert prompts.count("one more thing") == 1
+    (beta / new_id / "subagents" / agent).unlink()
+    settle()
+    assert refresh()["files"] == 7 and refresh()["importer_loaded"] is False
+    os.unlink(Path(history.root(catalog.home()), "state.sqlite"))
+    again = refresh()
+    assert again["importer_loaded"] and again["files_read"] == 7 and again["sessions_new"] == 0
+    assert {sid: token_counts(imported_sessions()[sid]) for sid in CCUSAGE} == CCUSAGE

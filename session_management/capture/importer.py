@@ -28,15 +28,14 @@ import sqlite3
 import zlib
 
 from ..core.durable import sync_folder, write_synced
-from ..core.ids import validate_session_id
 from ..core.timestamps import now_iso
 from ..store import history
 from ..store.config import DEFAULTS
 from ..store.journal import FlockLock
 from .capping import cap_fields
 from .transcript import response_key, usage_from, usage_size
+from .transcript_store import STATE_NAME, STATE_VERSION, summary, transcript_files, write_listing
 
-STATE_VERSION = 1
 _HEAD_BYTES = 512
 # Line types that hold nothing a session record keeps (2.1.197 and 2.1.332), read and passed over.
 KNOWN_TYPES = frozenset({
@@ -51,56 +50,6 @@ _INJECTED = ("<command-name>", "<command-message>", "<command-args>", "<local-co
 _ATTACHMENT = re.compile(rb'\{"parentUuid":(?:null|"[^"\\]*"),"isSidechain":(?:true|false),"attachment":\{')
 _BATCH_SESSIONS = 64  # sessions held before they are written: bounded memory, one folder sync per batch
 _READ_TYPES = frozenset({"user", "assistant", "system"})  # the line types records come from
-SKIP_REASONS = ("malformed", "not_utf8", "unknown_type", "unreadable", "waiting_for_newline")
-
-
-def stores(env=os.environ, explicit=()) -> list:
-    """The transcript stores to read: ``explicit``, else every directory in ``$CLAUDE_CONFIG_DIR``
-    (comma-separated), else ``~/.config/claude`` and ``~/.claude`` (the ones ccusage reads)."""
-    if explicit:
-        return [os.path.abspath(os.path.expanduser(path)) for path in explicit]
-    if env.get("CLAUDE_CONFIG_DIR", "").strip():
-        return [os.path.abspath(os.path.expanduser(p.strip())) for p in env["CLAUDE_CONFIG_DIR"].split(",") if p.strip()]
-    home = os.path.expanduser("~")
-    return [os.path.join(home, ".config", "claude"), os.path.join(home, ".claude")]
-
-
-def transcript_files(store: str, counts: dict) -> list:
-    """``[(path, session id, agent id or None)]`` under ``store/projects``, in path order: each
-    project folder's ``<session id>.jsonl`` and ``<session id>/subagents/agent-<id>.jsonl``."""
-    found = []
-    for project in _folder(os.path.join(store, "projects"), counts, missing_ok=True):
-        if not project.is_dir():
-            continue
-        for entry in _folder(project.path, counts):
-            if entry.name.endswith(".jsonl") and _is_session_id(entry.name[: -len(".jsonl")]):
-                found.append((entry.path, entry.name[: -len(".jsonl")], None))
-            elif entry.is_dir() and _is_session_id(entry.name):
-                for agent in _folder(os.path.join(entry.path, "subagents"), counts, missing_ok=True):
-                    if agent.name.startswith("agent-") and agent.name.endswith(".jsonl"):
-                        found.append((agent.path, entry.name, agent.name[len("agent-") : -len(".jsonl")]))
-    return sorted(found)
-
-
-def _folder(path: str, counts: dict, missing_ok: bool = False) -> list:
-    """A folder's entries; an unreadable one is counted (a missing one too, unless ``missing_ok``)."""
-    try:
-        with os.scandir(path) as entries:
-            return list(entries)
-    except FileNotFoundError:
-        if not missing_ok:
-            counts["unreadable"] += 1
-    except OSError:
-        counts["unreadable"] += 1
-    return []
-
-
-def _is_session_id(name: str) -> bool:
-    try:
-        validate_session_id(name)
-    except ValueError:
-        return False
-    return True
 
 
 class Importer:
@@ -113,9 +62,9 @@ class Importer:
         self.dry_run = dry_run
         self.progress = progress
         self.redact = _redactor()
-        self.summary = {"stores": self.stores, "files": 0, "files_read": 0, "files_unchanged": 0, "sessions_new": 0,
-                        "sessions_updated": 0, "responses": 0, "entries": 0, "skipped": dict.fromkeys(SKIP_REASONS, 0)}
+        self.summary = summary(self.stores)
         self.changes = {}  # session id -> {"add": {key: entry}, "drop": set(keys), "meta": {}, "project": path}
+        self.seen, self.folders = {}, {}  # path -> (size, mtime) as the state holds it; folder -> mtime (transcript_store.write_listing)
 
     def run(self) -> dict:
         """Import what is new, holding ``import.lock``; returns ``summary``."""
@@ -128,11 +77,13 @@ class Importer:
 
         ensure_private_dir(root)
         with FlockLock(os.path.join(root, "import.lock"), timeout=600):
-            self.db = _open_state(os.path.join(root, "state.sqlite"))
+            self.db = _open_state(os.path.join(root, STATE_NAME))
             try:
                 self.db.execute("BEGIN")  # deferred: a run with nothing new writes nothing (import.lock excludes other writers)
                 self._import_all()
                 self.db.execute("ROLLBACK" if self.dry_run else "COMMIT")  # after the session files: a crash in between re-reads, merges by key
+                if not self.dry_run and self.since_ns is None and not self.summary["skipped"]["unreadable"]:
+                    write_listing(self.home, self.stores, self.seen, self.folders)
             except BaseException:
                 if self.db.in_transaction:
                     self.db.execute("ROLLBACK")
@@ -146,7 +97,7 @@ class Importer:
     def _import_all(self) -> None:
         files = []
         for store in self.stores:
-            files += transcript_files(store, self.summary["skipped"])
+            files += transcript_files(store, self.summary["skipped"], self.folders)
         files.sort()
         self.summary["files"] = len(files)
         for number, (path, session_id, agent) in enumerate(files, 1):
@@ -168,6 +119,7 @@ class Importer:
             return
         if row and row[3] == info.st_size and row[4] == info.st_mtime_ns:
             self.summary["files_unchanged"] += 1
+            self.seen[path] = (row[3], row[4])
             return
         offset = row[0] if row else 0
         try:
@@ -181,8 +133,8 @@ class Importer:
             self.summary["skipped"]["unreadable"] += 1
             return
         self.summary["files_read"] += 1
-        self.db.execute("INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?, ?)",
-                        (path, end, zlib.crc32(head), len(head), info.st_size if end == info.st_size else -1, info.st_mtime_ns))
+        self.seen[path] = (info.st_size if end == info.st_size else -1, info.st_mtime_ns)
+        self.db.execute("INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?, ?)", (path, end, zlib.crc32(head), len(head), *self.seen[path]))
 
     def _read_lines(self, handle, offset: int, size: int, path: str, session_id: str, agent) -> int:
         """Read complete lines up to ``size``; returns the offset after the last one."""

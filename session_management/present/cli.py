@@ -7,12 +7,10 @@ it is the empty result on stdout and exit 0.
 
 from __future__ import annotations  # annotations name Path without importing pathlib (see quick_search_args)
 
-import json
 import os
 import sys
 
 from .. import __version__
-from ..query.combined import is_imported
 from .formats import all_tokens, cost_text, duration_text, since_moment, tokens_text
 
 
@@ -149,21 +147,38 @@ _last_refresh = [float("-inf")]
 
 def refresh_history():
     """Bring the history imported from Claude Code's transcripts up to date (only what is new is
-    read); a problem is one line on stderr, never the end of the view. Returns the import's summary."""
-    import sqlite3
+    read); a problem is one line on stderr, never the end of the view."""
     import time
 
-    from ..capture.importer import Importer, stores
-    from ..store import catalog
-
     if time.monotonic() - _last_refresh[0] < _REFRESH_EVERY:
-        return None
+        return
     _last_refresh[0] = time.monotonic()
     try:
-        return Importer(catalog.home(), stores(), progress=progress_printer("importing transcripts", "files")).run()
+        import_transcripts()
+    except CliError as exc:
+        print(f"claude-sessions: {exc}; showing what was imported before", file=sys.stderr)
+
+
+def import_transcripts(folders=None, since_ns=None, dry_run=False) -> dict:
+    """Import what is new in Claude Code's transcript stores (``folders``, else the default ones)
+    into the user's data home; returns the import's summary. When no file changed since the last
+    import (most runs) the importer is not even loaded: one walk of the stores answers."""
+    from ..capture.transcript_store import stores, summary, unchanged_files
+    from ..core.userdirs import data_home
+
+    folders, home = folders or stores(), data_home()
+    if since_ns is None and not dry_run:
+        files = unchanged_files(home, folders)
+        if files is not None:
+            return summary(folders, files)
+    import sqlite3
+
+    from ..capture.importer import Importer
+
+    try:
+        return Importer(home, folders, since_ns, dry_run, progress_printer("importing transcripts", "files")).run()
     except (OSError, sqlite3.Error) as exc:
-        print(f"claude-sessions: cannot import Claude Code's transcripts: {exc}", file=sys.stderr)
-        return None
+        raise CliError(f"cannot import into {home}: {exc}") from None
 
 
 def parse_since(text: str):
@@ -213,6 +228,8 @@ def plural(count: int, noun: str) -> str:
 
 
 def emit_json(value) -> None:
+    import json  # here, not at the top: json brings re, and a refresh with nothing new needs neither
+
     print(json.dumps(value, indent=2, ensure_ascii=False))
 
 
@@ -299,6 +316,8 @@ def cmd_show(args) -> int:
     meta = [f"{key} {data['metadata'][key]}" for key in ("cwd", "source", "model", "end_reason") if data["metadata"].get(key)]
     if meta:
         print(" · ".join(meta))
+    from ..query.combined import is_imported
+
     if is_imported(data):
         print(imported_note(data))
     if spent["requests"]:
@@ -565,23 +584,17 @@ def project_namer():
 
 def cmd_import(args) -> int:
     """Read Claude Code's transcripts into the user's data home: every session, from before the hooks too."""
-    import sqlite3
-
-    from ..capture.importer import Importer, stores
-    from ..store import catalog
+    from ..capture.transcript_store import stores
+    from ..core.userdirs import data_home
 
     since = parse_since(args.since).timestamp() if args.since else None
     folders = stores(explicit=args.config_dir)
     missing = [folder for folder in args.config_dir if not os.path.isdir(os.path.expanduser(folder))]
     if missing:
         raise CliError(f"--config-dir {missing[0]}: no such directory", 2)
-    importer = Importer(catalog.home(), folders, int(since * 1e9) if since else None, args.dry_run, progress_printer("importing transcripts", "files"))
-    try:
-        done = importer.run()
-    except (OSError, sqlite3.Error) as exc:
-        raise CliError(f"cannot import into {catalog.home()}: {exc}") from None
+    done = import_transcripts(folders, int(since * 1e9) if since else None, args.dry_run)
     if args.json:
-        emit_json({**done, "dry_run": args.dry_run, "home": catalog.home()})
+        emit_json({**done, "dry_run": args.dry_run, "home": data_home()})
         return 0
     skipped = {reason: count for reason, count in done["skipped"].items() if count}
     would = "would import" if args.dry_run else "imported"
@@ -731,6 +744,8 @@ def cmd_export(args) -> int:
         raise CliError("export --format writes one session: give exactly one ID (--all, --since and --all-projects go with --otlp)", 2)
     data, decisions = load_session(runtime_or_none(args), args.id[0])
     if args.format == "json":
+        import json
+
         text = json.dumps(data, indent=2, ensure_ascii=False) + "\n"
     else:
         spent = priced(summarize(data["activity_log"]), pricer_in_scope(args))
@@ -1124,9 +1139,19 @@ def quick_search_args(argv):
     return SimpleNamespace(**values, func=cmd_search, command="search")
 
 
+def quick_import_args(argv):
+    """A plain ``import`` (``--json`` at most), read without argparse as ``quick_search_args`` reads
+    a search: with nothing new, as is most often the case, building the parser would be a third of the run."""
+    if argv[:1] != ["import"] or not set(argv[1:]) <= {"--json"}:
+        return None
+    from types import SimpleNamespace
+
+    return SimpleNamespace(config_dir=[], since=None, dry_run=False, json="--json" in argv, func=cmd_import, command="import")
+
+
 def main(argv=None) -> int:
     argv = sys.argv[1:] if argv is None else list(argv)
-    args = quick_search_args(argv) or build_parser().parse_args(argv)
+    args = quick_search_args(argv) or quick_import_args(argv) or build_parser().parse_args(argv)
     try:
         return args.func(args)
     except CliError as exc:
