@@ -49,6 +49,7 @@ _INJECTED = ("<command-name>", "<command-message>", "<command-args>", "<local-co
 # An attachment line as the CLI writes it (its keys in this order, compact JSON): nothing to keep.
 _ATTACHMENT = re.compile(rb'\{"parentUuid":(?:null|"[^"\\]*"),"isSidechain":(?:true|false),"attachment":\{')
 _BATCH_SESSIONS = 64  # sessions held before they are written: bounded memory, one folder sync per batch
+_SYNC_THREADS = 16  # fsyncs in flight at once while a batch is written (see _write_whole)
 _READ_TYPES = frozenset({"user", "assistant", "system"})  # the line types records come from
 
 
@@ -229,20 +230,26 @@ class Importer:
 def _write_whole(files) -> None:
     """Each file replaced whole, as ``file_utils.atomic_write`` replaces one (temp file, fsync,
     rename; fixed temp names, since ``import.lock`` is held), with each folder synced once per
-    batch instead of once per file: that sync was half of a first import's time."""
+    batch instead of once per file (that was half of a first import's time), and the batch's
+    fsyncs issued together from a few threads: the filesystem commits them to its journal at
+    once rather than one after another (another third of a first import). Every file is synced
+    before any is renamed, every rename before its folder is synced."""
+    from concurrent.futures import ThreadPoolExecutor
+
     from ..file_utils import FILE_MODE, ensure_private_dir
 
-    folders = set()
+    folders, temps = set(), []
     for path, text in files:
         folder = os.path.dirname(path)
         if folder not in folders:
             ensure_private_dir(folder)
             folders.add(folder)
-        temp = os.path.join(folder, f".{os.path.basename(path)}.tmp")
-        write_synced(temp, text.encode("utf-8"), os.O_WRONLY | os.O_CREAT | os.O_TRUNC, FILE_MODE)
-        os.replace(temp, path)
-    for folder in folders:
-        sync_folder(folder)
+        temps.append((os.path.join(folder, f".{os.path.basename(path)}.tmp"), path, text.encode("utf-8")))
+    with ThreadPoolExecutor(_SYNC_THREADS) as pool:
+        list(pool.map(lambda temp: write_synced(temp[0], temp[2], os.O_WRONLY | os.O_CREAT | os.O_TRUNC, FILE_MODE), temps))
+        for temp, path, _ in temps:
+            os.replace(temp, path)
+        list(pool.map(sync_folder, folders))
 
 
 class _Parser:
