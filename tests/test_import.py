@@ -103,6 +103,10 @@ def test_what_each_session_holds(store):
     beta = sessions["f6a92ab2-25e9-4ee8-a3f3-601ad225478a"]
     start = next(e["details"] for e in beta["activity_log"] if e["action"] == "subagent_start")
     assert start["agent_type"] == "general-purpose" and start["prompt"] == "count the files please"
+    stop = next(e for e in beta["activity_log"] if e["action"] == "subagent_stop")
+    assert stop["details"]["agent_id"] == start["agent_id"] and stop["details"]["agent_type"] == "general-purpose"
+    agent_times = [e["timestamp"] for e in beta["activity_log"] if (e.get("details") or {}).get("agent_id") == start["agent_id"]]
+    assert stop["timestamp"] == max(agent_times)
     calls = {(e["details"]["tool_name"], e["details"].get("agent_id")) for e in beta["activity_log"] if e["action"] == "tool_use"}
     assert calls == {("Agent", None), ("Bash", start["agent_id"])}
     assert [e["action"] for e in beta["activity_log"]].count("turn_end") == 1
@@ -413,3 +417,24 @@ def test_a_refresh_with_nothing_new_sees_every_change(store):
     again = refresh()
     assert again["importer_loaded"] and again["files_read"] == 7 and again["sessions_new"] == 0
     assert {sid: token_counts(imported_sessions()[sid]) for sid in CCUSAGE} == CCUSAGE
+
+
+def test_an_imported_project_s_config_caps_and_redacts_as_its_hooks_would(store, tmp_path):
+    """A project's own session-tracking.yaml (field cap, extra redaction patterns) applies to its
+    imported sessions as to its hook records, and reading it writes nothing into the project."""
+    work = Path(os.path.realpath(tmp_path)) / "work"
+    for path in store.rglob("*.jsonl"):
+        path.write_bytes(path.read_bytes().replace(b"/nonexistent/claude-history", str(work).encode()))
+    alpha = work / "alpha project"
+    (alpha / ".claude").mkdir(parents=True)
+    (alpha / ".claude" / "session-tracking.yaml").write_text("max_field_bytes: 300\nredact_patterns: ['quetzal[a-z]+']\n")
+    run_import(store)
+    sessions = imported_sessions()
+    parent = sessions["a427a655-c3a4-413a-8b3d-dc75bde28b6d"]
+    prompts = [e["details"]["prompt"] for e in parent["activity_log"] if e["action"] == "user_input"]
+    assert prompts == ["remember [REDACTED:custom] and my key [REDACTED:anthropic-key]"]
+    compaction = next(e["details"] for e in sessions["92a8c92d-c0ef-475b-9526-cb0c0a4a9463"]["activity_log"] if e["action"] == "compaction")
+    assert compaction["_truncated"]["compact_summary"]["original_bytes"] > 700 and len(compaction["compact_summary"].encode()) < 400
+    beta = sessions["f6a92ab2-25e9-4ee8-a3f3-601ad225478a"]  # no config of its own: the defaults
+    assert not any("_truncated" in e["details"] for e in beta["activity_log"])
+    assert sorted(p.name for p in alpha.rglob("*")) == [".claude", "session-tracking.yaml"]

@@ -4,8 +4,9 @@ projects that never had them, kept in the user's data home (``store/history``), 
 Each ``projects/<encoded cwd>/<session id>.jsonl`` (and its ``<session id>/subagents/agent-*.jsonl``)
 becomes one session in the spec's format: a ``user_input`` per prompt a person typed, one
 ``assistant_message`` per API response (the turn-end harvest's fields), ``tool_use`` /
-``tool_failure`` per tool call paired with its result, ``subagent_start``, ``compaction`` and
-``turn_end``; every record capped and redacted with the hooks' default settings.
+``tool_failure`` per tool call paired with its result, ``subagent_start`` and ``subagent_stop``,
+``compaction`` and ``turn_end``; every record capped and redacted as the project's hooks would (its
+own ``session-tracking.yaml`` if it has one, else the defaults).
 
 One line, one owner. A ``--fork-session`` copies its parent's lines into a new file, and one
 response is often written on several lines. Every record has a key (a response: message id and
@@ -62,7 +63,7 @@ class Importer:
         self.since_ns = since_ns
         self.dry_run = dry_run
         self.progress = progress
-        self.redact = _redactor()
+        self._settings = {}  # project -> (field cap, redactor), as its hooks would apply them
         self.summary = summary(self.stores)
         self.changes = {}  # session id -> {"add": {key: entry}, "drop": set(keys), "meta": {}, "project": path}
         self.seen, self.folders = {}, {}  # path -> (size, mtime) as the state holds it; folder -> mtime (transcript_store.write_listing)
@@ -185,6 +186,20 @@ class Importer:
     def _change(self, session_id: str) -> dict:
         return self.changes.setdefault(session_id, {"add": {}, "drop": set(), "meta": {}, "project": None})
 
+    def settings(self, project) -> tuple:
+        """``(max_field_bytes, redactor)`` from ``project``'s own ``.claude/session-tracking.yaml``
+        when it has one (read, never cached into the project), else the defaults: what its hooks apply."""
+        found = self._settings.get(project)
+        if found is None:
+            from ..store import config as _config
+            from .redact import Redactor
+
+            config = DEFAULTS
+            if project and os.path.isfile(os.path.join(project, ".claude", _config.CONFIG_NAME)):
+                config = _config.load(os.path.join(project, ".claude"), None)[0]
+            found = self._settings[project] = (config["max_field_bytes"], Redactor(config["redact"], config["redact_patterns"]))
+        return found
+
     def project_of(self, session_id: str):
         row = self.db.execute("SELECT project FROM sessions WHERE session = ?", (session_id,)).fetchone()
         return row[0] if row else self.changes.get(session_id, {}).get("project")
@@ -294,12 +309,18 @@ class _Parser:
                 self.skipped["malformed"] += 1
 
     def finish(self) -> None:
+        final = None  # a subagent's last answer: where it stopped
         for key, entry in self.responses.items():
             self._emit(key, entry)
-            if entry["details"].get("stop_reason") == "end_turn" and not self.agent:
-                end = {"action": "turn_end", "timestamp": entry["timestamp"],
-                       "details": {"message_id": entry["details"]["message_id"], "request_id": entry["details"]["request_id"]}}
-                self._emit("e:" + key[2:], end)
+            if entry["details"].get("stop_reason") == "end_turn":
+                final = entry
+                if not self.agent:
+                    end = {"action": "turn_end", "timestamp": entry["timestamp"],
+                           "details": {"message_id": entry["details"]["message_id"], "request_id": entry["details"]["request_id"]}}
+                    self._emit("e:" + key[2:], end)
+        if self.agent and final is not None:
+            details = {"agent_id": self.agent, "agent_type": _agent_type(self.path), "message_id": final["details"]["message_id"]}
+            self._emit(f"s:{self.session_id}/{self.agent}", {"action": "subagent_stop", "timestamp": final["timestamp"], "details": _present(details)})
         self.importer.summary["responses"] += len(self.responses)
 
     def _meta(self, line: dict, model=None) -> dict:
@@ -307,7 +328,7 @@ class _Parser:
         distinct value redacted once per file."""
         raw = (_text(line.get("cwd")), _text(line.get("gitBranch")), _text(line.get("version")), _text(model))
         if raw not in self.seen_meta:
-            values = self.importer.redact(list(raw))
+            values = self.importer.settings(self._project(line))[1](list(raw))
             self.seen_meta[raw] = dict(zip(("cwd", "git_branch", "claude_code_version", "model"), values))
         return self.seen_meta[raw]
 
@@ -320,12 +341,13 @@ class _Parser:
     def _emit(self, key: str, entry: dict, line: dict = None) -> None:
         if not self.importer.claim(key, self.path, self.session_id):
             return
-        entry["details"] = self._safe(entry["details"])
+        entry["details"] = self._safe(entry["details"], line)
         self.importer.add(self.session_id, self._project(line or {}), key, entry, self._meta(line) if line else {})
 
-    def _safe(self, details: dict) -> dict:
-        """Capped, then redacted: as a hook stores an event's fields."""
-        return self.importer.redact(cap_fields(details, DEFAULTS["max_field_bytes"]))
+    def _safe(self, details: dict, line: dict = None) -> dict:
+        """Capped, then redacted: as the project's hooks store an event's fields."""
+        cap, redact = self.importer.settings(self._project(line or {}))
+        return redact(cap_fields(details, cap))
 
     def _assistant(self, line: dict) -> None:
         message = line["message"]
@@ -355,7 +377,7 @@ class _Parser:
                 details["text"] = f"{details['text']}\n{block['text']}" if details["text"] else block["text"]
             elif block.get("type") == "tool_use" and isinstance(block.get("id"), str) and block["id"] not in details["tool_use_ids"]:
                 details["tool_use_ids"].append(block["id"])
-                call = self._safe({"name": block.get("name"), "input": block.get("input")})  # secrets never reach the state either
+                call = self._safe({"name": block.get("name"), "input": block.get("input")}, line)  # secrets never reach the state either
                 self.importer.pending(block["id"], {**call, "at": stamp})
         self.importer.note(self.session_id, self._project(line), self._meta(line, message.get("model")))
 
@@ -428,8 +450,8 @@ def entry_key(session_id: str, entry: dict):
         return "t:" + str(details.get("tool_use_id"))
     if action in ("user_input", "compaction"):
         return action[0] + ":" + str(details.get("uuid"))
-    if action == "subagent_start":
-        return f"a:{session_id}/{details.get('agent_id')}"
+    if action in ("subagent_start", "subagent_stop"):
+        return f"{'a' if action == 'subagent_start' else 's'}:{session_id}/{details.get('agent_id')}"
     return None
 
 
@@ -440,7 +462,10 @@ def in_time(entry: dict) -> tuple:
 
 def _combine(old: dict, new: dict) -> dict:
     """Two readings of one record (a response whose lines came in two imports, a compaction and
-    then its summary): a response's text and tool ids add up and the larger usage is kept."""
+    then its summary): a response's text and tool ids add up and the larger usage is kept; a
+    subagent's stop is its latest."""
+    if new.get("action") == "subagent_stop":
+        return new
     if new.get("action") != "assistant_message":
         return {**old, "details": {**old["details"], **new["details"]}}
     details = dict(old["details"])
@@ -516,12 +541,6 @@ def _agent_type(path: str):
     except (OSError, ValueError, AttributeError):
         return None
     return _text(kind)
-
-
-def _redactor():
-    from .redact import Redactor
-
-    return Redactor(DEFAULTS["redact"], DEFAULTS["redact_patterns"])
 
 
 def _open_state(path: str) -> sqlite3.Connection:
