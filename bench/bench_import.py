@@ -61,12 +61,14 @@ def clone_store(source: Path, target: Path, megabytes: int) -> tuple:
 
 
 def measured(command, env) -> tuple:
-    """(seconds, peak RSS in MiB) of one fresh process."""
-    probe = [sys.executable, "-c", "import resource, subprocess, sys; subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, "
-             "stderr=subprocess.DEVNULL, check=True); print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)", *command]
-    started = time.perf_counter()
+    """(seconds, peak RSS in MiB) of one fresh process, timed by the probe that starts it, so
+    that the probe's own start (a Python start, as long as a refresh) is not counted."""
+    probe = [sys.executable, "-c", "import resource, subprocess, sys, time; started = time.perf_counter(); "
+             "subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True); "
+             "print(time.perf_counter() - started, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)", *command]
     done = subprocess.run(probe, env=env, capture_output=True, text=True, check=True)
-    return time.perf_counter() - started, int(done.stdout.strip()) / 1024
+    seconds, peak = done.stdout.split()
+    return float(seconds), int(peak) / 1024
 
 
 def run(megabytes: int, python: str, rounds: int) -> list:

@@ -65,6 +65,15 @@ def cli(*args, env=None, check=True, cwd=None):
     return done
 
 
+def moved_projects(store, tmp_path) -> Path:
+    """The folder the store's projects now say they ran in (``<it>/alpha project``, ``<it>/beta``),
+    instead of the fixture's paths that do not exist."""
+    work = Path(os.path.realpath(tmp_path)) / "work"
+    for path in store.rglob("*.jsonl"):
+        path.write_bytes(path.read_bytes().replace(b"/nonexistent/claude-history", str(work).encode()))
+    return work
+
+
 def line(kind: str, session_id: str, uuid: str, **fields) -> bytes:
     record = {"type": kind, "sessionId": session_id, "uuid": uuid, "timestamp": "2026-11-02T10:00:00.000Z", "cwd": "/tmp/bad-project", **fields}
     return (json.dumps(record, separators=(",", ":")) + "\n").encode()
@@ -337,9 +346,7 @@ def test_export_otlp_sends_an_imported_project_without_writing_into_it(store, tm
 def test_inside_a_project_without_hooks_the_views_show_its_imported_history(store, tmp_path):
     """In a project whose owner never installed the hooks, plain list, show, stats, usage and search
     answer from its imported history and write nothing into it; a folder with neither is one line, exit 1."""
-    work = Path(os.path.realpath(tmp_path)) / "work"
-    for path in store.rglob("*.jsonl"):  # the history's projects, moved to folders that exist
-        path.write_bytes(path.read_bytes().replace(b"/nonexistent/claude-history", str(work).encode()))
+    work = moved_projects(store, tmp_path)
     beta, alpha = work / "beta", work / "alpha project"
     for folder in (beta / "src", alpha):
         folder.mkdir(parents=True)
@@ -422,9 +429,7 @@ def test_a_refresh_with_nothing_new_sees_every_change(store):
 def test_an_imported_project_s_config_caps_and_redacts_as_its_hooks_would(store, tmp_path):
     """A project's own session-tracking.yaml (field cap, extra redaction patterns) applies to its
     imported sessions as to its hook records, and reading it writes nothing into the project."""
-    work = Path(os.path.realpath(tmp_path)) / "work"
-    for path in store.rglob("*.jsonl"):
-        path.write_bytes(path.read_bytes().replace(b"/nonexistent/claude-history", str(work).encode()))
+    work = moved_projects(store, tmp_path)
     alpha = work / "alpha project"
     (alpha / ".claude").mkdir(parents=True)
     (alpha / ".claude" / "session-tracking.yaml").write_text("max_field_bytes: 300\nredact_patterns: ['quetzal[a-z]+']\n")

@@ -162,7 +162,8 @@ def refresh_history():
 def import_transcripts(folders=None, since_ns=None, dry_run=False) -> dict:
     """Import what is new in Claude Code's transcript stores (``folders``, else the default ones)
     into the user's data home; returns the import's summary. When no file changed since the last
-    import (most runs) the importer is not even loaded: one walk of the stores answers."""
+    import (most runs) the importer is not even loaded: the listing that import left answers
+    (``capture/transcript_store.unchanged_files``)."""
     from ..capture.transcript_store import stores, summary, unchanged_files
     from ..core.userdirs import data_home
 
