@@ -69,14 +69,17 @@ def write_listing(home: str, store_dirs, files: dict, folders: dict) -> None:
     from ..file_utils import atomic_write
 
     path = os.path.join(home, "imported", LISTING_NAME)
-    lines = [_header(home, store_dirs)]
-    lines += [f"d {mtime} {folder}" for folder, mtime in sorted(folders.items())]
-    lines += [f"{size} {mtime} {file}" for file, (size, mtime) in sorted(files.items())]
-    if None in folders.values() or any("\n" in line for line in lines):
-        if os.path.exists(path):
-            os.unlink(path)
-        return
-    atomic_write(path, "\n".join(lines) + "\n", exclusive=True)
+    try:
+        lines = [_header(home, store_dirs)]
+        lines += [f"d {mtime} {folder}" for folder, mtime in sorted(folders.items())]
+        lines += [f"{size} {mtime} {file}" for file, (size, mtime) in sorted(files.items())]
+        if None in folders.values() or any("\n" in line for line in lines):
+            if os.path.exists(path):
+                os.unlink(path)
+        else:
+            atomic_write(path, "\n".join(lines) + "\n", exclusive=True)
+    except OSError:
+        pass  # a listing is only ever trusted while the state and every path still match it
 
 
 def unchanged_files(home: str, store_dirs):

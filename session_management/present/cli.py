@@ -49,13 +49,13 @@ def runtime_path(explicit=None, start=None) -> str:
         folder = os.path.dirname(folder)
 
 
-def project_path(explicit=None) -> str:
-    """The project a view without ``--all-projects`` looks at: the one around the nearest
-    ``.claude/runtime`` (or ``--runtime-dir``'s), else, where the hooks were never installed, the
-    nearest folder at or above the working directory with imported history (brought up to date
-    first). Neither: the one-line error of ``runtime_path``."""
+def view_runtime(explicit=None) -> str:
+    """The runtime directory a view of the current project reads: ``runtime_path``'s, else, where
+    the hooks were never installed, the ``.claude/runtime`` (absent) of the nearest folder at or
+    above the working directory with imported history (brought up to date first), so the view shows
+    that history alone. Neither: the one-line error of ``runtime_path``."""
     try:
-        return os.path.dirname(os.path.dirname(runtime_path(explicit)))
+        return runtime_path(explicit)
     except CliError:
         if explicit:
             raise
@@ -65,7 +65,7 @@ def project_path(explicit=None) -> str:
         found = history.project_at(catalog.home(), os.path.realpath(os.getcwd()))
         if found is None:
             raise
-        return found
+        return os.path.join(found, ".claude", "runtime")
 
 
 def manager_for(runtime_dir: Path):
@@ -503,7 +503,7 @@ def scope(args) -> list:
         except CliError:
             here = None
         return sorted(set(projects) | ({here} if here else set()))
-    return [project_path(args.runtime_dir)]
+    return [os.path.dirname(os.path.dirname(view_runtime(args.runtime_dir)))]
 
 
 def every_project() -> list:
@@ -549,7 +549,7 @@ def summaries_in_scope(args):
         return from_index(projects, lambda index: index.summaries(projects)), where(projects)
     from ..query.summaries import all_summaries
 
-    runtime = os.path.join(project_path(args.runtime_dir), ".claude", "runtime")
+    runtime = view_runtime(args.runtime_dir)
     refresh_history()
     return all_summaries(runtime), runtime if os.path.isdir(runtime) else os.path.dirname(os.path.dirname(runtime))
 
@@ -572,7 +572,7 @@ def pricer_in_scope(args):
     from ..query.cost import Pricer
 
     try:
-        return pricer_for(os.path.join(project_path(args.runtime_dir), ".claude", "runtime"))
+        return pricer_for(view_runtime(args.runtime_dir))
     except CliError:
         return Pricer({})
 
