@@ -420,6 +420,9 @@ def test_a_refresh_with_nothing_new_sees_every_change(store):
     (beta / new_id / "subagents" / agent).unlink()
     settle()
     assert refresh()["files"] == 7 and refresh()["importer_loaded"] is False
+    listing = Path(history.root(catalog.home()), "listing.txt")
+    listing.write_text(listing.read_text() + "not a line it writes\n")
+    assert refresh()["importer_loaded"] and refresh()["importer_loaded"] is False  # a damaged listing: imported, written again
     os.unlink(Path(history.root(catalog.home()), "state.sqlite"))
     again = refresh()
     assert again["importer_loaded"] and again["files_read"] == 7 and again["sessions_new"] == 0

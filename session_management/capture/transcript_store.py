@@ -96,7 +96,10 @@ def unchanged_files(home: str, store_dirs):
         return None
     files = 0
     for line in lines[:-1]:
-        size, mtime, path = line.split(" ", 2)
+        try:
+            size, mtime, path = line.split(" ", 2)
+        except ValueError:
+            return None  # not a line write_listing wrote: trust nothing
         try:
             info = os.stat(path)
         except FileNotFoundError:
