@@ -446,3 +446,31 @@ def test_an_imported_project_s_config_caps_and_redacts_as_its_hooks_would(store,
     beta = sessions["f6a92ab2-25e9-4ee8-a3f3-601ad225478a"]  # no config of its own: the defaults
     assert not any("_truncated" in e["details"] for e in beta["activity_log"])
     assert sorted(p.name for p in alpha.rglob("*")) == [".claude", "session-tracking.yaml"]
+
+
+def test_a_fork_and_its_parent_both_hook_recorded_count_each_response_once(store, tmp_path):
+    """A parent and its --fork-session both recorded by the hooks (each turn-end harvest read its
+    whole transcript, the fork's copies of its parent's responses included): each response is counted
+    once, in the session whose transcript owns it, so every session's tokens are still ccusage's."""
+    from session_management.capture.transcript import read_new
+
+    work = moved_projects(store, tmp_path)
+    sessions = work / "alpha project" / ".claude" / "runtime" / "sessions"
+    (sessions / "archive").mkdir(parents=True)
+    registry = {}
+    for session_id in ("a427a655-c3a4-413a-8b3d-dc75bde28b6d", "92a8c92d-c0ef-475b-9526-cb0c0a4a9463"):
+        responses = read_new(str(next(store.glob(f"projects/*/{session_id}.jsonl"))), {})[0]
+        log = [{"action": "assistant_message", "timestamp": r["timestamp"], "details": {
+            **{key: r[key] for key in ("message_id", "request_id", "model", "stop_reason", "text", "tool_use_ids")}, "usage": r["usage"]}}
+            for r in responses]
+        data = {"session_id": session_id, "created_at": log[0]["timestamp"], "last_activity": log[-1]["timestamp"], "status": "ended",
+                "timeout_seconds": 3600, "metadata": {"source": "startup"}, "activity_log": log}
+        (sessions / "archive" / f"session_{session_id}.json").write_text(json.dumps(data))
+        (sessions / "archive" / f"session_{session_id}.journal").write_text('{"journal": 1, "base": %d}\n' % len(log))
+        registry[session_id] = {"created_at": data["created_at"], "status": "archived", "timeout_seconds": 3600}
+    (sessions / "registry.json").write_text(json.dumps({"sessions": registry}))
+    both = sum(len(read_new(str(p), {})[0]) for p in store.glob("projects/*alpha*/[a9]*.jsonl"))
+    assert both > len({(r["message_id"], r["request_id"]) for p in store.glob("projects/*alpha*/[a9]*.jsonl") for r in read_new(str(p), {})[0]})
+    rows = cli("usage", "--all-projects", "--by", "session", "--json", env={"CLAUDE_CONFIG_DIR": str(store)}).stdout
+    assert {row["session"]: (row["input_tokens"], row["output_tokens"], row["cache_creation_input_tokens"], row["cache_read_input_tokens"])
+            for row in json.loads(rows)["rows"]} == CCUSAGE

@@ -13,7 +13,10 @@ response is often written on several lines. Every record has a key (a response: 
 request id; a tool call: its tool_use_id; a prompt or compaction: the line's uuid), and a key
 belongs to the transcript whose path sorts first among those holding it — ccusage's rule for
 responses, so tokens per session equal its figures. A response line whose usage is all zero (a
-fork's copy) claims nothing. Ownership moves when an earlier-sorting file appears later.
+fork's copy) claims nothing. Ownership moves when an earlier-sorting file appears later. A
+session whose transcript holds responses another session owns has them listed in
+``elsewhere_<id>.json`` (``store/history.counted_elsewhere``): its hook record, if any, harvested
+them too, and the views count them once, with their owner.
 
 Incremental and idempotent: ``state.sqlite`` keeps a position per file (a file that shrank or
 whose first bytes changed is read again; a last line without its newline waits for the next
@@ -156,13 +159,20 @@ class Importer:
 
     # -- owning -------------------------------------------------------------------------------
 
-    def claim(self, key: str, path: str, session_id: str) -> bool:
-        """Whether ``path`` owns ``key`` (the first path holding it); taking it from a later one."""
+    def claim(self, key: str, path: str, session_id: str, response=None) -> bool:
+        """Whether ``path`` owns ``key`` (the first path holding it); taking it from a later one.
+        A ``response`` (message id, request id) that another session owns is noted as counted
+        elsewhere for the one that does not: its hook record may hold it too (a fork's copy)."""
         row = self.db.execute("SELECT path, session FROM owners WHERE key = ?", (key,)).fetchone()
         if row and row[0] < path:
+            if response and row[1] != session_id:
+                self._change(session_id)["elsewhere"][response] = True
             return False
         if row and row[1] != session_id:
             self._change(row[1])["drop"].add(key)
+            if response:
+                self._change(row[1])["elsewhere"][response] = True
+                self._change(session_id)["elsewhere"][response] = False
         if not row or row[0] != path:
             self.db.execute("INSERT OR REPLACE INTO owners VALUES (?, ?, ?)", (key, path, session_id))
         return True
@@ -184,7 +194,7 @@ class Importer:
             change["project"] = project
 
     def _change(self, session_id: str) -> dict:
-        return self.changes.setdefault(session_id, {"add": {}, "drop": set(), "meta": {}, "project": None})
+        return self.changes.setdefault(session_id, {"add": {}, "drop": set(), "meta": {}, "project": None, "elsewhere": {}})
 
     def settings(self, project) -> tuple:
         """``(max_field_bytes, redactor)`` from ``project``'s own ``.claude/session-tracking.yaml``
@@ -226,6 +236,7 @@ class Importer:
             if not project:
                 continue
             folder = history.project_folder(self.home, project)
+            written += self._elsewhere(folder, session_id, change["elsewhere"])
             existing = history.read(folder, session_id)
             data = _merged(existing, session_id, change)
             if data is None or data == existing:
@@ -240,6 +251,14 @@ class Importer:
                 written.append((history.session_path(folder, session_id), dumps(data)))
                 self.db.execute("INSERT OR REPLACE INTO sessions VALUES (?, ?)", (session_id, project))
         _write_whole(written)
+
+    def _elsewhere(self, folder: str, session_id: str, changed: dict) -> list:
+        """``[(path, text)]`` to write, if the responses of the session counted in another one changed."""
+        if not changed or self.dry_run:
+            return []
+        before = history.counted_elsewhere(folder, session_id)
+        after = (before | {pair for pair, there in changed.items() if there}) - {pair for pair, there in changed.items() if not there}
+        return [] if after == before else [(history.elsewhere_path(folder, session_id), json.dumps(sorted(after, key=str)) + "\n")]
 
 
 def _write_whole(files) -> None:
@@ -339,7 +358,9 @@ class _Parser:
         return project
 
     def _emit(self, key: str, entry: dict, line: dict = None) -> None:
-        if not self.importer.claim(key, self.path, self.session_id):
+        details = entry["details"]
+        response = (details["message_id"], details["request_id"]) if entry["action"] == "assistant_message" else None
+        if not self.importer.claim(key, self.path, self.session_id, response):
             return
         entry["details"] = self._safe(entry["details"], line)
         self.importer.add(self.session_id, self._project(line or {}), key, entry, self._meta(line) if line else {})
