@@ -61,15 +61,18 @@ def clone_store(source: Path, target: Path, megabytes: int) -> tuple:
 
 
 def measured(command, env) -> tuple:
-    """(seconds, peak RSS in MiB) of one fresh process."""
-    probe = [sys.executable, "-c", "import resource, subprocess, sys; subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, "
-             "stderr=subprocess.DEVNULL, check=True); print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)", *command]
-    started = time.perf_counter()
+    """(seconds, peak RSS in MiB) of one fresh process, timed by the probe that starts it, so
+    that the probe's own start (a Python start, as long as a refresh) is not counted."""
+    probe = [sys.executable, "-c", "import resource, subprocess, sys, time; started = time.perf_counter(); "
+             "subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True); "
+             "print(time.perf_counter() - started, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)", *command]
     done = subprocess.run(probe, env=env, capture_output=True, text=True, check=True)
-    return time.perf_counter() - started, int(done.stdout.strip()) / 1024
+    seconds, peak = done.stdout.split()
+    return float(seconds), int(peak) / 1024
 
 
 def run(megabytes: int, python: str, rounds: int) -> list:
+    from bench_index import installed_cli
     from claude_cli import ccusage_command
 
     root = Path(tempfile.mkdtemp(prefix="bench-import-"))
@@ -78,11 +81,9 @@ def run(megabytes: int, python: str, rounds: int) -> list:
         return [("11. import: skipped", None, None, "the real Claude Code CLI could not be installed")]
     store = root / "store"
     files, sessions, size = clone_store(history.config_dir, store, megabytes)
-    # As installed by pip: compiled once, not at every start (PYTHONDONTWRITEBYTECODE may be set here).
-    subprocess.run([python, "-m", "compileall", "-q", str(Path(__file__).resolve().parent.parent / "session_management")], check=True)
+    cli = installed_cli(root / "venv", python)  # as pip installs it: no editable-install hook at every start, bytecode compiled
     env = dict(os.environ, CLAUDE_CONFIG_DIR=str(store), CLAUDE_SESSION_TRACKER_HOME=str(root / "home"), TZ="UTC")
     ccusage = [*ccusage_command(), "daily", "--json", "--offline"]
-    cli = [python, "-m", "session_management"]
     first, first_memory = measured(cli + ["import"], env)
     theirs = [measured(ccusage, env) for _ in range(rounds)]
     their_time, their_memory = statistics.median(t for t, _ in theirs), max(m for _, m in theirs)

@@ -194,6 +194,18 @@ def test_runtime_dir_option_works_anywhere(run, project, tmp_path, monkeypatch):
     assert run("list", "--runtime-dir", runtime)[0] == 0
 
 
+def test_runtime_dir_option_takes_a_folder_of_any_name(run, project, tmp_path, monkeypatch):
+    """--runtime-dir names the runtime itself, not a project's .claude/runtime: list and stats read it."""
+    import shutil
+
+    copy = tmp_path / "runtime-copy"
+    shutil.copytree(project / ".claude" / "runtime", copy)
+    monkeypatch.chdir(tmp_path)
+    code, out, _ = run("--runtime-dir", copy, "list", "--json")
+    assert code == 0 and len(json.loads(out)) == 3
+    assert json.loads(run("--runtime-dir", copy, "stats", "--json")[1])["sessions"] == 3
+
+
 def test_module_entry_point_and_help(project):
     """`python -m session_management` is the same CLI; --help lists every command; bad usage exits 2."""
     result = run_module("--help", cwd=project)

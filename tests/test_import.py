@@ -6,13 +6,15 @@ import os
 import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
 
 from conftest import FIXTURES, python_env
 
-from session_management.capture.importer import Importer, stores
+from session_management.capture.importer import Importer
+from session_management.capture.transcript_store import stores
 from session_management.query.combined import combine
 from session_management.query.usage import summarize
 from session_management.store import catalog, history
@@ -56,10 +58,20 @@ def token_counts(data) -> tuple:
     return usage["input_tokens"], usage["output_tokens"], usage["cache_creation_input_tokens"], usage["cache_read_input_tokens"]
 
 
-def cli(*args, env=None, check=True):
-    done = subprocess.run([sys.executable, "-m", "session_management", *args], capture_output=True, text=True, env={**python_env(), **(env or {})}, timeout=120)
+def cli(*args, env=None, check=True, cwd=None):
+    done = subprocess.run([sys.executable, "-m", "session_management", *args], capture_output=True, text=True,
+                          env={**python_env(), **(env or {})}, timeout=120, cwd=cwd)
     assert done.returncode == 0 or not check, done.stderr
     return done
+
+
+def moved_projects(store, tmp_path) -> Path:
+    """The folder the store's projects now say they ran in (``<it>/alpha project``, ``<it>/beta``),
+    instead of the fixture's paths that do not exist."""
+    work = Path(os.path.realpath(tmp_path)) / "work"
+    for path in store.rglob("*.jsonl"):
+        path.write_bytes(path.read_bytes().replace(b"/nonexistent/claude-history", str(work).encode()))
+    return work
 
 
 def line(kind: str, session_id: str, uuid: str, **fields) -> bytes:
@@ -100,6 +112,10 @@ def test_what_each_session_holds(store):
     beta = sessions["f6a92ab2-25e9-4ee8-a3f3-601ad225478a"]
     start = next(e["details"] for e in beta["activity_log"] if e["action"] == "subagent_start")
     assert start["agent_type"] == "general-purpose" and start["prompt"] == "count the files please"
+    stop = next(e for e in beta["activity_log"] if e["action"] == "subagent_stop")
+    assert stop["details"]["agent_id"] == start["agent_id"] and stop["details"]["agent_type"] == "general-purpose"
+    agent_times = [e["timestamp"] for e in beta["activity_log"] if (e.get("details") or {}).get("agent_id") == start["agent_id"]]
+    assert stop["timestamp"] == max(agent_times)
     calls = {(e["details"]["tool_name"], e["details"].get("agent_id")) for e in beta["activity_log"] if e["action"] == "tool_use"}
     assert calls == {("Agent", None), ("Bash", start["agent_id"])}
     assert [e["action"] for e in beta["activity_log"]].count("turn_end") == 1
@@ -317,3 +333,136 @@ def test_export_otlp_sends_an_imported_project_without_writing_into_it(store, ph
     assert {s["attributes"]["session.id"] for s in spans} == {session_id}
     assert os.path.exists(os.path.join(history.project_folder(catalog.home(), beta), "otlp-shipped.json"))
     assert not os.path.exists(beta)
+
+
+def test_inside_a_project_without_hooks_the_views_show_its_imported_history(store, tmp_path):
+    """In a project whose owner never installed the hooks, plain list, show, stats, usage and search
+    answer from its imported history and write nothing into it; a folder with neither is one line, exit 1."""
+    work = moved_projects(store, tmp_path)
+    beta, alpha = work / "beta", work / "alpha project"
+    for folder in (beta / "src", alpha):
+        folder.mkdir(parents=True)
+    env = {"CLAUDE_CONFIG_DIR": str(store)}
+    beta_id = "f6a92ab2-25e9-4ee8-a3f3-601ad225478a"
+    listed = json.loads(cli("list", "--json", cwd=beta / "src", env=env).stdout)
+    assert [s["session_id"] for s in listed] == [beta_id] and listed[0]["status"] == "imported"
+    assert beta_id[:8] in cli("list", cwd=beta, env=env).stdout
+    shown = cli("show", beta_id[:8], cwd=beta, env=env).stdout
+    assert "imported from Claude Code's transcript" in shown and "subagent" in shown
+    stats = json.loads(cli("stats", "--json", cwd=beta, env=env).stdout)
+    assert (stats["sessions"], stats["tool_calls"]) == (1, 2)
+    usage = json.loads(cli("usage", "--by", "session", "--json", cwd=beta, env=env).stdout)
+    assert {row["session"]: (row["input_tokens"], row["output_tokens"], row["cache_creation_input_tokens"], row["cache_read_input_tokens"])
+            for row in usage["rows"]} == {beta_id: CCUSAGE[beta_id]}
+    hits = json.loads(cli("search", "quetzalcoatlus", "--json", cwd=alpha, env=env).stdout)
+    assert hits and {hit["project"] for hit in hits} == {str(alpha)}
+    assert not cli("search", "quetzalcoatlus", "--json", cwd=beta, env=env).stdout.strip("[]\n ")
+    assert sorted(p.name for p in work.rglob("*")) == ["alpha project", "beta", "src"]  # nothing written into either
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    done = cli("list", cwd=elsewhere, env=env, check=False)
+    assert done.returncode == 1 and done.stderr.count("\n") == 1 and "no .claude/runtime found" in done.stderr
+
+
+def test_a_refresh_with_nothing_new_sees_every_change(store):
+    """With nothing new, an import answers from the last import's listing without loading the
+    importer; a line appended, a session, a subagents folder or an agent's file added, a file
+    removed or the state deleted are each still read, and nothing doubles."""
+    moment = [time.time() - 3600]
+
+    def settle():  # the folders this test changed, dated in the past as a store's settle (each time a new date)
+        moment[0] -= 60
+        for folder in [store, *store.rglob("*")]:
+            if folder.is_dir() and folder.stat().st_mtime > time.time() - 600:
+                os.utime(folder, (moment[0], moment[0]))
+
+    def refresh() -> dict:
+        code = ("import json, sys; from session_management.present.cli import main; main(['import', '--json'])\n"
+                "print(json.dumps('session_management.capture.importer' in sys.modules))")
+        done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                              env={**python_env(), "CLAUDE_CONFIG_DIR": str(store)}, timeout=120)
+        summary, loaded = done.stdout.rstrip("\n").rsplit("\n", 1)
+        return {**json.loads(summary), "importer_loaded": json.loads(loaded)}
+
+    settle()
+    assert refresh()["files_read"] == 5
+    quiet = refresh()
+    assert (quiet["files"], quiet["files_read"], quiet["files_unchanged"], quiet["importer_loaded"]) == (5, 0, 5, False)
+    beta_id = "f6a92ab2-25e9-4ee8-a3f3-601ad225478a"
+    beta = store / "projects" / "-nonexistent-claude-history-beta"
+    with open(beta / f"{beta_id}.jsonl", "ab") as handle:
+        handle.write(line("user", beta_id, "appended-1", cwd="/nonexistent/claude-history/beta", message={"role": "user", "content": "one more thing"}))
+    new_id, agent = "0ddba11a-0000-4000-8000-000000000001", "agent-b00000000000000001.jsonl"
+    changes = [
+        lambda: None,  # the append above
+        lambda: (beta / f"{new_id}.jsonl").write_bytes(line("user", new_id, "n1", cwd="/nonexistent/claude-history/beta", message={"role": "user", "content": "new session"})),
+        lambda: (beta / new_id).mkdir(),
+        lambda: (beta / new_id / "subagents").mkdir(),
+        lambda: (beta / new_id / "subagents" / agent).write_bytes(line("user", new_id, "s1", message={"role": "user", "content": "an agent's task"})),
+        lambda: (beta / beta_id / "subagents" / agent).write_bytes(line("user", beta_id, "s2", message={"role": "user", "content": "another agent's task"})),
+    ]
+    for number, change in enumerate(changes):
+        change()
+        settle()
+        seen = refresh()
+        assert seen["importer_loaded"] and seen["files_read"] == (0 if number in (2, 3) else 1), number
+        assert refresh()["importer_loaded"] is False, number
+    prompts = [e["details"]["prompt"] for e in imported_sessions()[beta_id]["activity_log"] if e["action"] == "user_input"]
+    assert prompts.count("one more thing") == 1
+    (beta / new_id / "subagents" / agent).unlink()
+    settle()
+    assert refresh()["files"] == 7 and refresh()["importer_loaded"] is False
+    listing = Path(history.root(catalog.home()), "listing.txt")
+    listing.write_text(listing.read_text() + "not a line it writes\n")
+    assert refresh()["importer_loaded"] and refresh()["importer_loaded"] is False  # a damaged listing: imported, written again
+    os.unlink(Path(history.root(catalog.home()), "state.sqlite"))
+    again = refresh()
+    assert again["importer_loaded"] and again["files_read"] == 7 and again["sessions_new"] == 0
+    assert {sid: token_counts(imported_sessions()[sid]) for sid in CCUSAGE} == CCUSAGE
+
+
+def test_an_imported_project_s_config_caps_and_redacts_as_its_hooks_would(store, tmp_path):
+    """A project's own session-tracking.yaml (field cap, extra redaction patterns) applies to its
+    imported sessions as to its hook records, and reading it writes nothing into the project."""
+    work = moved_projects(store, tmp_path)
+    alpha = work / "alpha project"
+    (alpha / ".claude").mkdir(parents=True)
+    (alpha / ".claude" / "session-tracking.yaml").write_text("max_field_bytes: 300\nredact_patterns: ['quetzal[a-z]+']\n")
+    run_import(store)
+    sessions = imported_sessions()
+    parent = sessions["a427a655-c3a4-413a-8b3d-dc75bde28b6d"]
+    prompts = [e["details"]["prompt"] for e in parent["activity_log"] if e["action"] == "user_input"]
+    assert prompts == ["remember [REDACTED:custom] and my key [REDACTED:anthropic-key]"]
+    compaction = next(e["details"] for e in sessions["92a8c92d-c0ef-475b-9526-cb0c0a4a9463"]["activity_log"] if e["action"] == "compaction")
+    assert compaction["_truncated"]["compact_summary"]["original_bytes"] > 700 and len(compaction["compact_summary"].encode()) < 400
+    beta = sessions["f6a92ab2-25e9-4ee8-a3f3-601ad225478a"]  # no config of its own: the defaults
+    assert not any("_truncated" in e["details"] for e in beta["activity_log"])
+    assert sorted(p.name for p in alpha.rglob("*")) == [".claude", "session-tracking.yaml"]
+
+
+def test_a_fork_and_its_parent_both_hook_recorded_count_each_response_once(store, tmp_path):
+    """A parent and its --fork-session both recorded by the hooks (each turn-end harvest read its
+    whole transcript, the fork's copies of its parent's responses included): each response is counted
+    once, in the session whose transcript owns it, so every session's tokens are still ccusage's."""
+    from session_management.capture.transcript import read_new
+
+    work = moved_projects(store, tmp_path)
+    sessions = work / "alpha project" / ".claude" / "runtime" / "sessions"
+    (sessions / "archive").mkdir(parents=True)
+    registry = {}
+    for session_id in ("a427a655-c3a4-413a-8b3d-dc75bde28b6d", "92a8c92d-c0ef-475b-9526-cb0c0a4a9463"):
+        responses = read_new(str(next(store.glob(f"projects/*/{session_id}.jsonl"))), {})[0]
+        log = [{"action": "assistant_message", "timestamp": r["timestamp"], "details": {
+            **{key: r[key] for key in ("message_id", "request_id", "model", "stop_reason", "text", "tool_use_ids")}, "usage": r["usage"]}}
+            for r in responses]
+        data = {"session_id": session_id, "created_at": log[0]["timestamp"], "last_activity": log[-1]["timestamp"], "status": "ended",
+                "timeout_seconds": 3600, "metadata": {"source": "startup"}, "activity_log": log}
+        (sessions / "archive" / f"session_{session_id}.json").write_text(json.dumps(data))
+        (sessions / "archive" / f"session_{session_id}.journal").write_text('{"journal": 1, "base": %d}\n' % len(log))
+        registry[session_id] = {"created_at": data["created_at"], "status": "archived", "timeout_seconds": 3600}
+    (sessions / "registry.json").write_text(json.dumps({"sessions": registry}))
+    both = sum(len(read_new(str(p), {})[0]) for p in store.glob("projects/*alpha*/[a9]*.jsonl"))
+    assert both > len({(r["message_id"], r["request_id"]) for p in store.glob("projects/*alpha*/[a9]*.jsonl") for r in read_new(str(p), {})[0]})
+    rows = cli("usage", "--all-projects", "--by", "session", "--json", env={"CLAUDE_CONFIG_DIR": str(store)}).stdout
+    assert {row["session"]: (row["input_tokens"], row["output_tokens"], row["cache_creation_input_tokens"], row["cache_read_input_tokens"])
+            for row in json.loads(rows)["rows"]} == CCUSAGE

@@ -3,7 +3,8 @@ the hook entry (``hook``), the event table (``events``), the dispatcher (``dispa
 (``capping``), secret redaction (``redact``), the transcripts read (``transcript``) and harvested at
 turn ends (``harvest``), the running totals kept at each harvest and the opt-in budget warning
 (``totals``), the hand-off of OTLP shipments to a detached process (``handoff``), and the import of
-Claude Code's transcript stores as sessions (``importer``, never on the hook path).
+Claude Code's transcript stores as sessions (``importer``, never on the hook path), with where those
+stores are and whether anything changed since the last import (``transcript_store``).
 
 May import ``core``, ``store`` and the spec's modules; never query, present, install or export. The
 hook path's import cost is measured (bench/run.py): keep module-level imports to the standard library.

@@ -4,15 +4,19 @@ projects that never had them, kept in the user's data home (``store/history``), 
 Each ``projects/<encoded cwd>/<session id>.jsonl`` (and its ``<session id>/subagents/agent-*.jsonl``)
 becomes one session in the spec's format: a ``user_input`` per prompt a person typed, one
 ``assistant_message`` per API response (the turn-end harvest's fields), ``tool_use`` /
-``tool_failure`` per tool call paired with its result, ``subagent_start``, ``compaction`` and
-``turn_end``; every record capped and redacted with the hooks' default settings.
+``tool_failure`` per tool call paired with its result, ``subagent_start`` and ``subagent_stop``,
+``compaction`` and ``turn_end``; every record capped and redacted as the project's hooks would (its
+own ``session-tracking.yaml`` if it has one, else the defaults).
 
 One line, one owner. A ``--fork-session`` copies its parent's lines into a new file, and one
 response is often written on several lines. Every record has a key (a response: message id and
 request id; a tool call: its tool_use_id; a prompt or compaction: the line's uuid), and a key
 belongs to the transcript whose path sorts first among those holding it — ccusage's rule for
 responses, so tokens per session equal its figures. A response line whose usage is all zero (a
-fork's copy) claims nothing. Ownership moves when an earlier-sorting file appears later.
+fork's copy) claims nothing. Ownership moves when an earlier-sorting file appears later. A
+session whose transcript holds responses another session owns has them listed in
+``elsewhere_<id>.json`` (``store/history.counted_elsewhere``): its hook record, if any, harvested
+them too, and the views count them once, with their owner.
 
 Incremental and idempotent: ``state.sqlite`` keeps a position per file (a file that shrank or
 whose first bytes changed is read again; a last line without its newline waits for the next
@@ -28,15 +32,14 @@ import sqlite3
 import zlib
 
 from ..core.durable import sync_folder, write_synced
-from ..core.ids import validate_session_id
 from ..core.timestamps import now_iso
 from ..store import history
 from ..store.config import DEFAULTS
 from ..store.journal import FlockLock
 from .capping import cap_fields
 from .transcript import response_key, usage_from, usage_size
+from .transcript_store import STATE_NAME, STATE_VERSION, summary, transcript_files, write_listing
 
-STATE_VERSION = 1
 _HEAD_BYTES = 512
 # Line types that hold nothing a session record keeps (2.1.197 and 2.1.332), read and passed over.
 KNOWN_TYPES = frozenset({
@@ -50,57 +53,8 @@ _INJECTED = ("<command-name>", "<command-message>", "<command-args>", "<local-co
 # An attachment line as the CLI writes it (its keys in this order, compact JSON): nothing to keep.
 _ATTACHMENT = re.compile(rb'\{"parentUuid":(?:null|"[^"\\]*"),"isSidechain":(?:true|false),"attachment":\{')
 _BATCH_SESSIONS = 64  # sessions held before they are written: bounded memory, one folder sync per batch
+_SYNC_THREADS = 16  # fsyncs in flight at once while a batch is written (see _write_whole)
 _READ_TYPES = frozenset({"user", "assistant", "system"})  # the line types records come from
-SKIP_REASONS = ("malformed", "not_utf8", "unknown_type", "unreadable", "waiting_for_newline")
-
-
-def stores(env=os.environ, explicit=()) -> list:
-    """The transcript stores to read: ``explicit``, else every directory in ``$CLAUDE_CONFIG_DIR``
-    (comma-separated), else ``~/.config/claude`` and ``~/.claude`` (the ones ccusage reads)."""
-    if explicit:
-        return [os.path.abspath(os.path.expanduser(path)) for path in explicit]
-    if env.get("CLAUDE_CONFIG_DIR", "").strip():
-        return [os.path.abspath(os.path.expanduser(p.strip())) for p in env["CLAUDE_CONFIG_DIR"].split(",") if p.strip()]
-    home = os.path.expanduser("~")
-    return [os.path.join(home, ".config", "claude"), os.path.join(home, ".claude")]
-
-
-def transcript_files(store: str, counts: dict) -> list:
-    """``[(path, session id, agent id or None)]`` under ``store/projects``, in path order: each
-    project folder's ``<session id>.jsonl`` and ``<session id>/subagents/agent-<id>.jsonl``."""
-    found = []
-    for project in _folder(os.path.join(store, "projects"), counts, missing_ok=True):
-        if not project.is_dir():
-            continue
-        for entry in _folder(project.path, counts):
-            if entry.name.endswith(".jsonl") and _is_session_id(entry.name[: -len(".jsonl")]):
-                found.append((entry.path, entry.name[: -len(".jsonl")], None))
-            elif entry.is_dir() and _is_session_id(entry.name):
-                for agent in _folder(os.path.join(entry.path, "subagents"), counts, missing_ok=True):
-                    if agent.name.startswith("agent-") and agent.name.endswith(".jsonl"):
-                        found.append((agent.path, entry.name, agent.name[len("agent-") : -len(".jsonl")]))
-    return sorted(found)
-
-
-def _folder(path: str, counts: dict, missing_ok: bool = False) -> list:
-    """A folder's entries; an unreadable one is counted (a missing one too, unless ``missing_ok``)."""
-    try:
-        with os.scandir(path) as entries:
-            return list(entries)
-    except FileNotFoundError:
-        if not missing_ok:
-            counts["unreadable"] += 1
-    except OSError:
-        counts["unreadable"] += 1
-    return []
-
-
-def _is_session_id(name: str) -> bool:
-    try:
-        validate_session_id(name)
-    except ValueError:
-        return False
-    return True
 
 
 class Importer:
@@ -112,10 +66,10 @@ class Importer:
         self.since_ns = since_ns
         self.dry_run = dry_run
         self.progress = progress
-        self.redact = _redactor()
-        self.summary = {"stores": self.stores, "files": 0, "files_read": 0, "files_unchanged": 0, "sessions_new": 0,
-                        "sessions_updated": 0, "responses": 0, "entries": 0, "skipped": dict.fromkeys(SKIP_REASONS, 0)}
+        self._settings = {}  # project -> (field cap, redactor), as its hooks would apply them
+        self.summary = summary(self.stores)
         self.changes = {}  # session id -> {"add": {key: entry}, "drop": set(keys), "meta": {}, "project": path}
+        self.seen, self.folders = {}, {}  # path -> (size, mtime) as the state holds it; folder -> mtime (transcript_store.write_listing)
 
     def run(self) -> dict:
         """Import what is new, holding ``import.lock``; returns ``summary``."""
@@ -128,11 +82,13 @@ class Importer:
 
         ensure_private_dir(root)
         with FlockLock(os.path.join(root, "import.lock"), timeout=600):
-            self.db = _open_state(os.path.join(root, "state.sqlite"))
+            self.db = _open_state(os.path.join(root, STATE_NAME))
             try:
                 self.db.execute("BEGIN")  # deferred: a run with nothing new writes nothing (import.lock excludes other writers)
                 self._import_all()
                 self.db.execute("ROLLBACK" if self.dry_run else "COMMIT")  # after the session files: a crash in between re-reads, merges by key
+                if not self.dry_run and self.since_ns is None and not self.summary["skipped"]["unreadable"]:
+                    write_listing(self.home, self.stores, self.seen, self.folders)
             except BaseException:
                 if self.db.in_transaction:
                     self.db.execute("ROLLBACK")
@@ -146,7 +102,7 @@ class Importer:
     def _import_all(self) -> None:
         files = []
         for store in self.stores:
-            files += transcript_files(store, self.summary["skipped"])
+            files += transcript_files(store, self.summary["skipped"], self.folders)
         files.sort()
         self.summary["files"] = len(files)
         for number, (path, session_id, agent) in enumerate(files, 1):
@@ -168,6 +124,7 @@ class Importer:
             return
         if row and row[3] == info.st_size and row[4] == info.st_mtime_ns:
             self.summary["files_unchanged"] += 1
+            self.seen[path] = (row[3], row[4])
             return
         offset = row[0] if row else 0
         try:
@@ -181,8 +138,8 @@ class Importer:
             self.summary["skipped"]["unreadable"] += 1
             return
         self.summary["files_read"] += 1
-        self.db.execute("INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?, ?)",
-                        (path, end, zlib.crc32(head), len(head), info.st_size if end == info.st_size else -1, info.st_mtime_ns))
+        self.seen[path] = (info.st_size if end == info.st_size else -1, info.st_mtime_ns)
+        self.db.execute("INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?, ?)", (path, end, zlib.crc32(head), len(head), *self.seen[path]))
 
     def _read_lines(self, handle, offset: int, size: int, path: str, session_id: str, agent) -> int:
         """Read complete lines up to ``size``; returns the offset after the last one."""
@@ -202,13 +159,20 @@ class Importer:
 
     # -- owning -------------------------------------------------------------------------------
 
-    def claim(self, key: str, path: str, session_id: str) -> bool:
-        """Whether ``path`` owns ``key`` (the first path holding it); taking it from a later one."""
+    def claim(self, key: str, path: str, session_id: str, response=None) -> bool:
+        """Whether ``path`` owns ``key`` (the first path holding it); taking it from a later one.
+        A ``response`` (message id, request id) that another session owns is noted as counted
+        elsewhere for the one that does not: its hook record may hold it too (a fork's copy)."""
         row = self.db.execute("SELECT path, session FROM owners WHERE key = ?", (key,)).fetchone()
         if row and row[0] < path:
+            if response and row[1] != session_id:
+                self._change(session_id)["elsewhere"][response] = True
             return False
         if row and row[1] != session_id:
             self._change(row[1])["drop"].add(key)
+            if response:
+                self._change(row[1])["elsewhere"][response] = True
+                self._change(session_id)["elsewhere"][response] = False
         if not row or row[0] != path:
             self.db.execute("INSERT OR REPLACE INTO owners VALUES (?, ?, ?)", (key, path, session_id))
         return True
@@ -230,7 +194,21 @@ class Importer:
             change["project"] = project
 
     def _change(self, session_id: str) -> dict:
-        return self.changes.setdefault(session_id, {"add": {}, "drop": set(), "meta": {}, "project": None})
+        return self.changes.setdefault(session_id, {"add": {}, "drop": set(), "meta": {}, "project": None, "elsewhere": {}})
+
+    def settings(self, project) -> tuple:
+        """``(max_field_bytes, redactor)`` from ``project``'s own ``.claude/session-tracking.yaml``
+        when it has one (read, never cached into the project), else the defaults: what its hooks apply."""
+        found = self._settings.get(project)
+        if found is None:
+            from ..store import config as _config
+            from .redact import Redactor
+
+            config = DEFAULTS
+            if project and os.path.isfile(os.path.join(project, ".claude", _config.CONFIG_NAME)):
+                config = _config.load(os.path.join(project, ".claude"), None)[0]
+            found = self._settings[project] = (config["max_field_bytes"], Redactor(config["redact"], config["redact_patterns"]))
+        return found
 
     def project_of(self, session_id: str):
         row = self.db.execute("SELECT project FROM sessions WHERE session = ?", (session_id,)).fetchone()
@@ -258,6 +236,7 @@ class Importer:
             if not project:
                 continue
             folder = history.project_folder(self.home, project)
+            written += self._elsewhere(folder, session_id, change["elsewhere"])
             existing = history.read(folder, session_id)
             data = _merged(existing, session_id, change)
             if data is None or data == existing:
@@ -273,24 +252,38 @@ class Importer:
                 self.db.execute("INSERT OR REPLACE INTO sessions VALUES (?, ?)", (session_id, project))
         _write_whole(written)
 
+    def _elsewhere(self, folder: str, session_id: str, changed: dict) -> list:
+        """``[(path, text)]`` to write, if the responses of the session counted in another one changed."""
+        if not changed or self.dry_run:
+            return []
+        before = history.counted_elsewhere(folder, session_id)
+        after = (before | {pair for pair, there in changed.items() if there}) - {pair for pair, there in changed.items() if not there}
+        return [] if after == before else [(history.elsewhere_path(folder, session_id), json.dumps(sorted(after, key=str)) + "\n")]
+
 
 def _write_whole(files) -> None:
     """Each file replaced whole, as ``file_utils.atomic_write`` replaces one (temp file, fsync,
     rename; fixed temp names, since ``import.lock`` is held), with each folder synced once per
-    batch instead of once per file: that sync was half of a first import's time."""
+    batch instead of once per file (that was half of a first import's time), and the batch's
+    fsyncs issued together from a few threads: the filesystem commits them to its journal at
+    once rather than one after another (another third of a first import). Every file is synced
+    before any is renamed, every rename before its folder is synced."""
+    from concurrent.futures import ThreadPoolExecutor
+
     from ..file_utils import FILE_MODE, ensure_private_dir
 
-    folders = set()
+    folders, temps = set(), []
     for path, text in files:
         folder = os.path.dirname(path)
         if folder not in folders:
             ensure_private_dir(folder)
             folders.add(folder)
-        temp = os.path.join(folder, f".{os.path.basename(path)}.tmp")
-        write_synced(temp, text.encode("utf-8"), os.O_WRONLY | os.O_CREAT | os.O_TRUNC, FILE_MODE)
-        os.replace(temp, path)
-    for folder in folders:
-        sync_folder(folder)
+        temps.append((os.path.join(folder, f".{os.path.basename(path)}.tmp"), path, text.encode("utf-8")))
+    with ThreadPoolExecutor(_SYNC_THREADS) as pool:
+        list(pool.map(lambda temp: write_synced(temp[0], temp[2], os.O_WRONLY | os.O_CREAT | os.O_TRUNC, FILE_MODE), temps))
+        for temp, path, _ in temps:
+            os.replace(temp, path)
+        list(pool.map(sync_folder, folders))
 
 
 class _Parser:
@@ -335,12 +328,18 @@ class _Parser:
                 self.skipped["malformed"] += 1
 
     def finish(self) -> None:
+        final = None  # a subagent's last answer: where it stopped
         for key, entry in self.responses.items():
             self._emit(key, entry)
-            if entry["details"].get("stop_reason") == "end_turn" and not self.agent:
-                end = {"action": "turn_end", "timestamp": entry["timestamp"],
-                       "details": {"message_id": entry["details"]["message_id"], "request_id": entry["details"]["request_id"]}}
-                self._emit("e:" + key[2:], end)
+            if entry["details"].get("stop_reason") == "end_turn":
+                final = entry
+                if not self.agent:
+                    end = {"action": "turn_end", "timestamp": entry["timestamp"],
+                           "details": {"message_id": entry["details"]["message_id"], "request_id": entry["details"]["request_id"]}}
+                    self._emit("e:" + key[2:], end)
+        if self.agent and final is not None:
+            details = {"agent_id": self.agent, "agent_type": _agent_type(self.path), "message_id": final["details"]["message_id"]}
+            self._emit(f"s:{self.session_id}/{self.agent}", {"action": "subagent_stop", "timestamp": final["timestamp"], "details": _present(details)})
         self.importer.summary["responses"] += len(self.responses)
 
     def _meta(self, line: dict, model=None) -> dict:
@@ -348,7 +347,7 @@ class _Parser:
         distinct value redacted once per file."""
         raw = (_text(line.get("cwd")), _text(line.get("gitBranch")), _text(line.get("version")), _text(model))
         if raw not in self.seen_meta:
-            values = self.importer.redact(list(raw))
+            values = self.importer.settings(self._project(line))[1](list(raw))
             self.seen_meta[raw] = dict(zip(("cwd", "git_branch", "claude_code_version", "model"), values))
         return self.seen_meta[raw]
 
@@ -359,14 +358,17 @@ class _Parser:
         return project
 
     def _emit(self, key: str, entry: dict, line: dict = None) -> None:
-        if not self.importer.claim(key, self.path, self.session_id):
+        details = entry["details"]
+        response = (details["message_id"], details["request_id"]) if entry["action"] == "assistant_message" else None
+        if not self.importer.claim(key, self.path, self.session_id, response):
             return
-        entry["details"] = self._safe(entry["details"])
+        entry["details"] = self._safe(entry["details"], line)
         self.importer.add(self.session_id, self._project(line or {}), key, entry, self._meta(line) if line else {})
 
-    def _safe(self, details: dict) -> dict:
-        """Capped, then redacted: as a hook stores an event's fields."""
-        return self.importer.redact(cap_fields(details, DEFAULTS["max_field_bytes"]))
+    def _safe(self, details: dict, line: dict = None) -> dict:
+        """Capped, then redacted: as the project's hooks store an event's fields."""
+        cap, redact = self.importer.settings(self._project(line or {}))
+        return redact(cap_fields(details, cap))
 
     def _assistant(self, line: dict) -> None:
         message = line["message"]
@@ -396,7 +398,7 @@ class _Parser:
                 details["text"] = f"{details['text']}\n{block['text']}" if details["text"] else block["text"]
             elif block.get("type") == "tool_use" and isinstance(block.get("id"), str) and block["id"] not in details["tool_use_ids"]:
                 details["tool_use_ids"].append(block["id"])
-                call = self._safe({"name": block.get("name"), "input": block.get("input")})  # secrets never reach the state either
+                call = self._safe({"name": block.get("name"), "input": block.get("input")}, line)  # secrets never reach the state either
                 self.importer.pending(block["id"], {**call, "at": stamp})
         self.importer.note(self.session_id, self._project(line), self._meta(line, message.get("model")))
 
@@ -469,8 +471,8 @@ def entry_key(session_id: str, entry: dict):
         return "t:" + str(details.get("tool_use_id"))
     if action in ("user_input", "compaction"):
         return action[0] + ":" + str(details.get("uuid"))
-    if action == "subagent_start":
-        return f"a:{session_id}/{details.get('agent_id')}"
+    if action in ("subagent_start", "subagent_stop"):
+        return f"{'a' if action == 'subagent_start' else 's'}:{session_id}/{details.get('agent_id')}"
     return None
 
 
@@ -481,7 +483,10 @@ def in_time(entry: dict) -> tuple:
 
 def _combine(old: dict, new: dict) -> dict:
     """Two readings of one record (a response whose lines came in two imports, a compaction and
-    then its summary): a response's text and tool ids add up and the larger usage is kept."""
+    then its summary): a response's text and tool ids add up and the larger usage is kept; a
+    subagent's stop is its latest."""
+    if new.get("action") == "subagent_stop":
+        return new
     if new.get("action") != "assistant_message":
         return {**old, "details": {**old["details"], **new["details"]}}
     details = dict(old["details"])
@@ -557,12 +562,6 @@ def _agent_type(path: str):
     except (OSError, ValueError, AttributeError):
         return None
     return _text(kind)
-
-
-def _redactor():
-    from .redact import Redactor
-
-    return Redactor(DEFAULTS["redact"], DEFAULTS["redact_patterns"])
 
 
 def _open_state(path: str) -> sqlite3.Connection:

@@ -40,6 +40,8 @@ BUILTIN_PATTERNS = [
 ]
 _CASE_INSENSITIVE = ("bearer", "assignment")  # their triggers are tested against the lowercased text
 _SECRET_KEY = r"(?i)^[A-Za-z0-9_.\-]*(?:" + _KEYWORDS + r")$"
+_SECRET_WORDS = ("pass", "pwd", "secret", "token", "key", "credential")  # one of which a secret key's name holds
+_KEYS_KEPT = 4096  # keys whose verdicts a redactor remembers
 
 _compiled = {}
 
@@ -52,11 +54,15 @@ def _regex(name: str, source: str):
 
 
 class Redactor:
-    """Callable that returns a copy of a JSON-like value with secrets replaced by ``[REDACTED:kind]``."""
+    """Callable that returns a copy of a JSON-like value with secrets replaced by ``[REDACTED:kind]``.
+
+    A dict key's verdicts (its redacted text, whether it names a secret) are remembered: records
+    share a few hundred keys, and an import redacts hundreds of thousands of them."""
 
     def __init__(self, enabled: bool = True, extra_patterns=()):
         self.enabled = enabled
         self.extra = [re.compile(source) for source in extra_patterns]
+        self._keys = {}  # key -> (the key redacted, whether its value is a secret)
 
     def __call__(self, value):
         if not self.enabled:
@@ -67,17 +73,26 @@ class Redactor:
         if isinstance(value, str):
             return self.text(value)
         if isinstance(value, dict):
-            return {self.text(key) if isinstance(key, str) else key: self._field(key, item) for key, item in value.items()}
+            return {self._key(key)[0] if isinstance(key, str) else key: self._field(key, item) for key, item in value.items()}
         if isinstance(value, list):
             return [self._walk(item) for item in value]
         return value
 
     def _field(self, key, item):
         if isinstance(item, (str, int, float)) and not isinstance(item, bool) and isinstance(key, str):
-            if any(word in key.lower() for word in ("pass", "pwd", "secret", "token", "key", "credential")):
-                if _regex("secret-key", _SECRET_KEY).match(key) and item not in ("", None):
-                    return "[REDACTED:assignment]"
+            if self._key(key)[1] and item not in ("", None):
+                return "[REDACTED:assignment]"
         return self._walk(item)
+
+    def _key(self, key: str) -> tuple:
+        known = self._keys.get(key)
+        if known is None:
+            lowered = key.lower()
+            secret = any(word in lowered for word in _SECRET_WORDS) and _regex("secret-key", _SECRET_KEY).match(key) is not None
+            if len(self._keys) >= _KEYS_KEPT:
+                self._keys.clear()
+            known = self._keys[key] = (self.text(key), secret)
+        return known
 
     def text(self, text: str) -> str:
         lowered = None
@@ -88,8 +103,10 @@ class Redactor:
                 haystack = lowered
             else:
                 haystack = text
-            if any(trigger in haystack for trigger in triggers):
-                text = _regex(name, source).sub(replacement or f"[REDACTED:{name}]", text)
+            for trigger in triggers:  # a loop, not any(): this runs for every string of every record
+                if trigger in haystack:
+                    text = _regex(name, source).sub(replacement or f"[REDACTED:{name}]", text)
+                    break
         for regex in self.extra:
             text = regex.sub("[REDACTED:custom]", text)
         return text

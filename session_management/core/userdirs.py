@@ -14,6 +14,11 @@ def user_dir(xdg_variable: str, default: str, env=os.environ) -> str:
     return os.path.join(base, "claude-session-tracker")
 
 
+def data_home(env=os.environ) -> str:
+    """The user's data folder: the catalog of projects and the imported history (see ``store.catalog``)."""
+    return user_dir("XDG_DATA_HOME", os.path.join(".local", "share"), env)
+
+
 def cache_dir(env=os.environ) -> str:
     """The user's cache folder: derived files (the index, prices, today's spend), safe to delete."""
     return user_dir("XDG_CACHE_HOME", ".cache", env)

@@ -7,12 +7,10 @@ it is the empty result on stdout and exit 0.
 
 from __future__ import annotations  # annotations name Path without importing pathlib (see quick_args)
 
-import json
 import os
 import sys
 
 from .. import __version__
-from ..query.combined import is_imported
 from .formats import all_tokens, cost_text, duration_text, since_moment, tokens_text
 
 
@@ -49,6 +47,25 @@ def runtime_path(explicit=None, start=None) -> str:
         if os.path.dirname(folder) == folder:
             raise CliError(f"no .claude/runtime found in {here} or above; run inside a tracked project or pass --runtime-dir")
         folder = os.path.dirname(folder)
+
+
+def view_runtime(explicit=None) -> str:
+    """The runtime directory a view of the current project reads: ``runtime_path``'s, else, where
+    the hooks were never installed, the ``.claude/runtime`` (absent) of the nearest folder at or
+    above the working directory with imported history (brought up to date first), so the view shows
+    that history alone. Neither: the one-line error of ``runtime_path``."""
+    try:
+        return runtime_path(explicit)
+    except CliError:
+        if explicit:
+            raise
+        from ..store import catalog, history
+
+        refresh_history()
+        found = history.project_at(catalog.home(), os.path.realpath(os.getcwd()))
+        if found is None:
+            raise
+        return os.path.join(found, ".claude", "runtime")
 
 
 def manager_for(runtime_dir: Path):
@@ -130,21 +147,39 @@ _last_refresh = [float("-inf")]
 
 def refresh_history():
     """Bring the history imported from Claude Code's transcripts up to date (only what is new is
-    read); a problem is one line on stderr, never the end of the view. Returns the import's summary."""
-    import sqlite3
+    read); a problem is one line on stderr, never the end of the view."""
     import time
 
-    from ..capture.importer import Importer, stores
-    from ..store import catalog
-
     if time.monotonic() - _last_refresh[0] < _REFRESH_EVERY:
-        return None
+        return
     _last_refresh[0] = time.monotonic()
     try:
-        return Importer(catalog.home(), stores(), progress=progress_printer("importing transcripts", "files")).run()
+        import_transcripts()
+    except CliError as exc:
+        print(f"claude-sessions: {exc}; showing what was imported before", file=sys.stderr)
+
+
+def import_transcripts(folders=None, since_ns=None, dry_run=False) -> dict:
+    """Import what is new in Claude Code's transcript stores (``folders``, else the default ones)
+    into the user's data home; returns the import's summary. When no file changed since the last
+    import (most runs) the importer is not even loaded: the listing that import left answers
+    (``capture/transcript_store.unchanged_files``)."""
+    from ..capture.transcript_store import stores, summary, unchanged_files
+    from ..core.userdirs import data_home
+
+    folders, home = folders or stores(), data_home()
+    if since_ns is None and not dry_run:
+        files = unchanged_files(home, folders)
+        if files is not None:
+            return summary(folders, files)
+    import sqlite3
+
+    from ..capture.importer import Importer
+
+    try:
+        return Importer(home, folders, since_ns, dry_run, progress_printer("importing transcripts", "files")).run()
     except (OSError, sqlite3.Error) as exc:
-        print(f"claude-sessions: cannot import Claude Code's transcripts: {exc}", file=sys.stderr)
-        return None
+        raise CliError(f"cannot import into {home}: {exc}") from None
 
 
 def parse_since(text: str):
@@ -194,6 +229,8 @@ def plural(count: int, noun: str) -> str:
 
 
 def emit_json(value) -> None:
+    import json  # here, not at the top: json brings re, and a refresh with nothing new needs neither
+
     print(json.dumps(value, indent=2, ensure_ascii=False))
 
 
@@ -280,6 +317,8 @@ def cmd_show(args) -> int:
     meta = [f"{key} {data['metadata'][key]}" for key in ("cwd", "source", "model", "end_reason") if data["metadata"].get(key)]
     if meta:
         print(" · ".join(meta))
+    from ..query.combined import is_imported
+
     if is_imported(data):
         print(imported_note(data))
     if spent["requests"]:
@@ -406,7 +445,7 @@ def scope(args) -> list:
         except CliError:
             here = None
         return sorted(set(projects) | ({here} if here else set()))
-    return [os.path.dirname(os.path.dirname(runtime_path(args.runtime_dir)))]
+    return [os.path.dirname(os.path.dirname(view_runtime(args.runtime_dir)))]
 
 
 def every_project() -> list:
@@ -452,9 +491,9 @@ def summaries_in_scope(args):
         return from_index(projects, lambda index: index.summaries(projects)), where(projects)
     from ..query.summaries import all_summaries
 
-    runtime = find_runtime_dir(args.runtime_dir)
+    runtime = view_runtime(args.runtime_dir)
     refresh_history()
-    return all_summaries(runtime), str(runtime)
+    return all_summaries(runtime), runtime if os.path.isdir(runtime) else os.path.dirname(os.path.dirname(runtime))
 
 
 def progress_printer(what: str, unit: str = "sessions"):
@@ -475,7 +514,7 @@ def pricer_in_scope(args):
     from ..query.cost import Pricer
 
     try:
-        return pricer_for(find_runtime_dir(args.runtime_dir))
+        return pricer_for(view_runtime(args.runtime_dir))
     except CliError:
         return Pricer({})
 
@@ -488,23 +527,17 @@ def project_namer():
 
 def cmd_import(args) -> int:
     """Read Claude Code's transcripts into the user's data home: every session, from before the hooks too."""
-    import sqlite3
-
-    from ..capture.importer import Importer, stores
-    from ..store import catalog
+    from ..capture.transcript_store import stores
+    from ..core.userdirs import data_home
 
     since = parse_since(args.since).timestamp() if args.since else None
     folders = stores(explicit=args.config_dir)
     missing = [folder for folder in args.config_dir if not os.path.isdir(os.path.expanduser(folder))]
     if missing:
         raise CliError(f"--config-dir {missing[0]}: no such directory", 2)
-    importer = Importer(catalog.home(), folders, int(since * 1e9) if since else None, args.dry_run, progress_printer("importing transcripts", "files"))
-    try:
-        done = importer.run()
-    except (OSError, sqlite3.Error) as exc:
-        raise CliError(f"cannot import into {catalog.home()}: {exc}") from None
+    done = import_transcripts(folders, int(since * 1e9) if since else None, args.dry_run)
     if args.json:
-        emit_json({**done, "dry_run": args.dry_run, "home": catalog.home()})
+        emit_json({**done, "dry_run": args.dry_run, "home": data_home()})
         return 0
     skipped = {reason: count for reason, count in done["skipped"].items() if count}
     would = "would import" if args.dry_run else "imported"
@@ -577,7 +610,7 @@ def cmd_usage(args) -> int:
     else:
         summaries, where_from = summaries_in_scope(args)
         since = parse_since(args.since) if args.since else None
-        here = str(find_runtime_dir(args.runtime_dir).parent.parent) if args.by == "project" else None
+        here = os.path.dirname(os.path.dirname(view_runtime(args.runtime_dir))) if args.by == "project" else None
         groups = spend.grouped(spend.cells(summaries, args.by, since, here), args.by)
     pricer = pricer_in_scope(args)
     report = spend.usage_report(groups, args.by, pricer)
@@ -620,6 +653,8 @@ def cmd_export(args) -> int:
         raise CliError("export --format writes one session: give exactly one ID (--all, --since and --all-projects go with --otlp)", 2)
     data, decisions = load_session(runtime_or_none(args), args.id[0])
     if args.format == "json":
+        import json
+
         text = json.dumps(data, indent=2, ensure_ascii=False) + "\n"
     else:
         spent = priced(summarize(data["activity_log"]), pricer_in_scope(args))
@@ -1021,9 +1056,19 @@ def quick_args(argv):
     return SimpleNamespace(**values, func=func, command=argv[0])
 
 
+def quick_import_args(argv):
+    """A plain ``import`` (``--json`` at most), read without argparse as ``quick_args`` reads
+    a search: with nothing new, as is most often the case, building the parser would be a third of the run."""
+    if argv[:1] != ["import"] or not set(argv[1:]) <= {"--json"}:
+        return None
+    from types import SimpleNamespace
+
+    return SimpleNamespace(config_dir=[], since=None, dry_run=False, json="--json" in argv, func=cmd_import, command="import")
+
+
 def main(argv=None) -> int:
     argv = sys.argv[1:] if argv is None else list(argv)
-    args = quick_args(argv) or build_parser().parse_args(argv)
+    args = quick_args(argv) or quick_import_args(argv) or build_parser().parse_args(argv)
     try:
         return args.func(args)
     except CliError as exc:

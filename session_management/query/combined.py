@@ -15,8 +15,12 @@ from collections import Counter
 IMPORTED_STATUS = "imported"  # the registry status of a session known only from its transcript
 
 
-def combine(hook, imported):
-    """The session in the storage format, from either source or both (None if neither)."""
+def combine(hook, imported, elsewhere=()):
+    """The session in the storage format, from either source or both (None if neither).
+    ``elsewhere``: responses (message id, request id) another session owns (``store/history.
+    counted_elsewhere``), dropped from the hook record: a fork's copies of its parent's are counted once."""
+    if hook is not None and elsewhere:
+        hook = {**hook, "activity_log": [e for e in hook["activity_log"] if not _counted_elsewhere(e, elsewhere)]}
     if imported is None or hook is None:
         return hook or imported
     log = hook["activity_log"]
@@ -53,6 +57,11 @@ def combine(hook, imported):
 def is_imported(data: dict) -> bool:
     """Whether any of the session came from its transcript rather than from the hooks."""
     return isinstance(data.get("metadata"), dict) and "imported" in data["metadata"]
+
+
+def _counted_elsewhere(entry, elsewhere) -> bool:
+    details = entry.get("details") if isinstance(entry, dict) and isinstance(entry.get("details"), dict) else {}
+    return entry.get("action") == "assistant_message" and (details.get("message_id"), details.get("request_id")) in elsewhere
 
 
 def _details(log, *actions):

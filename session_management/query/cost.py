@@ -33,7 +33,7 @@ class Pricer:
         from ..store import config as _config
 
         runtime_dir = os.path.normpath(str(runtime_dir))
-        config, _problems = _config.load(os.path.dirname(runtime_dir), runtime_dir)
+        config, _problems = _config.load(os.path.dirname(runtime_dir), runtime_dir if os.path.isdir(runtime_dir) else None)
         return cls(config["prices"])
 
     def cost(self, model: str, totals: dict):

@@ -15,7 +15,7 @@ from . import usage
 from .combined import IMPORTED_STATUS, combine, is_imported
 
 CACHE_NAME = "summary-cache.json"
-CACHE_VERSION = 4  # 2: token usage added; 3: None without responses; 4: imported sessions, fingerprints of both sources
+CACHE_VERSION = 5  # 2: token usage added; 3: None without responses; 4: imported sessions, fingerprints of both sources; 5: and of responses counted elsewhere
 
 
 def summarize(data: dict, registry_status: str) -> dict:
@@ -133,7 +133,7 @@ def read_session(session_dir, session_id: str, archived: bool) -> dict:
 def session_sources(session_dir, imported_folder, session_id: str, status: str) -> list:
     """``[status, fingerprint of the hook record, of the imported record]``: changes with either."""
     hook = session_fingerprint(session_dir, session_id, status == "archived") if status != IMPORTED_STATUS else None
-    return [status, hook, files_fingerprint([history.session_path(imported_folder, session_id)])]
+    return [status, hook, files_fingerprint([history.session_path(imported_folder, session_id), history.elsewhere_path(imported_folder, session_id)])]
 
 
 def read_combined(session_dir, imported_folder, session_id: str, status: str) -> dict:
@@ -145,7 +145,7 @@ def read_combined(session_dir, imported_folder, session_id: str, status: str) ->
             hook = read_session(session_dir, session_id, status == "archived")
         except KeyError:
             pass  # its hook record is gone: the imported one may still be there
-    found = combine(hook, history.read(imported_folder, session_id))
+    found = combine(hook, history.read(imported_folder, session_id), history.counted_elsewhere(imported_folder, session_id))
     if found is None:
         raise KeyError(session_id)
     return found
@@ -162,10 +162,11 @@ def statuses(session_dir, imported_folder) -> dict:
 
 def all_summaries(runtime_dir) -> list:
     """Summaries of every session in the registry and of the project's imported history
-    (unreadable ones are skipped), cache refreshed."""
+    (unreadable ones are skipped), cache refreshed: in the runtime directory, or beside the
+    imported sessions in a project without one (nothing is written into a project the hooks never saw)."""
     session_dir = os.path.join(runtime_dir, "sessions")
     imported_folder = history.project_folder(catalog.home(), os.path.dirname(os.path.dirname(os.path.abspath(runtime_dir))))
-    cache_file = os.path.join(runtime_dir, CACHE_NAME)
+    cache_file = os.path.join(runtime_dir if os.path.isdir(runtime_dir) else imported_folder, CACHE_NAME)
     try:
         with open(cache_file, encoding="utf-8") as handle:
             cache = json.load(handle)

@@ -9,7 +9,7 @@ import json
 import os
 
 from ..core.timestamps import now_iso
-from ..core.userdirs import user_dir
+from ..core.userdirs import data_home, user_dir  # noqa: F401 (user_dir: where the index and the prices find their folders)
 from .journal import FlockLock
 
 CATALOG_NAME = "projects.json"
@@ -18,7 +18,7 @@ VERSION = 1
 
 def home(env=os.environ) -> str:
     """Where the catalog lives (see the module docstring)."""
-    return user_dir("XDG_DATA_HOME", os.path.join(".local", "share"), env)
+    return data_home(env)
 
 
 def read(folder: str) -> dict:

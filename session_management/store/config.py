@@ -113,8 +113,9 @@ def validate(raw) -> tuple:
     return config, problems
 
 
-def load(claude_dir: str, runtime_dir: str) -> tuple:
-    """``(config, problems)`` for a project whose ``.claude`` directory is ``claude_dir``."""
+def load(claude_dir: str, runtime_dir) -> tuple:
+    """``(config, problems)`` for a project whose ``.claude`` directory is ``claude_dir``, the
+    parsed file cached in ``runtime_dir`` (None: a project without hooks, where nothing is written)."""
     path = os.path.join(claude_dir, CONFIG_NAME)
     try:
         info = os.stat(path)
@@ -123,6 +124,8 @@ def load(claude_dir: str, runtime_dir: str) -> tuple:
     except OSError as exc:
         return dict(DEFAULTS), [f"cannot read {path}: {exc}; using defaults"]
     key = [info.st_mtime_ns, info.st_size]
+    if runtime_dir is None:
+        return parse_file(path)
     cache = os.path.join(runtime_dir, CACHE_NAME)
     try:
         with open(cache, "rb") as handle:

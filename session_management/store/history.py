@@ -2,7 +2,10 @@
 
 ``<catalog home>/imported/``: ``projects/<name>-<hash of the path>/`` per project, holding
 ``project.json`` (the project's path, which may no longer exist) and ``sessions/session_<id>.json``
-(the spec's session format, written whole, ``metadata.imported`` marking where it came from);
+(the spec's session format, written whole, ``metadata.imported`` marking where it came from)
+and ``sessions/elsewhere_<id>.json`` (the responses of a session's transcript that another
+session's transcript owns: see ``counted_elsewhere``) and, for a project without
+``.claude/runtime``, its views' ``summary-cache.json``;
 ``state.sqlite`` (how far each transcript was read, which file owns each copied line) and
 ``import.lock`` (held for a whole import, so two never interleave). The session files are the
 record: they stay when Claude Code deletes its transcripts.
@@ -25,6 +28,18 @@ def project_folder(home: str, project: str) -> str:
     name = re.sub(r"[^A-Za-z0-9._-]+", "-", os.path.basename(project.rstrip("/")) or "root")[:40]
     digest = hashlib.sha256(project.encode("utf-8", "surrogatepass")).hexdigest()[:12]
     return os.path.join(root(home), "projects", f"{name}-{digest}")
+
+
+def project_at(home: str, start: str):
+    """The nearest folder at or above ``start`` that has imported sessions, or None: where a view
+    finds its project when the hooks were never installed there."""
+    folder = start
+    while True:
+        if os.path.isfile(os.path.join(project_folder(home, folder), "project.json")):
+            return folder
+        if os.path.dirname(folder) == folder:
+            return None
+        folder = os.path.dirname(folder)
 
 
 def session_dir(folder: str) -> str:
@@ -61,6 +76,22 @@ def session_ids(folder: str) -> list:
     except OSError:
         return []
     return sorted(name[len("session_") : -len(".json")] for name in names if name.startswith("session_") and name.endswith(".json"))
+
+
+def elsewhere_path(folder: str, session_id: str) -> str:
+    return os.path.join(session_dir(folder), f"elsewhere_{session_id}.json")
+
+
+def counted_elsewhere(folder: str, session_id: str) -> set:
+    """``{(message id, request id)}`` of the responses in the session's transcript that another
+    session's transcript owns (a fork's copies, ccusage's rule): a hook record holding them does
+    not count them again. Empty if none, or unreadable."""
+    try:
+        with open(elsewhere_path(folder, session_id), encoding="utf-8") as handle:
+            pairs = json.load(handle)
+        return {tuple(pair) for pair in pairs if isinstance(pair, list) and len(pair) == 2}
+    except (OSError, ValueError, TypeError):
+        return set()
 
 
 def read(folder: str, session_id: str):
