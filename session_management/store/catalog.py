@@ -8,8 +8,8 @@ read when it is already known); a project moved or deleted stays listed and is s
 import json
 import os
 
+from ..core.fastos import user_dir
 from ..core.timestamps import now_iso
-from ..core.userdirs import user_dir
 from .journal import FlockLock
 
 CATALOG_NAME = "projects.json"

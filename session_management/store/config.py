@@ -6,8 +6,8 @@ per edit of the file, not once per event. Problems never stop tracking: each bad
 reported and its default used.
 """
 
-import os
 
+from ..core import fastos  # not os: the status line reads the config (see core.fastos)
 from ..core.fastjson import loads
 
 CONFIG_NAME = "session-tracking.yaml"
@@ -115,15 +115,15 @@ def validate(raw) -> tuple:
 
 def load(claude_dir: str, runtime_dir: str) -> tuple:
     """``(config, problems)`` for a project whose ``.claude`` directory is ``claude_dir``."""
-    path = os.path.join(claude_dir, CONFIG_NAME)
+    path = fastos.join(claude_dir, CONFIG_NAME)
     try:
-        info = os.stat(path)
+        info = fastos.stat(path)
     except FileNotFoundError:
         return dict(DEFAULTS), []
     except OSError as exc:
         return dict(DEFAULTS), [f"cannot read {path}: {exc}; using defaults"]
     key = [info.st_mtime_ns, info.st_size]
-    cache = os.path.join(runtime_dir, CACHE_NAME)
+    cache = fastos.join(runtime_dir, CACHE_NAME)
     try:
         with open(cache, "rb") as handle:
             cached = loads(handle.read())
