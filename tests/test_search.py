@@ -169,6 +169,21 @@ def test_settled_registries_and_archives_are_trusted_yet_every_change_is_seen(tm
     assert {s["session_id"]: s["status"] for s in listed} == {"done": "archived", "live": "archived"}
 
 
+def test_a_search_with_nothing_new_writes_nothing_to_the_index(projects):
+    """Settled projects with nothing new: a search only reads the index (its file is left as it was)."""
+    alpha, beta = projects
+    for project in projects:
+        sessions = project / ".claude" / "runtime" / "sessions"
+        for path in (sessions / "registry.json", sessions / "archive"):
+            os.utime(path, (os.stat(path).st_atime, os.stat(path).st_mtime - 60))
+    assert json.loads(cli("index", "--json", cwd=alpha).stdout)["sessions_read"] == 2
+    index = alpha.parent / "home" / ".cache" / "claude-session-tracker" / "index.sqlite"
+    before = (index.read_bytes(), os.stat(index).st_mtime_ns)
+    assert "«flamingo»" in cli("search", "flamingo", "--all-projects", cwd=alpha).stdout
+    assert json.loads(cli("index", "--json", cwd=alpha).stdout)["sessions_unchanged"] == 2
+    assert (index.read_bytes(), os.stat(index).st_mtime_ns) == before
+
+
 def test_since_narrows_search_and_list_across_projects(projects):
     """--since keeps what happened after that moment, given as an age or as an ISO time with any offset."""
     alpha, _ = projects

@@ -35,6 +35,8 @@ _SLOTS = 1024  # entry ids per millisecond
 _MISSING, _UNKNOWN = -1, None  # folder marks: known to be missing; not to be trusted
 _SETTLED_NS = 2_000_000_000  # a folder's mtime this old cannot still change within the same clock tick
 _FTS = ("entries_words", "entries_grams")  # the word index and the trigram index over entries.text
+# Which sessions of a project are live, read at every update: from the index, not the sessions' rows.
+_BY_STATUS = "CREATE INDEX IF NOT EXISTS sessions_by_status ON sessions (project, status)"
 
 
 def location(env=os.environ) -> str:
@@ -72,6 +74,7 @@ class Index:
                 return self._create(db)
             version = db.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
             if version and int(version[0]) == SCHEMA_VERSION:
+                db.execute(_BY_STATUS)  # built once in an index made before it: no rebuild for it
                 return db
             db.close()
         except (sqlite3.DatabaseError, ValueError) as exc:
@@ -105,6 +108,7 @@ class Index:
                     cache_write_5m INTEGER, cache_write_1h INTEGER, cache_read INTEGER);
                 CREATE INDEX usage_by_session ON usage (session);
                 CREATE INDEX sessions_by_start ON sessions (created_at);
+                %s;
                 CREATE TABLE folders (path TEXT PRIMARY KEY, mtime_ns INTEGER);
                 CREATE TABLE entries (
                     id INTEGER PRIMARY KEY, session INTEGER NOT NULL, position INTEGER,
@@ -116,7 +120,7 @@ class Index:
                     text, content = 'entries', content_rowid = 'id', tokenize = 'trigram');
                 INSERT INTO meta VALUES ('schema_version', '%d');
                 COMMIT;
-                """ % SCHEMA_VERSION
+                """ % (_BY_STATUS, SCHEMA_VERSION)
         )
         return db
 
@@ -148,6 +152,7 @@ class Index:
         ``progress(done, total)`` is called as sessions are read, for long first builds."""
         done = {"projects": 0, "sessions_read": 0, "sessions_unchanged": 0, "sessions_removed": 0, "entries_added": 0}
         stale, marks = [], {}
+        remembered = dict(self.db.execute("SELECT path, mtime_ns FROM folders"))  # a few rows per project
         home = catalog.home()
         for project in projects:
             done["projects"] += 1
@@ -158,7 +163,7 @@ class Index:
             # folders': while all are as they were at the last complete update (missing counts as
             # a state too), only live sessions can have changed.
             own = {path: _mtime_ns(path) for path in _renamed_only(session_dir, imported)}
-            trusted = {path for path, mtime in own.items() if mtime == self._folder_mtime(path)}
+            trusted = {path for path, mtime in own.items() if mtime == remembered.get(path)}
             changed, unchanged, gone = self._changed(project, session_dir, imported, trusted == set(own), os.path.join(session_dir, "archive") in trusted)
             stale += changed
             done["sessions_unchanged"] += unchanged
@@ -179,8 +184,7 @@ class Index:
             done["entries_added"] += self._replace(project, session_id, fingerprint, data["activity_log"], summarize(data, status))
             if progress:
                 progress(number, len(stale))
-        for path, mtime_ns in marks.items():  # only now that the sessions they vouch for are all indexed
-            self._remember_folder(path, mtime_ns)
+        self._remember_folders(marks, remembered)  # only now that the sessions they vouch for are all indexed
         return done
 
     def _changed(self, project: str, session_dir: str, imported: str, nothing_renamed: bool, archive_same: bool):
@@ -193,7 +197,7 @@ class Index:
             live = self.db.execute("SELECT session_id, status, fingerprint FROM sessions WHERE project = ? AND status NOT IN (?, ?)", (project, *settled)).fetchall()
             known = {session_id: fingerprint for session_id, _, fingerprint in live}
             found = {session_id: status for session_id, status, _ in live}
-            unchanged = self.db.execute("SELECT count(*) FROM sessions WHERE project = ? AND status IN (?, ?)", (project, *settled)).fetchone()[0]
+            unchanged = self.db.execute("SELECT count(*) FROM sessions WHERE project = ?", (project,)).fetchone()[0] - len(live)
         else:
             from .summaries import statuses
 
@@ -216,17 +220,25 @@ class Index:
                 stale.append((project, session_dir, session_id, status, fingerprint))
         return stale, unchanged, [] if nothing_renamed else list(known)
 
-    def _folder_mtime(self, path: str):
-        row = self.db.execute("SELECT mtime_ns FROM folders WHERE path = ?", (path,)).fetchone()
-        return row[0] if row else None
-
-    def _remember_folder(self, path: str, mtime_ns) -> None:
+    def _remember_folders(self, marks: dict, remembered: dict) -> None:
         """Trust a file's or folder's mtime only once it is settled: a change in the same clock tick as the
-        last one would leave it equal (git's "racily clean" problem)."""
-        if mtime_ns is not None and time.time_ns() - mtime_ns > _SETTLED_NS:
-            self.db.execute("INSERT OR REPLACE INTO folders VALUES (?, ?)", (path, mtime_ns))
-        else:
-            self.db.execute("DELETE FROM folders WHERE path = ?", (path,))
+        last one would leave it equal (git's "racily clean" problem). Only the marks that differ from
+        ``remembered`` (what the index holds) are written, in one transaction: an update that found
+        nothing new writes nothing (a write and the checkpoint at close were most of a search's time)."""
+        now = time.time_ns()
+        wanted = {path: mtime_ns if mtime_ns is not None and now - mtime_ns > _SETTLED_NS else None for path, mtime_ns in marks.items()}
+        changed = {path: mtime_ns for path, mtime_ns in wanted.items() if remembered.get(path) != mtime_ns}
+        if not changed:
+            return
+        db = self.db
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            db.executemany("DELETE FROM folders WHERE path = ?", [(path,) for path, mtime_ns in changed.items() if mtime_ns is None])
+            db.executemany("INSERT OR REPLACE INTO folders VALUES (?, ?)", [item for item in changed.items() if item[1] is not None])
+            db.execute("COMMIT")
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
 
     def _replace(self, project: str, session_id: str, fingerprint, entries, summary) -> int:
         """One transaction per session: a writer killed mid-update leaves every session whole."""
