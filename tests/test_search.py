@@ -337,24 +337,27 @@ def test_an_index_of_schema_2_is_rebuilt_on_first_use_with_a_word_of_it(planted,
     ["search", "word"], ["search", "two", "words", "--all-projects"], ["search", "--json", "--limit", "5", "--", "--no-verify"],
     ["search", "--sort=relevance", "--project", "x", "--since", "2h", "--action", "tool_use", "--tool", "Bash", "w"],
     ["search", "--runtime-dir", "r", "w"], ["search", "--limit=7", "w", "--json"],
+    ["list"], ["list", "--all-projects"], ["list", "--project", "x", "--status", "archived", "--since=2h", "--limit", "3", "--json"],
+    ["list", "--runtime-dir", "r", "--status=imported"],
 ])
-def test_the_quick_reading_of_a_search_line_agrees_with_argparse(argv):
-    """A plain search line, read without argparse (for a quick start), gives what argparse gives."""
+def test_the_quick_reading_of_a_search_or_list_line_agrees_with_argparse(argv):
+    """A plain search or list line, read without argparse (for a quick start), gives what argparse gives."""
     from session_management.present import cli as cli_module
 
-    quick = vars(cli_module.quick_search_args(argv))
+    quick = vars(cli_module.quick_args(argv))
     full = vars(cli_module.build_parser().parse_args(argv))
     full.setdefault("runtime_dir", None)
     assert {key: quick[key] for key in full} == full
 
 
 @pytest.mark.parametrize("argv", [["search"], ["search", "-h"], ["search", "--help", "x"], ["search", "--limit", "x", "w"],
-                                  ["search", "--sort", "oldest", "w"], ["search", "--json=1", "w"], ["search", "--bogus", "w"], ["list"]])
-def test_anything_but_a_plain_search_line_is_left_to_argparse(argv):
+                                  ["search", "--sort", "oldest", "w"], ["search", "--json=1", "w"], ["search", "--bogus", "w"], ["show", "x"],
+                                  ["list", "x"], ["list", "--status", "gone"], ["list", "--limit"], ["list", "--all"], ["list", "--help"]])
+def test_anything_but_a_plain_search_or_list_line_is_left_to_argparse(argv):
     """Help, mistakes and other commands are not read quickly, so argparse answers them as always."""
     from session_management.present import cli as cli_module
 
-    assert cli_module.quick_search_args(argv) is None
+    assert cli_module.quick_args(argv) is None
 
 
 def test_a_match_in_a_long_line_is_shown_with_the_text_around_it_cut(tmp_path):

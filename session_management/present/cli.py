@@ -5,7 +5,7 @@ empty answer (nothing tracked yet, nothing matches) is one line on stderr and ex
 it is the empty result on stdout and exit 0.
 """
 
-from __future__ import annotations  # annotations name Path without importing pathlib (see quick_search_args)
+from __future__ import annotations  # annotations name Path without importing pathlib (see quick_args)
 
 import json
 import os
@@ -166,7 +166,7 @@ def table(headers, rows) -> str:
     """Columns padded to their widest cell, numbers right-aligned, no trailing spaces: one format
     string for every row, so a table of 10,000 rows is formatted in C, not cell by cell."""
     columns = list(zip(*rows)) if rows else [()] * len(headers)
-    kinds = [{type(cell) for cell in column} for column in columns]
+    kinds = [set(map(type, column)) for column in columns]
     numeric = [bool(types) and types <= {int, float} for types in kinds]
     cells = [column if types <= {str} else list(map(str, column)) for types, column in zip(kinds, columns)]
     widths = [max(len(str(h)), max(map(len, texts), default=0)) for h, texts in zip(headers, cells)]
@@ -174,7 +174,7 @@ def table(headers, rows) -> str:
     if not numeric[-1]:
         specs[-1] = "{}"  # the last column left-aligned: no padding after it
     line = "  ".join(specs).format
-    return "\n".join([line(*map(str, headers)), *(line(*row) for row in zip(*cells))])
+    return "\n".join([line(*map(str, headers)), *map(line, *cells)])
 
 
 def pricer_for(runtime: Path):
@@ -203,48 +203,47 @@ def emit_json(value) -> None:
 def cmd_list(args) -> int:
     pricer = pricer_in_scope(args)
     since = parse_since(args.since) if args.since else None
-    if across_projects(args) and not args.json:  # filtered, counted and priced by the index
+    if across_projects(args) and not args.json:  # filtered, counted, priced and cut to the minute by the index
         projects = scope(args)
-        sessions = from_index(projects, lambda index: index.listing(projects, pricer, args.status, since, args.limit))
-        where_from = where(projects)
-    else:
-        sessions, where_from = summaries_in_scope(args)
-        sessions = [with_spending(s, pricer) for s in sessions]
-        if args.status:
-            sessions = [s for s in sessions if s["status"] == args.status or s["session_status"] == args.status]
-        if since:
-            from ..claude_session import parse_timestamp
+        cells = from_index(projects, lambda index: index.listing_cells(projects, pricer, args.status, since, args.limit))
+        return print_listing(cells, where(projects), args, pricer)
+    sessions, where_from = summaries_in_scope(args)
+    sessions = [with_spending(s, pricer) for s in sessions]
+    if args.status:
+        sessions = [s for s in sessions if s["status"] == args.status or s["session_status"] == args.status]
+    if since:
+        from ..claude_session import parse_timestamp
 
-            sessions = [s for s in sessions if parse_timestamp(s["last_activity"]) >= since]
-        sessions.sort(key=lambda s: s["created_at"], reverse=True)
-        sessions = sessions[: args.limit]
+        sessions = [s for s in sessions if parse_timestamp(s["last_activity"]) >= since]
+    sessions.sort(key=lambda s: s["created_at"], reverse=True)
+    sessions = sessions[: args.limit]
     if args.json:
         emit_json(sessions)
         return 0
-    if not sessions:
+    marks = {"archived": " (archived)", "imported": " (imported)"}
+    cells = [(None, s["session_id"][:8], s["session_status"] + marks.get(s["status"], ""), short_time(s["created_at"]), short_time(s["last_activity"]),
+              s["duration_seconds"], s["prompts"], s["tool_calls"], s["failures"], s["requests"], s["tokens"], s["cost_usd"]) for s in sessions]
+    return print_listing(cells, where_from, args, pricer)
+
+
+def print_listing(cells, where_from: str, args, pricer) -> int:
+    """The sessions table from ``cells``, tuples as ``Index.listing_cells`` gives them (with None for
+    the project in one project's own list): only the figures are formatted here, each project's
+    name once."""
+    if not cells:
         print("no sessions match" if (args.status or args.since) and where_from else nothing_recorded("sessions", where_from), file=sys.stderr)
         return 1
+    name = project_namer()
+    names = {path: name(path) for path in {row[0] for row in cells} if path is not None}
     rows = [
-        (
-            s["session_id"][:8],
-            s["session_status"] + {"archived": " (archived)", "imported": " (imported)"}.get(s["status"], ""),
-            short_time(s["created_at"]),
-            short_time(s["last_activity"]),
-            duration_text(s["duration_seconds"]),
-            s["prompts"],
-            s["tool_calls"],
-            s["failures"],
-            tokens_text(s["tokens"]) if s["requests"] else "-",
-            cost_text(s["cost_usd"]) if s["requests"] else "-",
-        )
-        for s in sessions
+        (names.get(project), short_id, status, started, last, duration_text(seconds), prompts, tools, failures,
+         tokens_text(tokens) if requests else "-", cost_text(cost) if requests else "-")
+        for project, short_id, status, started, last, seconds, prompts, tools, failures, requests, tokens, cost in cells
     ]
-    many = "project" in sessions[0]
-    if many:  # each project's name worked out once, not once a row
-        name = project_namer()
-        names = {path: name(path) for path in {s["project"] for s in sessions}}
-        rows = [(names[s["project"]], *row) for s, row in zip(sessions, rows)]
-    print(table((*(("PROJECT",) if many else ()), "ID", "STATUS", "STARTED (UTC)", "LAST ACTIVITY", "DURATION", "PROMPTS", "TOOLS", "FAILURES", "TOKENS", "COST"), rows))
+    headers = ("PROJECT", "ID", "STATUS", "STARTED (UTC)", "LAST ACTIVITY", "DURATION", "PROMPTS", "TOOLS", "FAILURES", "TOKENS", "COST")
+    if not names:
+        headers, rows = headers[1:], [row[1:] for row in rows]
+    print(table(headers, rows))
     unpriced_note(pricer)
     return 0
 
@@ -1062,29 +1061,40 @@ every match first: slower for a word found everywhere."""
     return parser
 
 
-# search's options, read without argparse (see quick_search_args): the value each one takes
-SEARCH_OPTIONS = {"--all-projects": bool, "--project": str, "--action": str, "--tool": str, "--since": str,
-                  "--limit": int, "--sort": ("newest", "relevance"), "--json": bool, "--runtime-dir": str}
+# The commands read without argparse (see quick_args): each option with the value it takes, and the defaults.
+QUICK_OPTIONS = {
+    "search": {"--all-projects": bool, "--project": str, "--action": str, "--tool": str, "--since": str,
+               "--limit": int, "--sort": ("newest", "relevance"), "--json": bool, "--runtime-dir": str},
+    "list": {"--all-projects": bool, "--project": str, "--status": ("active", "paused", "ended", "archived", "imported"),
+             "--since": str, "--limit": int, "--json": bool, "--runtime-dir": str},
+}
+QUICK_DEFAULTS = {
+    "search": {"all_projects": False, "project": None, "action": None, "tool": None, "since": None,
+               "limit": 20, "sort": "newest", "json": False, "runtime_dir": None},
+    "list": {"all_projects": False, "project": None, "status": None, "since": None, "limit": None, "json": False, "runtime_dir": None},
+}
 
 
-def quick_search_args(argv):
-    """The arguments of a plain ``search …`` command line, read without building the whole
-    parser (importing argparse and building every command's parser is a third of a search's
-    start-up); None for anything else (help, a mistake, another command), which argparse then reads."""
-    if argv[:1] != ["search"]:
+def quick_args(argv):
+    """The arguments of a plain ``search …`` or ``list …`` command line, read without building
+    the whole parser (importing argparse and building every command's parser is a third of a
+    search's start-up); None for anything else (help, a mistake, another command), which argparse
+    then reads."""
+    command = argv[0] if argv else None
+    options = QUICK_OPTIONS.get(command)
+    if options is None:
         return None
-    values = {"all_projects": False, "project": None, "action": None, "tool": None, "since": None,
-              "limit": 20, "sort": "newest", "json": False, "runtime_dir": None, "query": []}
+    values, words = dict(QUICK_DEFAULTS[command]), []
     items, words_only = iter(argv[1:]), False
     for item in items:
         if words_only or not item.startswith("-"):
-            values["query"].append(item)
+            words.append(item)
             continue
         if item == "--":
             words_only = True
             continue
         name, has_value, value = item.partition("=")
-        kind = SEARCH_OPTIONS.get(name)
+        kind = options.get(name)
         if kind is None or (kind is bool and has_value):
             return None
         if kind is not bool and not has_value:
@@ -1098,16 +1108,20 @@ def quick_search_args(argv):
         if isinstance(kind, tuple) and value not in kind:
             return None
         values[name[2:].replace("-", "_")] = value
-    if not values["query"]:
-        return None
+    if command == "list" and (words or words_only):
+        return None  # a list takes no words: argparse says so
+    if command == "search":
+        if not words:
+            return None
+        values["query"] = words
     from types import SimpleNamespace
 
-    return SimpleNamespace(**values, func=cmd_search, command="search")
+    return SimpleNamespace(**values, func=cmd_search if command == "search" else cmd_list, command=command)
 
 
 def main(argv=None) -> int:
     argv = sys.argv[1:] if argv is None else list(argv)
-    args = quick_search_args(argv) or build_parser().parse_args(argv)
+    args = quick_args(argv) or build_parser().parse_args(argv)
     try:
         return args.func(args)
     except CliError as exc:

@@ -321,9 +321,25 @@ class Index:
         unpriced), from the sessions table alone: a page of 10,000 sessions parses no JSON and
         adds nothing up. ``status`` matches the registry's or the session's; ``since`` (an aware
         datetime) the last activity."""
+        keys = ("project", *LISTED, "requests", "tokens", "cost_usd")
+        rows = self._listed(f"project, {', '.join(LISTED)}, requests, tokens, cost", projects, pricer, status, since, limit, offset)
+        return [dict(zip(keys, row)) for row in rows]
+
+    def listing_cells(self, projects, pricer, status=None, since=None, limit=None) -> list:
+        """The rows of ``listing`` as tuples of what the CLI's table shows, the text cut and joined by
+        SQLite: ``(project, id's first 8 characters, status as shown, started and last activity to the
+        minute, duration_seconds, prompts, tool_calls, failures, requests, tokens, cost_usd)``."""
+        shown = "session_status || CASE status WHEN 'archived' THEN ' (archived)' WHEN ? THEN ' (imported)' ELSE '' END"
+        minute = "replace(substr(coalesce({0}, ''), 1, 16), 'T', ' ')"
+        columns = (f"project, substr(session_id, 1, 8), {shown}, {minute.format('created_at')}, {minute.format('last_activity')}, "
+                   "duration_seconds, prompts, tool_calls, failures, requests, tokens, cost")
+        return self._listed(columns, projects, pricer, status, since, limit, 0, [IMPORTED_STATUS]).fetchall()
+
+    def _listed(self, columns: str, projects, pricer, status, since, limit, offset, column_args=()):
+        """``columns`` of the sessions of ``projects`` (priced first), filtered, newest first."""
         self._price(pricer)
-        sql = [f"SELECT project, {', '.join(LISTED)}, requests, tokens, cost FROM sessions WHERE project IN ({_marks(projects)})"]
-        args = list(projects)
+        sql = [f"SELECT {columns} FROM sessions WHERE project IN ({_marks(projects)})"]
+        args = [*column_args, *projects]
         if status:
             sql.append("AND (status = ? OR session_status = ?)")
             args += [status, status]
@@ -334,8 +350,7 @@ class Index:
             args.append(format_timestamp(since))
         sql.append("ORDER BY created_at DESC LIMIT ? OFFSET ?")
         args += [-1 if limit is None else limit, offset]
-        keys = ("project", *LISTED, "requests", "tokens", "cost_usd")
-        return [dict(zip(keys, row)) for row in self.db.execute(" ".join(sql), args)]
+        return self.db.execute(" ".join(sql), args)
 
     def _price(self, pricer) -> None:
         """Each session's cost at ``pricer``'s rates, kept in its row with the rates it was
