@@ -163,9 +163,13 @@ def short_time(stamp: str) -> str:
 
 
 def table(headers, rows) -> str:
-    """Columns padded to their widest cell, numbers right-aligned, no trailing spaces: one format
-    string for every row, so a table of 10,000 rows is formatted in C, not cell by cell."""
-    columns = list(zip(*rows)) if rows else [()] * len(headers)
+    """Columns padded to their widest cell, numbers right-aligned, no trailing spaces."""
+    return table_of_columns(headers, list(zip(*rows)) if rows else [()] * len(headers))
+
+
+def table_of_columns(headers, columns) -> str:
+    """``table`` from its columns: one format string for every row, so a table of 10,000 rows is
+    formatted in C, not cell by cell."""
     kinds = [set(map(type, column)) for column in columns]
     numeric = [bool(types) and types <= {int, float} for types in kinds]
     cells = [column if types <= {str} else list(map(str, column)) for types, column in zip(kinds, columns)]
@@ -228,22 +232,21 @@ def cmd_list(args) -> int:
 
 def print_listing(cells, where_from: str, args, pricer) -> int:
     """The sessions table from ``cells``, tuples as ``Index.listing_cells`` gives them (with None for
-    the project in one project's own list): only the figures are formatted here, each project's
-    name once."""
+    the project in one project's own list): only the figures are formatted here, column by column,
+    each project's name once."""
     if not cells:
         print("no sessions match" if (args.status or args.since) and where_from else nothing_recorded("sessions", where_from), file=sys.stderr)
         return 1
-    name = project_namer()
-    names = {path: name(path) for path in {row[0] for row in cells} if path is not None}
-    rows = [
-        (names.get(project), short_id, status, started, last, duration_text(seconds), prompts, tools, failures,
-         tokens_text(tokens) if requests else "-", cost_text(cost) if requests else "-")
-        for project, short_id, status, started, last, seconds, prompts, tools, failures, requests, tokens, cost in cells
-    ]
-    headers = ("PROJECT", "ID", "STATUS", "STARTED (UTC)", "LAST ACTIVITY", "DURATION", "PROMPTS", "TOOLS", "FAILURES", "TOKENS", "COST")
-    if not names:
-        headers, rows = headers[1:], [row[1:] for row in rows]
-    print(table(headers, rows))
+    projects, ids, statuses, started, last, seconds, prompts, tools, failures, requests, tokens, costs = zip(*cells)
+    columns = [ids, statuses, started, last, list(map(duration_text, seconds)), prompts, tools, failures,
+               [tokens_text(count) if asked else "-" for asked, count in zip(requests, tokens)],
+               [cost_text(cost) if asked else "-" for asked, cost in zip(requests, costs)]]
+    headers = ("ID", "STATUS", "STARTED (UTC)", "LAST ACTIVITY", "DURATION", "PROMPTS", "TOOLS", "FAILURES", "TOKENS", "COST")
+    if projects[0] is not None:
+        name = project_namer()
+        names = {path: name(path) for path in set(projects)}
+        headers, columns = ("PROJECT", *headers), [list(map(names.__getitem__, projects)), *columns]
+    print(table_of_columns(headers, columns))
     unpriced_note(pricer)
     return 0
 
