@@ -203,6 +203,8 @@ def emit_json(value) -> None:
 
 # -- commands -------------------------------------------------------------------------------
 
+LIST_STATUSES = ("active", "paused", "ended", "archived", "imported")  # what list --status accepts
+
 
 def cmd_list(args) -> int:
     pricer = pricer_in_scope(args)
@@ -964,7 +966,7 @@ def build_parser():
 
     sub = command("list", "sessions, newest first: status, times, prompts, tool calls, failures", cmd_list)
     add_scope(sub, "list the sessions of")
-    sub.add_argument("--status", choices=("active", "paused", "ended", "archived", "imported"), help="only sessions with this status (imported: known only from Claude Code's transcript)")
+    sub.add_argument("--status", choices=LIST_STATUSES, help="only sessions with this status (imported: known only from Claude Code's transcript)")
     sub.add_argument("--since", metavar="WHEN", help="only sessions active since WHEN: 2h, 3d, 1w or an ISO date (UTC)")
     sub.add_argument("--limit", type=int, metavar="N", help="at most N sessions")
     sub.add_argument("--json", action="store_true", help="print JSON")
@@ -1068,7 +1070,7 @@ every match first: slower for a word found everywhere."""
 QUICK_OPTIONS = {
     "search": {"--all-projects": bool, "--project": str, "--action": str, "--tool": str, "--since": str,
                "--limit": int, "--sort": ("newest", "relevance"), "--json": bool, "--runtime-dir": str},
-    "list": {"--all-projects": bool, "--project": str, "--status": ("active", "paused", "ended", "archived", "imported"),
+    "list": {"--all-projects": bool, "--project": str, "--status": LIST_STATUSES,
              "--since": str, "--limit": int, "--json": bool, "--runtime-dir": str},
 }
 QUICK_DEFAULTS = {
