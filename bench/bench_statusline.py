@@ -16,7 +16,7 @@ import time
 from pathlib import Path
 
 import corpus
-from session_management.core.userdirs import cache_dir
+from session_management.core.fastos import cache_dir
 from session_management.store import catalog
 
 REPO = Path(__file__).resolve().parent.parent

@@ -171,6 +171,21 @@ def test_settled_registries_and_archives_are_trusted_yet_every_change_is_seen(tm
     assert {s["session_id"]: s["status"] for s in listed} == {"done": "archived", "live": "archived"}
 
 
+def test_a_search_with_nothing_new_writes_nothing_to_the_index(projects):
+    """Settled projects with nothing new: a search only reads the index (its file is left as it was)."""
+    alpha, beta = projects
+    for project in projects:
+        sessions = project / ".claude" / "runtime" / "sessions"
+        for path in (sessions / "registry.json", sessions / "archive"):
+            os.utime(path, (os.stat(path).st_atime, os.stat(path).st_mtime - 60))
+    assert json.loads(cli("index", "--json", cwd=alpha).stdout)["sessions_read"] == 2
+    index = alpha.parent / "home" / ".cache" / "claude-session-tracker" / "index.sqlite"
+    before = (index.read_bytes(), os.stat(index).st_mtime_ns)
+    assert "«flamingo»" in cli("search", "flamingo", "--all-projects", cwd=alpha).stdout
+    assert json.loads(cli("index", "--json", cwd=alpha).stdout)["sessions_unchanged"] == 2
+    assert (index.read_bytes(), os.stat(index).st_mtime_ns) == before
+
+
 def test_since_narrows_search_and_list_across_projects(projects):
     """--since keeps what happened after that moment, given as an age or as an ISO time with any offset."""
     alpha, _ = projects
@@ -325,21 +340,25 @@ def test_an_index_of_schema_2_is_rebuilt_on_first_use_with_a_word_of_it(planted,
     ["search", "--sort=relevance", "--project", "x", "--since", "2h", "--action", "tool_use", "--tool", "Bash", "w"],
     ["search", "--runtime-dir", "r", "w"], ["search", "--limit=7", "w", "--json"],
     ["usage"], ["usage", "--all-projects"], ["usage", "--by", "model", "--json", "--since", "1w", "--project", "x"], ["usage", "--by=week", "--runtime-dir", "r"],
+    ["list"], ["list", "--all-projects"], ["list", "--project", "x", "--status", "archived", "--since=2h", "--limit", "3", "--json"],
+    ["list", "--runtime-dir", "r", "--status=imported"], ["import"], ["import", "--json"],
 ])
-def test_the_quick_reading_of_a_search_or_usage_line_agrees_with_argparse(argv):
-    """A plain search or usage line, read without argparse (for a quick start), gives what argparse gives."""
+def test_the_quick_reading_of_a_plain_line_agrees_with_argparse(argv):
+    """A plain search, usage, list or import line, read without argparse (for a quick start), gives what argparse gives."""
     from session_management.present import cli as cli_module
 
     quick = vars(cli_module.quick_args(argv))
     full = vars(cli_module.build_parser().parse_args(argv))
-    full.setdefault("runtime_dir", None)
-    assert {key: quick[key] for key in full} == full
+    assert set(full) <= set(quick)
+    assert quick == {key: full.get(key) for key in quick}  # argparse sets no runtime_dir when it is not given
 
 
 @pytest.mark.parametrize("argv", [["search"], ["search", "-h"], ["search", "--help", "x"], ["search", "--limit", "x", "w"],
-                                  ["search", "--sort", "oldest", "w"], ["search", "--json=1", "w"], ["search", "--bogus", "w"], ["list"],
-                                  ["usage", "--by", "year"], ["usage", "extra"], ["usage", "--all"], ["usage", "-h"], ["usage", "--since"]])
-def test_anything_but_a_plain_search_or_usage_line_is_left_to_argparse(argv):
+                                  ["search", "--sort", "oldest", "w"], ["search", "--json=1", "w"], ["search", "--bogus", "w"], ["show", "x"],
+                                  ["usage", "--by", "year"], ["usage", "extra"], ["usage", "--all"], ["usage", "-h"], ["usage", "--since"],
+                                  ["list", "x"], ["list", "--status", "gone"], ["list", "--limit"], ["list", "--all"], ["list", "--help"],
+                                  ["import", "--dry-run"], ["import", "--since", "1d"], ["import", "x"], ["import", "--json=1"]])
+def test_anything_but_a_plain_line_is_left_to_argparse(argv):
     """Help, mistakes and other commands are not read quickly, so argparse answers them as always."""
     from session_management.present import cli as cli_module
 

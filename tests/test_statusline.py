@@ -217,8 +217,8 @@ def test_today_all_projects_adds_the_imported_history_once(project, tmp_path):
     assert costs[str(other)] > 1  # two responses now
 
 
-def test_the_status_line_imports_neither_json_nor_re(project, transcript):
-    """Its whole cost budget is half an interpreter start: json (re, enum) alone would exceed it."""
+def test_the_status_line_imports_neither_json_nor_re_nor_os(project, transcript):
+    """Its whole cost budget is half an interpreter start: json (re, enum) alone would exceed it, os a quarter of it."""
     hook("SessionStart", project, source="startup", transcript_path=str(transcript))
     a_turn(project, transcript, "msg_1")
     hook("Stop", project, transcript_path=str(transcript))
@@ -226,7 +226,7 @@ def test_the_status_line_imports_neither_json_nor_re(project, transcript):
                           capture_output=True, env=env_for(project), timeout=30)
     imported = {line.split("|")[-1].strip() for line in done.stderr.decode().splitlines()[1:]}
     assert "session_management.store.tally" in imported
-    assert not imported & {"json", "re", "enum", "genai_prices", "sqlite3", "datetime", "pathlib"}
+    assert not imported & {"json", "re", "enum", "os", "genai_prices", "sqlite3", "datetime", "pathlib"}
 
 
 def test_colours_only_on_a_colour_terminal(project, transcript):

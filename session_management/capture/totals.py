@@ -8,7 +8,7 @@ per threshold, priced only from rates already known (no genai-prices import on t
 
 import time
 
-from ..core.userdirs import cache_dir
+from ..core.fastos import cache_dir
 from ..store import rates, tally as _tally
 
 

@@ -7,10 +7,10 @@ remembered byte offset, stops before a last line still being written, skips line
 JSON, and starts over when the file shrank or was rewritten (the caller drops what it has seen).
 """
 
-import os
 import zlib
 
-from ..core.fastjson import loads  # not json: the status line reads transcripts too (see core.fastjson)
+from ..core import fastos  # fastos and fastjson, not os and json: the status line reads transcripts too
+from ..core.fastjson import loads
 from ..core.tokens import SPLIT_KEYS, TOKEN_KEYS
 
 _HEAD_BYTES = 512  # a rewritten file is told by its first bytes changing
@@ -32,7 +32,7 @@ def read_new(path: str, position: dict) -> tuple:
     try:
         with open(path, "rb") as handle:
             head = handle.read(_HEAD_BYTES)
-            size = os.fstat(handle.fileno()).st_size
+            size = fastos.fstat(handle.fileno()).st_size
             offset = position.get("offset", 0)
             if offset > size or zlib.crc32(head[: position.get("head_len", 0)]) != position.get("head", 0):
                 offset = 0  # shrank or rewritten: read it all again
@@ -123,16 +123,16 @@ def sources(event_name: str, payload: dict) -> list:
     if not _usable(main):
         return []
     found = [(main, None, None)]
-    folder = os.path.join(main[: -len(".jsonl")], "subagents")
+    folder = fastos.join(main[: -len(".jsonl")], "subagents")
     try:
-        names = sorted(os.listdir(folder))
+        names = sorted(fastos.listdir(folder))
     except OSError:
         names = []
     for name in names:
         if name.startswith("agent-") and name.endswith(".jsonl"):
-            found.append((os.path.join(folder, name), name[len("agent-") : -len(".jsonl")], None))
+            found.append((fastos.join(folder, name), name[len("agent-") : -len(".jsonl")], None))
     return found
 
 
 def _usable(path) -> bool:
-    return isinstance(path, str) and os.path.isabs(path) and path.endswith(".jsonl")
+    return isinstance(path, str) and fastos.isabs(path) and path.endswith(".jsonl")

@@ -1,6 +1,7 @@
 """Small helpers every stage shares: session ids (``ids``), UTC timestamps (``timestamps``), strict
 JSON text (``jsontext``), enabling site-packages for ``python -S`` hooks (``sitepackages``), JSON read without importing
-``json`` (``fastjson``), token totals (``tokens``), the user's folders (``userdirs``), writing bytes durably (``durable``).
+``json`` (``fastjson``), token totals (``tokens``), file-system calls and the user's folders without importing ``os`` (``fastos``), files' size-and-mtime
+fingerprints (``fingerprints``), writing bytes durably (``durable``).
 
 Imports only the standard library: nothing in this package may import another of ours.
 """

@@ -165,7 +165,7 @@ def import_transcripts(folders=None, since_ns=None, dry_run=False) -> dict:
     import (most runs) the importer is not even loaded: the listing that import left answers
     (``capture/transcript_store.unchanged_files``)."""
     from ..capture.transcript_store import stores, summary, unchanged_files
-    from ..core.userdirs import data_home
+    from ..core.fastos import data_home
 
     folders, home = folders or stores(), data_home()
     if since_ns is None and not dry_run:
@@ -198,10 +198,14 @@ def short_time(stamp: str) -> str:
 
 
 def table(headers, rows) -> str:
-    """Columns padded to their widest cell, numbers right-aligned, no trailing spaces: one format
-    string for every row, so a table of 10,000 rows is formatted in C, not cell by cell."""
-    columns = list(zip(*rows)) if rows else [()] * len(headers)
-    kinds = [{type(cell) for cell in column} for column in columns]
+    """Columns padded to their widest cell, numbers right-aligned, no trailing spaces."""
+    return table_of_columns(headers, list(zip(*rows)) if rows else [()] * len(headers))
+
+
+def table_of_columns(headers, columns) -> str:
+    """``table`` from its columns: one format string for every row, so a table of 10,000 rows is
+    formatted in C, not cell by cell."""
+    kinds = [set(map(type, column)) for column in columns]
     numeric = [bool(types) and types <= {int, float} for types in kinds]
     cells = [column if types <= {str} else list(map(str, column)) for types, column in zip(kinds, columns)]
     widths = [max(len(str(h)), max(map(len, texts), default=0)) for h, texts in zip(headers, cells)]
@@ -209,7 +213,7 @@ def table(headers, rows) -> str:
     if not numeric[-1]:
         specs[-1] = "{}"  # the last column left-aligned: no padding after it
     line = "  ".join(specs).format
-    return "\n".join([line(*map(str, headers)), *(line(*row) for row in zip(*cells))])
+    return "\n".join([line(*map(str, headers)), *map(line, *cells)])
 
 
 def pricer_for(runtime: Path):
@@ -236,52 +240,52 @@ def emit_json(value) -> None:
 
 # -- commands -------------------------------------------------------------------------------
 
+LIST_STATUSES = ("active", "paused", "ended", "archived", "imported")  # what list --status accepts
+
 
 def cmd_list(args) -> int:
     pricer = pricer_in_scope(args)
     since = parse_since(args.since) if args.since else None
-    if across_projects(args) and not args.json:  # filtered, counted and priced by the index
+    if across_projects(args) and not args.json:  # filtered, counted, priced and cut to the minute by the index
         projects = scope(args)
-        sessions = from_index(projects, lambda index: index.listing(projects, pricer, args.status, since, args.limit))
-        where_from = where(projects)
-    else:
-        sessions, where_from = summaries_in_scope(args)
-        sessions = [with_spending(s, pricer) for s in sessions]
-        if args.status:
-            sessions = [s for s in sessions if s["status"] == args.status or s["session_status"] == args.status]
-        if since:
-            from ..claude_session import parse_timestamp
+        cells = from_index(projects, lambda index: index.listing_cells(projects, pricer, args.status, since, args.limit))
+        return print_listing(cells, where(projects), args, pricer)
+    sessions, where_from = summaries_in_scope(args)
+    sessions = [with_spending(s, pricer) for s in sessions]
+    if args.status:
+        sessions = [s for s in sessions if s["status"] == args.status or s["session_status"] == args.status]
+    if since:
+        from ..claude_session import parse_timestamp
 
-            sessions = [s for s in sessions if parse_timestamp(s["last_activity"]) >= since]
-        sessions.sort(key=lambda s: s["created_at"], reverse=True)
-        sessions = sessions[: args.limit]
+        sessions = [s for s in sessions if parse_timestamp(s["last_activity"]) >= since]
+    sessions.sort(key=lambda s: s["created_at"], reverse=True)
+    sessions = sessions[: args.limit]
     if args.json:
         emit_json(sessions)
         return 0
-    if not sessions:
+    marks = {"archived": " (archived)", "imported": " (imported)"}
+    cells = [(None, s["session_id"][:8], s["session_status"] + marks.get(s["status"], ""), short_time(s["created_at"]), short_time(s["last_activity"]),
+              s["duration_seconds"], s["prompts"], s["tool_calls"], s["failures"], s["requests"], s["tokens"], s["cost_usd"]) for s in sessions]
+    return print_listing(cells, where_from, args, pricer)
+
+
+def print_listing(cells, where_from: str, args, pricer) -> int:
+    """The sessions table from ``cells``, tuples as ``Index.listing_cells`` gives them (with None for
+    the project in one project's own list): only the figures are formatted here, column by column,
+    each project's name once."""
+    if not cells:
         print("no sessions match" if (args.status or args.since) and where_from else nothing_recorded("sessions", where_from), file=sys.stderr)
         return 1
-    rows = [
-        (
-            s["session_id"][:8],
-            s["session_status"] + {"archived": " (archived)", "imported": " (imported)"}.get(s["status"], ""),
-            short_time(s["created_at"]),
-            short_time(s["last_activity"]),
-            duration_text(s["duration_seconds"]),
-            s["prompts"],
-            s["tool_calls"],
-            s["failures"],
-            tokens_text(s["tokens"]) if s["requests"] else "-",
-            cost_text(s["cost_usd"]) if s["requests"] else "-",
-        )
-        for s in sessions
-    ]
-    many = "project" in sessions[0]
-    if many:  # each project's name worked out once, not once a row
+    projects, ids, statuses, started, last, seconds, prompts, tools, failures, requests, tokens, costs = zip(*cells)
+    columns = [ids, statuses, started, last, list(map(duration_text, seconds)), prompts, tools, failures,
+               [tokens_text(count) if asked else "-" for asked, count in zip(requests, tokens)],
+               [cost_text(cost) if asked else "-" for asked, cost in zip(requests, costs)]]
+    headers = ("ID", "STATUS", "STARTED (UTC)", "LAST ACTIVITY", "DURATION", "PROMPTS", "TOOLS", "FAILURES", "TOKENS", "COST")
+    if projects[0] is not None:
         name = project_namer()
-        names = {path: name(path) for path in {s["project"] for s in sessions}}
-        rows = [(names[s["project"]], *row) for s, row in zip(sessions, rows)]
-    print(table((*(("PROJECT",) if many else ()), "ID", "STATUS", "STARTED (UTC)", "LAST ACTIVITY", "DURATION", "PROMPTS", "TOOLS", "FAILURES", "TOKENS", "COST"), rows))
+        names = {path: name(path) for path in set(projects)}
+        headers, columns = ("PROJECT", *headers), [list(map(names.__getitem__, projects)), *columns]
+    print(table_of_columns(headers, columns))
     unpriced_note(pricer)
     return 0
 
@@ -528,7 +532,7 @@ def project_namer():
 def cmd_import(args) -> int:
     """Read Claude Code's transcripts into the user's data home: every session, from before the hooks too."""
     from ..capture.transcript_store import stores
-    from ..core.userdirs import data_home
+    from ..core.fastos import data_home
 
     since = parse_since(args.since).timestamp() if args.since else None
     folders = stores(explicit=args.config_dir)
@@ -905,7 +909,7 @@ def build_parser():
 
     sub = command("list", "sessions, newest first: status, times, prompts, tool calls, failures", cmd_list)
     add_scope(sub, "list the sessions of")
-    sub.add_argument("--status", choices=("active", "paused", "ended", "archived", "imported"), help="only sessions with this status (imported: known only from Claude Code's transcript)")
+    sub.add_argument("--status", choices=LIST_STATUSES, help="only sessions with this status (imported: known only from Claude Code's transcript)")
     sub.add_argument("--since", metavar="WHEN", help="only sessions active since WHEN: 2h, 3d, 1w or an ISO date (UTC)")
     sub.add_argument("--limit", type=int, metavar="N", help="at most N sessions")
     sub.add_argument("--json", action="store_true", help="print JSON")
@@ -1005,33 +1009,42 @@ every match first: slower for a word found everywhere."""
     return parser
 
 
-# The plain lines read without argparse (see quick_args): each option and the value it takes.
-SEARCH_OPTIONS = {"--all-projects": bool, "--project": str, "--action": str, "--tool": str, "--since": str,
-                  "--limit": int, "--sort": ("newest", "relevance"), "--json": bool, "--runtime-dir": str}
-USAGE_OPTIONS = {"--by": ("day", "week", "month", "session", "project", "model", "agent"), "--all-projects": bool,
-                 "--project": str, "--since": str, "--json": bool, "--runtime-dir": str}
+# The commands read without argparse (see quick_args): each option with the value it takes, and the defaults.
+QUICK_OPTIONS = {
+    "search": {"--all-projects": bool, "--project": str, "--action": str, "--tool": str, "--since": str,
+               "--limit": int, "--sort": ("newest", "relevance"), "--json": bool, "--runtime-dir": str},
+    "list": {"--all-projects": bool, "--project": str, "--status": LIST_STATUSES,
+             "--since": str, "--limit": int, "--json": bool, "--runtime-dir": str},
+    "usage": {"--by": ("day", "week", "month", "session", "project", "model", "agent"), "--all-projects": bool,
+              "--project": str, "--since": str, "--json": bool, "--runtime-dir": str},
+    "import": {"--json": bool},
+}
+QUICK_DEFAULTS = {
+    "search": {"all_projects": False, "project": None, "action": None, "tool": None, "since": None,
+               "limit": 20, "sort": "newest", "json": False, "runtime_dir": None},
+    "list": {"all_projects": False, "project": None, "status": None, "since": None, "limit": None, "json": False, "runtime_dir": None},
+    "usage": {"by": "day", "all_projects": False, "project": None, "since": None, "json": False, "runtime_dir": None},
+    "import": {"config_dir": [], "since": None, "dry_run": False, "json": False, "runtime_dir": None},
+}
 
 
 def quick_args(argv):
-    """The arguments of a plain ``search …`` or ``usage …`` command line, read without building
-    the whole parser (importing argparse and building every command's parser is a third of a
-    search's start-up, and more than usage across projects takes to answer); None for anything
-    else (help, a mistake, another command), which argparse then reads."""
-    if argv[:1] == ["search"]:
-        values = {"all_projects": False, "project": None, "action": None, "tool": None, "since": None,
-                  "limit": 20, "sort": "newest", "json": False, "runtime_dir": None, "query": []}
-        options, func = SEARCH_OPTIONS, cmd_search
-    elif argv[:1] == ["usage"]:
-        values = {"by": "day", "all_projects": False, "project": None, "since": None, "json": False, "runtime_dir": None}
-        options, func = USAGE_OPTIONS, cmd_usage
-    else:
+    """The arguments of a plain ``search``, ``list``, ``usage`` or ``import`` command line, read
+    without building the whole parser (importing argparse and building every command's parser is a
+    third of a search's start-up, more than usage across projects takes to answer, and most of an
+    import that finds nothing new); None for anything else (help, a mistake, another command),
+    which argparse then reads."""
+    command = argv[0] if argv else None
+    options = QUICK_OPTIONS.get(command)
+    if options is None:
         return None
+    values, words = dict(QUICK_DEFAULTS[command]), []
     items, words_only = iter(argv[1:]), False
     for item in items:
-        if "query" in values and (words_only or not item.startswith("-")):
-            values["query"].append(item)
+        if words_only or not item.startswith("-"):
+            words.append(item)
             continue
-        if item == "--" and "query" in values:
+        if item == "--":
             words_only = True
             continue
         name, has_value, value = item.partition("=")
@@ -1049,26 +1062,21 @@ def quick_args(argv):
         if isinstance(kind, tuple) and value not in kind:
             return None
         values[name[2:].replace("-", "_")] = value
-    if values.get("query") == []:
-        return None
+    if command == "search":
+        if not words:
+            return None
+        values["query"] = words
+    elif words or words_only:
+        return None  # only a search takes words: argparse says so
     from types import SimpleNamespace
 
-    return SimpleNamespace(**values, func=func, command=argv[0])
-
-
-def quick_import_args(argv):
-    """A plain ``import`` (``--json`` at most), read without argparse as ``quick_args`` reads
-    a search: with nothing new, as is most often the case, building the parser would be a third of the run."""
-    if argv[:1] != ["import"] or not set(argv[1:]) <= {"--json"}:
-        return None
-    from types import SimpleNamespace
-
-    return SimpleNamespace(config_dir=[], since=None, dry_run=False, json="--json" in argv, func=cmd_import, command="import")
+    commands = {"search": cmd_search, "list": cmd_list, "usage": cmd_usage, "import": cmd_import}
+    return SimpleNamespace(**values, func=commands[command], command=command)
 
 
 def main(argv=None) -> int:
     argv = sys.argv[1:] if argv is None else list(argv)
-    args = quick_args(argv) or quick_import_args(argv) or build_parser().parse_args(argv)
+    args = quick_args(argv) or build_parser().parse_args(argv)
     try:
         return args.func(args)
     except CliError as exc:

@@ -12,9 +12,10 @@ costs the same at 10 events as at 5,000, and for 10 sessions as for 10,000. Noth
 leaves out the part it touched, and the exit status is 0.
 """
 
-import os
 import sys
 import time
+
+from ..core import fastos  # not os: see core.fastos
 
 DEADLINE_SECONDS = 3  # a stdin never closed, a hung disk: the parts made by then are printed
 MAX_STDIN_BYTES = 1 << 20
@@ -27,10 +28,10 @@ def read_stdin() -> bytes:
     """What Claude Code wrote (it closes stdin; a terminal gives nothing), at most 1 MiB."""
     data = b""
     try:
-        if os.isatty(0):
+        if fastos.isatty(0):
             return b""
         while len(data) <= MAX_STDIN_BYTES:
-            chunk = os.read(0, 65536)
+            chunk = fastos.read(0, 65536)
             if not chunk:
                 break
             data += chunk
@@ -94,14 +95,14 @@ def pending_responses(runtime_dir: str, session_id: str, tally, transcript: str)
     from ..capture.transcript import read_new, response_key, sources
 
     positions = (tally or {}).get("positions", {})
-    if tally is None and os.path.exists(os.path.join(runtime_dir, "transcripts", f"{session_id}.json")):
+    if tally is None and fastos.exists(fastos.join(runtime_dir, "transcripts", f"{session_id}.json")):
         return []  # harvested before tallies existed: its counts come with the next harvest
     recent = set((tally or {}).get("recent", ()))
     found = []
     for path, _agent, _type in sources("Stop", {"transcript_path": transcript}):
         position = positions.get(path, {})
         try:
-            if not position and os.path.getsize(path) > MAX_UNHARVESTED_BYTES:
+            if not position and fastos.getsize(path) > MAX_UNHARVESTED_BYTES:
                 continue
         except OSError:
             continue
@@ -118,15 +119,14 @@ def build(payload: dict, env, line: Line) -> None:
     read are left out (an exception leaves the parts added before it)."""
     from ..core.ids import validate_session_id
     from ..core.tokens import TOKEN_KEYS, text as tokens_text
-    from ..core.userdirs import cache_dir
     from ..query import spend
     from ..store import config as _config, tally as _tally
 
     project = env.get("CLAUDE_PROJECT_DIR") or _get(payload, "workspace", "project_dir") or payload.get("cwd") or ""
-    runtime = os.path.join(str(project), ".claude", "runtime")
+    runtime = fastos.join(str(project), ".claude", "runtime")
     config = _config.DEFAULTS
-    if project and os.path.isabs(project):
-        config = _config.load(os.path.join(project, ".claude"), runtime)[0]
+    if project and fastos.isabs(project):
+        config = _config.load(fastos.join(project, ".claude"), runtime)[0]
     settings = config["statusline"]
     parts = settings.get("parts") or _config.STATUSLINE_PARTS
     line.color = use_color(settings.get("color", "auto"), env)
@@ -137,11 +137,11 @@ def build(payload: dict, env, line: Line) -> None:
         session_id = validate_session_id(payload.get("session_id") or env.get("CLAUDE_CODE_SESSION_ID"))
     except ValueError:
         session_id = None
-    prices = spend.Prices(config["prices"], cache_dir(env))
+    prices = spend.Prices(config["prices"], fastos.cache_dir(env))
     budget = config["budget"]
     today = time.strftime("%Y-%m-%d", time.gmtime())
     session, over = None, []
-    if session_id and os.path.isdir(runtime):
+    if session_id and fastos.isdir(runtime):
         tally = _tally.read_tally(runtime, session_id)
         transcript = payload.get("transcript_path")
         pending = pending_responses(runtime, session_id, tally, transcript) if isinstance(transcript, str) else []
@@ -156,7 +156,7 @@ def build(payload: dict, env, line: Line) -> None:
         if budget.get("session") and cost is not None and cost >= budget["session"]:
             over.append(f"OVER BUDGET: session {money(cost)} of {money(budget['session'])}")
     if "today" in parts or budget.get("day"):
-        figures = spend.of_today(cache_dir(env), str(project), today, session["pending_today"] if session else {})
+        figures = spend.of_today(fastos.cache_dir(env), str(project), today, session["pending_today"] if session else {})
         here, everywhere = prices.price(figures["project"]), prices.price(figures["all"])
         if "today" in parts:
             here_text = line.paint(money(here), "cost") + " here, " if project else ""
@@ -172,10 +172,12 @@ def build(payload: dict, env, line: Line) -> None:
             line.add(line.paint(text, "over"))
 
 
-def main(env=os.environ) -> int:
-    """Print the line; never fail it: whatever went wrong, what could be had is printed, exit 0."""
+def main(env=None) -> int:
+    """Print the line; never fail it: whatever went wrong, what could be had is printed, exit 0.
+    ``env``: the environment's."""
     import _signal  # built in and already loaded (``signal`` would import ``enum``)
 
+    env = fastos.environ() if env is None else env
     line = Line(use_color("auto", env))
     try:
         _signal.signal(_signal.SIGALRM, _out_of_time)

@@ -4,12 +4,11 @@ Kept this small because a script is compiled on every run (only imported modules
 bytecode); the work is in ``statusline``. ``-I -S`` as for the hooks (``capture/hook.py``).
 """
 
-import os
 import sys
 
 if __name__ == "__main__":
     try:
-        sys.path.append(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
+        sys.path.append(__file__.rsplit("/", 3)[0])  # absolute (Python >= 3.9); not os: see core.fastos
         from session_management.present.statusline import main
 
         main()

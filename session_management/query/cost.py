@@ -8,15 +8,12 @@ long-context tiers are not applied. A model with no known price has no cost (Non
 made-up number; ``unpriced`` says which they were.
 """
 
-import importlib.util
 import json
 import os
 
-from ..file_utils import atomic_write, ensure_private_dir
+from ..core.fingerprints import files_fingerprint
 from ..store.catalog import user_dir
-from ..store.journal import FlockLock
 from ..store import rates as _rates
-from .summaries import files_fingerprint
 
 
 class Pricer:
@@ -73,6 +70,9 @@ def _library_rates(model: str):
     if cache.get("library") == stamp and model in cache["models"]:
         return cache["models"][model]
     rates = _ask_library(model)
+    from ..file_utils import atomic_write, ensure_private_dir
+    from ..store.journal import FlockLock
+
     try:
         ensure_private_dir(os.path.dirname(path))
         with FlockLock(path + ".lock"):
@@ -87,6 +87,8 @@ def _library_rates(model: str):
 def _library_stamp():
     """What identifies the installed genai-prices data (its files' sizes and times), found without
     importing it; None if it is not installed."""
+    import importlib.util
+
     spec = importlib.util.find_spec("genai_prices")
     if spec is None or not spec.origin:
         return None

@@ -122,6 +122,7 @@ class Index:
                     cache_write INTEGER, cache_read INTEGER, cache_write_5m INTEGER, cache_write_1h INTEGER);
                 CREATE INDEX usage_agents_by_session ON usage_agents (session);
                 CREATE INDEX sessions_by_start ON sessions (created_at);
+                CREATE INDEX sessions_by_status ON sessions (project, status);  -- the live sessions, read at every update
                 CREATE TABLE folders (path TEXT PRIMARY KEY, mtime_ns INTEGER);
                 CREATE TABLE entries (
                     id INTEGER PRIMARY KEY, session INTEGER NOT NULL, position INTEGER,
@@ -165,8 +166,8 @@ class Index:
         ``progress(done, total)`` is called as sessions are read, for long first builds."""
         done = {"projects": 0, "sessions_read": 0, "sessions_unchanged": 0, "sessions_removed": 0, "entries_added": 0}
         stale, marks = [], {}
+        remembered = dict(self.db.execute("SELECT path, mtime_ns FROM folders"))  # a few rows per project
         home = catalog.home()
-        remembered = dict(self.db.execute("SELECT path, mtime_ns FROM folders"))
         for project in projects:
             done["projects"] += 1
             session_dir = os.path.join(project, ".claude", "runtime", "sessions")
@@ -232,7 +233,7 @@ class Index:
             live = self.db.execute("SELECT session_id, status, fingerprint FROM sessions WHERE project = ? AND status NOT IN (?, ?)", (project, *settled)).fetchall()
             known = {session_id: fingerprint for session_id, _, fingerprint in live}
             found = {session_id: status for session_id, status, _ in live}
-            unchanged = self.db.execute("SELECT count(*) FROM sessions WHERE project = ? AND status IN (?, ?)", (project, *settled)).fetchone()[0]
+            unchanged = self.db.execute("SELECT count(*) FROM sessions WHERE project = ?", (project,)).fetchone()[0] - len(live)
         else:
             from .summaries import statuses
 
@@ -377,9 +378,25 @@ class Index:
         unpriced), from the sessions table alone: a page of 10,000 sessions parses no JSON and
         adds nothing up. ``status`` matches the registry's or the session's; ``since`` (an aware
         datetime) the last activity."""
+        keys = ("project", *LISTED, "requests", "tokens", "cost_usd")
+        rows = self._listed(f"project, {', '.join(LISTED)}, requests, tokens, cost", projects, pricer, status, since, limit, offset)
+        return [dict(zip(keys, row)) for row in rows]
+
+    def listing_cells(self, projects, pricer, status=None, since=None, limit=None) -> list:
+        """The rows of ``listing`` as tuples of what the CLI's table shows, the text cut and joined by
+        SQLite: ``(project, id's first 8 characters, status as shown, started and last activity to the
+        minute, duration_seconds, prompts, tool_calls, failures, requests, tokens, cost_usd)``."""
+        shown = "session_status || CASE status WHEN 'archived' THEN ' (archived)' WHEN ? THEN ' (imported)' ELSE '' END"
+        minute = "replace(substr(coalesce({0}, ''), 1, 16), 'T', ' ')"
+        columns = (f"project, substr(session_id, 1, 8), {shown}, {minute.format('created_at')}, {minute.format('last_activity')}, "
+                   "duration_seconds, prompts, tool_calls, failures, requests, tokens, cost")
+        return self._listed(columns, projects, pricer, status, since, limit, 0, [IMPORTED_STATUS]).fetchall()
+
+    def _listed(self, columns: str, projects, pricer, status, since, limit, offset, column_args=()):
+        """``columns`` of the sessions of ``projects`` (priced first), filtered, newest first."""
         self._price(pricer)
-        sql = [f"SELECT project, {', '.join(LISTED)}, requests, tokens, cost FROM sessions WHERE project IN ({_marks(projects)})"]
-        args = list(projects)
+        sql = [f"SELECT {columns} FROM sessions WHERE project IN ({_marks(projects)})"]
+        args = [*column_args, *projects]
         if status:
             sql.append("AND (status = ? OR session_status = ?)")
             args += [status, status]
@@ -390,8 +407,7 @@ class Index:
             args.append(format_timestamp(since))
         sql.append("ORDER BY created_at DESC LIMIT ? OFFSET ?")
         args += [-1 if limit is None else limit, offset]
-        keys = ("project", *LISTED, "requests", "tokens", "cost_usd")
-        return [dict(zip(keys, row)) for row in self.db.execute(" ".join(sql), args)]
+        return self.db.execute(" ".join(sql), args)
 
     def _price(self, pricer) -> None:
         """Each session's cost at ``pricer``'s rates, kept in its row with the rates it was

@@ -9,6 +9,7 @@ import json
 import os
 
 from ..claude_session import ClaudeSession, parse_timestamp
+from ..core.fingerprints import files_fingerprint
 from ..file_utils import atomic_write, dumps, load_session_registry
 from ..store import catalog, history
 from . import usage
@@ -76,18 +77,6 @@ def _usage_or_none(entries):
 def usage_of(summary: dict) -> dict:
     """A summary's token usage (see ``query.usage.summarize``), empty if it has none."""
     return summary.get("usage") or NO_USAGE
-
-
-def files_fingerprint(paths) -> list:
-    """Size and mtime of each path (None if missing): changes whenever one of the files does."""
-    prints = []
-    for path in paths:
-        try:
-            info = os.stat(path)
-            prints.append([info.st_size, info.st_mtime_ns])
-        except OSError:
-            prints.append(None)
-    return prints
 
 
 def session_fingerprint(session_dir, session_id: str, archived: bool) -> list:

@@ -8,8 +8,8 @@ read when it is already known); a project moved or deleted stays listed and is s
 import json
 import os
 
+from ..core.fastos import data_home, user_dir  # noqa: F401 (user_dir: where the index and the prices find their folders)
 from ..core.timestamps import now_iso
-from ..core.userdirs import data_home, user_dir  # noqa: F401 (user_dir: where the index and the prices find their folders)
 from .journal import FlockLock
 
 CATALOG_NAME = "projects.json"

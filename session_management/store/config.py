@@ -6,8 +6,8 @@ per edit of the file, not once per event. Problems never stop tracking: each bad
 reported and its default used.
 """
 
-import os
 
+from ..core import fastos  # not os: the status line reads the config (see core.fastos)
 from ..core.fastjson import loads
 
 CONFIG_NAME = "session-tracking.yaml"
@@ -116,9 +116,9 @@ def validate(raw) -> tuple:
 def load(claude_dir: str, runtime_dir) -> tuple:
     """``(config, problems)`` for a project whose ``.claude`` directory is ``claude_dir``, the
     parsed file cached in ``runtime_dir`` (None: a project without hooks, where nothing is written)."""
-    path = os.path.join(claude_dir, CONFIG_NAME)
+    path = fastos.join(claude_dir, CONFIG_NAME)
     try:
-        info = os.stat(path)
+        info = fastos.stat(path)
     except FileNotFoundError:
         return dict(DEFAULTS), []
     except OSError as exc:
@@ -126,7 +126,7 @@ def load(claude_dir: str, runtime_dir) -> tuple:
     key = [info.st_mtime_ns, info.st_size]
     if runtime_dir is None:
         return parse_file(path)
-    cache = os.path.join(runtime_dir, CACHE_NAME)
+    cache = fastos.join(runtime_dir, CACHE_NAME)
     try:
         with open(cache, "rb") as handle:
             cached = loads(handle.read())

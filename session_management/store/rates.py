@@ -6,8 +6,8 @@ status line and the turn-end budget check price running totals from those two al
 of milliseconds: here the formulas and the cache's reading, imported by both.
 """
 
-import os
 
+from ..core import fastos  # not os: the status line prices too (see core.fastos)
 from ..core.fastjson import loads
 
 PER_MILLION = 1_000_000
@@ -55,7 +55,7 @@ def read_cache(path: str) -> dict:
 
 
 def cache_path(cache_dir: str) -> str:
-    return os.path.join(cache_dir, RATES_CACHE)
+    return fastos.join(cache_dir, RATES_CACHE)
 
 
 def known_total(by_model: dict, custom: dict, cached: dict):

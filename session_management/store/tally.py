@@ -15,9 +15,8 @@ harvested since). Reading imports no ``json`` (see ``core.fastjson``); writing t
 locks (the harvest lock for a tally, ``spend-today.lock`` for the day file) and writes atomically.
 """
 
-import os
 
-from ..core import tokens
+from ..core import fastos, tokens  # fastos, not os: the status line reads tallies (see core.fastos)
 from ..core.fastjson import loads
 
 TALLY_DIR = "tallies"
@@ -29,7 +28,7 @@ _TOOL_CALL, _TOOL_FAILURE = b'{"action":"tool_use"', b'{"action":"tool_failure"'
 
 
 def tally_path(runtime_dir: str, session_id: str) -> str:
-    return os.path.join(runtime_dir, TALLY_DIR, f"{session_id}.json")
+    return fastos.join(runtime_dir, TALLY_DIR, f"{session_id}.json")
 
 
 def read_json(path: str):
@@ -63,7 +62,7 @@ def scan_journal(session_dir: str, session_id: str, mark: dict):
     try:
         with open(_journal(session_dir, session_id), "rb") as handle:
             header = handle.readline()
-            info = os.fstat(handle.fileno())
+            info = fastos.fstat(handle.fileno())
             size, base = info.st_size, loads(header)["base"]
             if (base, info.st_ino) == (mark["base"], mark.get("inode")) and len(header) <= mark["offset"] <= size:
                 start, position = mark["offset"], mark["entries"]
@@ -90,14 +89,14 @@ def journal_mark(session_dir: str, session_id: str, entries: int) -> dict:
     """A mark for a session whose ``entries`` are all counted: where its live journal stands now."""
     try:
         with open(_journal(session_dir, session_id), "rb") as handle:
-            base, info = loads(handle.readline())["base"], os.fstat(handle.fileno())
+            base, info = loads(handle.readline())["base"], fastos.fstat(handle.fileno())
             return {"base": base, "offset": info.st_size, "entries": entries, "inode": info.st_ino}
     except (OSError, ValueError, KeyError, TypeError):
         return {"base": -1, "offset": 0, "entries": entries}
 
 
 def _journal(session_dir: str, session_id: str) -> str:
-    return os.path.join(session_dir, f"session_{session_id}.journal")  # as store.journal names it
+    return fastos.join(session_dir, f"session_{session_id}.journal")  # as store.journal names it
 
 
 def add_responses(tally: dict, responses) -> None:
@@ -129,12 +128,12 @@ def write_json(path: str, value) -> None:
     from ..core.jsontext import to_json
     from ..file_utils import atomic_write, ensure_private_dir
 
-    ensure_private_dir(os.path.dirname(path))
+    ensure_private_dir(fastos.dirname(path))
     atomic_write(path, to_json(value, separators=(",", ":")))
 
 
 def day_path(cache_dir: str) -> str:
-    return os.path.join(cache_dir, DAY_FILE)
+    return fastos.join(cache_dir, DAY_FILE)
 
 
 def read_day(cache_dir: str, today: str) -> dict:
@@ -155,7 +154,7 @@ def add_to_day(cache_dir: str, project: str, timed_responses, today: str, change
     from .journal import FlockLock
 
     ensure_private_dir(cache_dir)
-    with FlockLock(os.path.join(cache_dir, "spend-today.lock")):
+    with FlockLock(fastos.join(cache_dir, "spend-today.lock")):
         day = read_day(cache_dir, today)
         added = False
         for stamp, details in timed_responses:
