@@ -466,3 +466,13 @@ def test_a_fork_and_its_parent_both_hook_recorded_count_each_response_once(store
     rows = cli("usage", "--all-projects", "--by", "session", "--json", env={"CLAUDE_CONFIG_DIR": str(store)}).stdout
     assert {row["session"]: (row["input_tokens"], row["output_tokens"], row["cache_creation_input_tokens"], row["cache_read_input_tokens"])
             for row in json.loads(rows)["rows"]} == CCUSAGE
+
+
+def test_a_project_s_imported_folder_keeps_its_name():
+    """A project's imported folder is named by its path's SHA-256 as hashlib computes it, whichever
+    implementation the view loads: a different name would leave the history already imported behind."""
+    import hashlib
+
+    for project in ["/home/me/app", "/srv/ünïcode proj", "/tmp/" + chr(0xDC80)]:
+        digest = hashlib.sha256(project.encode("utf-8", "surrogatepass")).hexdigest()[:12]
+        assert os.path.basename(history.project_folder("/data", project)).endswith("-" + digest)

@@ -4,6 +4,7 @@ in ``query``, because the hooks keep running totals too (``store.tally``)."""
 
 TOKEN_KEYS = ("input_tokens", "output_tokens", "cache_creation_input_tokens", "cache_read_input_tokens")
 SPLIT_KEYS = ("ephemeral_5m_input_tokens", "ephemeral_1h_input_tokens")
+MAIN = "main"  # the agent name of the main conversation in per-agent figures
 
 
 def empty() -> dict:

@@ -8,9 +8,8 @@ projects, added up by SQLite: no summary decoded). Both give ``(key, model, tota
 genai-prices is imported unless a model's rate is not known yet.
 """
 
-from ..core.tokens import add, all_tokens, empty, merge
+from ..core.tokens import MAIN, add, all_tokens, empty, merge
 from ..store import rates, tally as _tally
-from .usage import MAIN
 
 
 def of_session(runtime_dir: str, session_id: str, pending=(), today: str = "") -> dict:

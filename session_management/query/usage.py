@@ -1,9 +1,7 @@
 """Tokens of a session, from its ``assistant_message`` entries: each API response counted once
 (message id + request id, the larger usage kept, as ccusage does), summed per model and per agent."""
 
-from ..core.tokens import TOKEN_KEYS, add, empty
-
-MAIN = "main"  # the agent name of the main conversation in per-agent figures
+from ..core.tokens import MAIN, TOKEN_KEYS, add, empty
 
 
 def responses(entries, with_time: bool = False) -> list:

@@ -11,10 +11,18 @@ session's transcript owns: see ``counted_elsewhere``) and, for a project without
 record: they stay when Claude Code deletes its transcripts.
 """
 
-import hashlib
 import json
 import os
 import re
+import sys
+
+try:  # the interpreter's own SHA-256, without hashlib's OpenSSL (2-4 ms of every view's start)
+    if sys.version_info >= (3, 12):
+        from _sha2 import sha256
+    else:
+        from _sha256 import sha256
+except ImportError:  # an interpreter built without it
+    from hashlib import sha256
 
 FOLDER = "imported"
 
@@ -26,7 +34,7 @@ def root(home: str) -> str:
 def project_folder(home: str, project: str) -> str:
     """The folder of one project's imported sessions: readable name, unique by the path's hash."""
     name = re.sub(r"[^A-Za-z0-9._-]+", "-", os.path.basename(project.rstrip("/")) or "root")[:40]
-    digest = hashlib.sha256(project.encode("utf-8", "surrogatepass")).hexdigest()[:12]
+    digest = sha256(project.encode("utf-8", "surrogatepass")).hexdigest()[:12]
     return os.path.join(root(home), "projects", f"{name}-{digest}")
 
 
