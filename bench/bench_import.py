@@ -81,6 +81,7 @@ def run(megabytes: int, python: str, rounds: int) -> list:
         return [("11. import: skipped", None, None, "the real Claude Code CLI could not be installed")]
     store = root / "store"
     files, sessions, size = clone_store(history.config_dir, store, megabytes)
+    os.sync()  # the store's own 300 MB written back now, not while the import's fsyncs wait behind them
     cli = installed_cli(root / "venv", python)  # as pip installs it: no editable-install hook at every start, bytecode compiled
     env = dict(os.environ, CLAUDE_CONFIG_DIR=str(store), CLAUDE_SESSION_TRACKER_HOME=str(root / "home"), TZ="UTC")
     ccusage = [*ccusage_command(), "daily", "--json", "--offline"]

@@ -10,6 +10,7 @@ made-up number; ``unpriced`` says which they were.
 
 import json
 import os
+import sys
 
 from ..core.fingerprints import files_fingerprint
 from ..store.catalog import user_dir
@@ -86,14 +87,18 @@ def _library_rates(model: str):
 
 def _library_stamp():
     """What identifies the installed genai-prices data (its files' sizes and times), found without
-    importing it; None if it is not installed."""
-    import importlib.util
+    importing it; None if it is not installed. Looked for on ``sys.path`` first (``importlib.util``
+    costs a millisecond of a command that needs only a rate), then as the import system finds it."""
+    origin = next((path for path in (os.path.join(entry or ".", "genai_prices", "__init__.py") for entry in sys.path)
+                   if os.path.isfile(path)), None)
+    if origin is None:
+        import importlib.util
 
-    spec = importlib.util.find_spec("genai_prices")
-    if spec is None or not spec.origin:
-        return None
-    folder = os.path.dirname(spec.origin)
-    return files_fingerprint([spec.origin, os.path.join(folder, "data.py")])
+        spec = importlib.util.find_spec("genai_prices")
+        if spec is None or not spec.origin:
+            return None
+        origin = spec.origin
+    return files_fingerprint([origin, os.path.join(os.path.dirname(origin), "data.py")])
 
 
 def _ask_library(model: str):
