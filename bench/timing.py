@@ -13,3 +13,15 @@ def median_seconds(command, rounds: int) -> float:
         subprocess.run(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True)
         samples.append(time.perf_counter() - started)
     return statistics.median(samples)
+
+
+def interleaved_medians(commands, rounds: int) -> list:
+    """The median wall time of each of ``commands``, run in turn in every round (A B A B…), so a
+    drift in the machine's load falls on all of them alike rather than on whichever ran last."""
+    samples = [[] for _ in commands]
+    for _ in range(rounds):
+        for command, times in zip(commands, samples):
+            started = time.perf_counter()
+            subprocess.run(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True)
+            times.append(time.perf_counter() - started)
+    return [statistics.median(times) for times in samples]

@@ -145,7 +145,7 @@ def build(payload: dict, env, line: Line) -> None:
         tally = _tally.read_tally(runtime, session_id)
         transcript = payload.get("transcript_path")
         pending = pending_responses(runtime, session_id, tally, transcript) if isinstance(transcript, str) else []
-        session = spend.of_session(runtime, session_id, pending, today)
+        session = spend.of_session(runtime, session_id, tally, pending, today)
         cost = prices.price(session["by_model"])
         if "session" in parts and (session["tracked"] or session["by_model"]):
             count = sum(totals[key] for totals in session["by_model"].values() for key in TOKEN_KEYS)

@@ -12,12 +12,12 @@ from ..core.tokens import MAIN, add, all_tokens, empty, merge
 from ..store import rates, tally as _tally
 
 
-def of_session(runtime_dir: str, session_id: str, pending=(), today: str = "") -> dict:
+def of_session(runtime_dir: str, session_id: str, tally, pending=(), today: str = "") -> dict:
     """This session as the hooks counted it, plus what is new since: ``{"by_model", "tool_calls",
-    "failures", "tracked", "pending_today"}``. ``pending``: the responses its transcripts hold
-    beyond the last harvest (``capture.transcript.read_new``'s), of which ``pending_today`` are
+    "failures", "tracked", "pending_today"}``. ``tally``: its running totals as ``store.tally.read_tally``
+    gave them (the caller has read them to find ``pending``). ``pending``: the responses its transcripts
+    hold beyond the last harvest (``capture.transcript.read_new``'s), of which ``pending_today`` are
     those dated ``today``. Tool counts are None for a session not counted yet (begun before tallies)."""
-    tally = _tally.read_tally(runtime_dir, session_id)
     base = tally or _tally.new_tally()
     by_model = merge({}, base["by_model"])
     calls = failures = None
