@@ -241,6 +241,8 @@ def emit_json(value) -> None:
 # -- commands -------------------------------------------------------------------------------
 
 LIST_STATUSES = ("active", "paused", "ended", "archived", "imported")  # what list --status accepts
+SEARCH_SORTS = ("newest", "relevance")  # search --sort (query.index.SORTS, named here without importing SQLite)
+USAGE_GROUPS = ("day", "week", "month", "session", "project", "model", "agent")  # usage --by
 
 
 def cmd_list(args) -> int:
@@ -606,14 +608,13 @@ def cmd_usage(args) -> int:
     Across projects the index adds the tokens up; in one project, its sessions' summaries."""
     from ..query import spend
 
+    since = parse_since(args.since) if args.since else None
     if across_projects(args):
         projects = scope(args)
-        since = parse_since(args.since) if args.since else None
         groups = from_index(projects, lambda index: spend.grouped(spend.cells_in_index(index, projects, args.by, since), args.by))
         where_from = where(projects)
     else:
         summaries, where_from = summaries_in_scope(args)
-        since = parse_since(args.since) if args.since else None
         here = os.path.dirname(os.path.dirname(view_runtime(args.runtime_dir))) if args.by == "project" else None
         groups = spend.grouped(spend.cells(summaries, args.by, since, here), args.by)
     pricer = pricer_in_scope(args)
@@ -951,7 +952,7 @@ every match first: slower for a word found everywhere."""
     sub.add_argument("--action", help="only entries with this action (user_input, tool_use, assistant_message, …)")
     sub.add_argument("--tool", help="only entries of this tool (Bash, Read, …)")
     sub.add_argument("--since", metavar="WHEN", help="only entries since WHEN: 2h, 3d, 1w or an ISO date (UTC)")
-    sub.add_argument("--sort", choices=("newest", "relevance"), default="newest", help="newest first (default), or most relevant first (BM25)")
+    sub.add_argument("--sort", choices=SEARCH_SORTS, default="newest", help="newest first (default), or most relevant first (BM25)")
     sub.add_argument("--limit", type=int, default=20, metavar="N", help="at most N hits (default 20)")
     sub.add_argument("--json", action="store_true", help="print JSON (full ids, and each hit's position in its activity_log)")
 
@@ -966,7 +967,7 @@ every match first: slower for a word found everywhere."""
     sub.add_argument("--json", action="store_true", help="print what was done as JSON")
 
     sub = command("usage", "tokens and cost, ccusage-style: per day, week, month, session, project, model or agent, totals last", cmd_usage)
-    sub.add_argument("--by", choices=("day", "week", "month", "session", "project", "model", "agent"), default="day", help="how to group (default: day)")
+    sub.add_argument("--by", choices=USAGE_GROUPS, default="day", help="how to group (default: day)")
     add_scope(sub, "add up")
     sub.add_argument("--since", metavar="WHEN", help="only usage since WHEN: 2h, 3d, 1w or an ISO date (UTC)")
     sub.add_argument("--json", action="store_true", help="print JSON")
@@ -1012,10 +1013,10 @@ every match first: slower for a word found everywhere."""
 # The commands read without argparse (see quick_args): each option with the value it takes, and the defaults.
 QUICK_OPTIONS = {
     "search": {"--all-projects": bool, "--project": str, "--action": str, "--tool": str, "--since": str,
-               "--limit": int, "--sort": ("newest", "relevance"), "--json": bool, "--runtime-dir": str},
+               "--limit": int, "--sort": SEARCH_SORTS, "--json": bool, "--runtime-dir": str},
     "list": {"--all-projects": bool, "--project": str, "--status": LIST_STATUSES,
              "--since": str, "--limit": int, "--json": bool, "--runtime-dir": str},
-    "usage": {"--by": ("day", "week", "month", "session", "project", "model", "agent"), "--all-projects": bool,
+    "usage": {"--by": USAGE_GROUPS, "--all-projects": bool,
               "--project": str, "--since": str, "--json": bool, "--runtime-dir": str},
     "import": {"--json": bool},
 }

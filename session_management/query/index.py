@@ -18,6 +18,7 @@ import sqlite3
 import sys
 import time
 
+from ..core.tokens import MAIN
 from ..store import catalog, history
 from ..store.catalog import user_dir
 from .combined import IMPORTED_STATUS
@@ -41,7 +42,7 @@ _TOTALS = ("requests", "input_tokens", "output_tokens", "cache_creation_input_to
            "cache_creation_5m_input_tokens", "cache_creation_1h_input_tokens")
 _SPEND_COLUMNS = ("requests", "input", "output", "cache_write", "cache_read", "cache_write_5m", "cache_write_1h")
 _SPEND_KEYS = {"day": "u.day", "session": "s.session_id", "project": "s.project", "model": "u.model",
-               "agent": "CASE WHEN u.agent = 'main' THEN u.agent ELSE u.agent || ' (' || substr(s.session_id, 1, 8) || ')' END"}
+               "agent": f"CASE WHEN u.agent = '{MAIN}' THEN u.agent ELSE u.agent || ' (' || substr(s.session_id, 1, 8) || ')' END"}  # as spend.cells
 
 
 def location(env=os.environ) -> str:

@@ -6,7 +6,6 @@ per edit of the file, not once per event. Problems never stop tracking: each bad
 reported and its default used.
 """
 
-
 from ..core import fastos  # not os: the status line reads the config (see core.fastos)
 from ..core.fastjson import loads
 

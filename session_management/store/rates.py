@@ -6,7 +6,6 @@ status line and the turn-end budget check price running totals from those two al
 of milliseconds: here the formulas and the cache's reading, imported by both.
 """
 
-
 from ..core import fastos  # not os: the status line prices too (see core.fastos)
 from ..core.fastjson import loads
 

@@ -15,7 +15,6 @@ harvested since). Reading imports no ``json`` (see ``core.fastjson``); writing t
 locks (the harvest lock for a tally, ``spend-today.lock`` for the day file) and writes atomically.
 """
 
-
 from ..core import fastos, tokens  # fastos, not os: the status line reads tallies (see core.fastos)
 from ..core.fastjson import loads
 
