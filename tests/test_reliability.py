@@ -367,6 +367,32 @@ def test_fifty_megabyte_tool_response_is_capped(tmp_path):
     assert sum(p.stat().st_size for p in runtime_files(tmp_path)) < 200_000
 
 
+JSON_VALUES = st.recursive(st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False, allow_infinity=False) | st.text(),
+                           lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner, max_size=4), max_leaves=12)
+
+
+@settings(max_examples=300, deadline=None)
+@given(details=st.dictionaries(st.sampled_from(["prompt", "tool_input", "tool_response", "error"]), JSON_VALUES, min_size=1),
+       cap=st.integers(min_value=80, max_value=400))
+def test_capped_fields_fit_their_cap_whatever_their_characters(details, cap):
+    """Quotes, backslashes, control characters, non-ASCII and lone surrogates alike: a field stored
+    whole is unchanged, one cut fits the cap as JSON text, and the size noted is its JSON text's."""
+    from session_management.capture.capping import cap_fields
+
+    def size(value):
+        return len(json.dumps(value, ensure_ascii=False).encode("utf-8", "surrogatepass"))
+
+    original = json.loads(json.dumps(details))
+    capped = cap_fields(json.loads(json.dumps(details)), cap)
+    cut = capped.pop("_truncated", {})
+    for key, value in original.items():
+        if key in cut:
+            assert cut[key]["original_bytes"] == size(value) > cap
+            assert size(capped[key]) <= cap
+        else:
+            assert capped[key] == value and size(value) <= cap
+
+
 # -- 5. secrets ----------------------------------------------------------------------------------
 
 SECRETS = {

@@ -9,7 +9,7 @@ import json
 import re
 
 _MARKER_ROOM = 64  # the "[cut: …]" note must fit inside the cap too
-_TOKEN_TAIL = re.compile(r"[A-Za-z0-9_\-+/=.]+\Z")
+_TOKEN_TAIL = r"[A-Za-z0-9_\-+/=.]+\Z"  # compiled on first use: most hooks cut nothing
 
 
 def cut_text(text: str, limit: int) -> str:
@@ -17,7 +17,7 @@ def cut_text(text: str, limit: int) -> str:
     if len(text) <= limit:
         return text
     head = text[:limit]
-    tail = _TOKEN_TAIL.search(head)
+    tail = re.search(_TOKEN_TAIL, head)
     if tail and tail.start() > 0 and text[limit : limit + 1].strip():
         head = head[: tail.start()]
     return head + f"… [cut: {len(text) - len(head)} of {len(text)} characters dropped]"
@@ -40,6 +40,15 @@ def _utf8_length(text: str) -> int:
     return len(text) if text.isascii() else len(text.encode("utf-8", "surrogatepass"))
 
 
+def _string_bytes(text: str) -> int:
+    """Size of ``json.dumps(text, ensure_ascii=False)`` in UTF-8: a string with nothing to escape
+    (no quote, backslash or control character) is itself and its quotes, measured without
+    encoding it: most strings of a record."""
+    if text.isprintable() and '"' not in text and "\\" not in text:
+        return _utf8_length(text) + 2
+    return _utf8_length(json.dumps(text, ensure_ascii=False))
+
+
 def _json_bytes(value, depth: int = 0) -> int:
     """Size of ``json.dumps(value, ensure_ascii=False)`` in UTF-8, without building that whole text.
 
@@ -47,11 +56,11 @@ def _json_bytes(value, depth: int = 0) -> int:
     hold a second 50 MB copy of it.
     """
     if isinstance(value, str):
-        return _utf8_length(json.dumps(value, ensure_ascii=False))
+        return _string_bytes(value)
     if depth > 50 or not isinstance(value, (dict, list)):
         return _utf8_length(json.dumps(value, ensure_ascii=False))
     if isinstance(value, dict):
-        parts = sum(_json_bytes(str(key)) + 2 + _json_bytes(item, depth + 1) for key, item in value.items())
+        parts = sum(_string_bytes(str(key)) + 2 + _json_bytes(item, depth + 1) for key, item in value.items())
     else:
         parts = sum(_json_bytes(item, depth + 1) for item in value)
     return 2 + parts + 2 * max(len(value) - 1, 0)

@@ -68,6 +68,7 @@ class Importer:
         self.dry_run = dry_run
         self.progress = progress
         self._settings = {}  # project -> (field cap, redactor), as its hooks would apply them
+        self._filed = {}  # session id -> its project in the state's sessions table (None: not filed yet)
         self.summary = summary(self.stores)
         self.changes = {}  # session id -> {"add": {key: entry}, "drop": set(keys), "meta": {}, "project": path}
         self.seen, self.folders = {}, {}  # path -> (size, mtime) as the state holds it; folder -> mtime (transcript_store.write_listing)
@@ -212,8 +213,11 @@ class Importer:
         return found
 
     def project_of(self, session_id: str):
-        row = self.db.execute("SELECT project FROM sessions WHERE session = ?", (session_id,)).fetchone()
-        return row[0] if row else self.changes.get(session_id, {}).get("project")
+        """The project a session was filed under, else the one its lines name so far."""
+        if session_id not in self._filed:  # asked for every record: the state is read once per session
+            row = self.db.execute("SELECT project FROM sessions WHERE session = ?", (session_id,)).fetchone()
+            self._filed[session_id] = row[0] if row else None
+        return self._filed[session_id] or self.changes.get(session_id, {}).get("project")
 
     def pending(self, tool_use_id: str, value=None, pop: bool = False):
         """Tool calls waiting for their result, kept across imports."""
@@ -251,6 +255,7 @@ class Importer:
                     written.append((marker, json.dumps({"path": project}) + "\n"))
                 written.append((history.session_path(folder, session_id), dumps(data)))
                 self.db.execute("INSERT OR REPLACE INTO sessions VALUES (?, ?)", (session_id, project))
+                self._filed[session_id] = project
         _write_whole(written)
 
     def _elsewhere(self, folder: str, session_id: str, changed: dict) -> list:
