@@ -168,6 +168,7 @@ class Index:
         done = {"projects": 0, "sessions_read": 0, "sessions_unchanged": 0, "sessions_removed": 0, "entries_added": 0}
         stale, marks = [], {}
         remembered = dict(self.db.execute("SELECT path, mtime_ns FROM folders"))  # a few rows per project
+        live = self._live_sessions()
         home = catalog.home()
         for project in projects:
             done["projects"] += 1
@@ -179,7 +180,9 @@ class Index:
             # a state too), only live sessions can have changed.
             own = {path: _mtime_ns(path) for path in _renamed_only(session_dir, imported)}
             trusted = {path for path, mtime in own.items() if mtime == remembered.get(path)}
-            changed, unchanged, gone = self._changed(project, session_dir, imported, trusted == set(own), os.path.join(session_dir, "archive") in trusted)
+            nothing_renamed = trusted == set(own)
+            changed, unchanged, gone = self._changed(project, session_dir, imported, os.path.join(session_dir, "archive") in trusted,
+                                                     live.get(project, ([], 0)) if nothing_renamed else None)
             stale += changed
             done["sessions_unchanged"] += unchanged
             for session_id in gone:
@@ -224,17 +227,27 @@ class Index:
             return  # a read-only cache only costs the status line this figure
         self.db.execute("INSERT OR REPLACE INTO meta VALUES ('imported_today', ?)", (today,))
 
-    def _changed(self, project: str, session_dir: str, imported: str, nothing_renamed: bool, archive_same: bool):
+    def _live_sessions(self) -> dict:
+        """``{project: ([(session id, status, fingerprint)] of its live sessions, how many sessions
+        it has)}`` as the index holds them, read for every project at once: the live sessions are
+        all an update stats in a project where nothing was renamed (most projects, most updates)."""
+        settled = ("archived", IMPORTED_STATUS)  # files that change only by rename
+        live = {project: ([], held) for project, held in self.db.execute("SELECT project, count(*) FROM sessions GROUP BY project")}
+        for project, *row in self.db.execute("SELECT project, session_id, status, fingerprint FROM sessions WHERE status NOT IN (?, ?)", settled):
+            live[project][0].append(row)
+        return live
+
+    def _changed(self, project: str, session_dir: str, imported: str, archive_same: bool, live=None):
         """``(stale sessions to read, count unchanged, ids gone)`` of one project, stat'ing only the
-        files that can have changed (see ``update``): none but the live sessions' when neither the
-        registry nor a folder changed, none of the archived ones without an import when the archive
-        folder did not."""
+        files that can have changed (see ``update``): none but the ``live`` sessions' (and how many
+        it holds in all, from ``_live_sessions``) when neither the registry nor a folder changed,
+        none of the archived ones without an import when the archive folder did not."""
+        nothing_renamed = live is not None
         if nothing_renamed:  # the same sessions, with the same statuses, as the index holds
-            settled = ("archived", IMPORTED_STATUS)  # files that change only by rename, in folders that did not
-            live = self.db.execute("SELECT session_id, status, fingerprint FROM sessions WHERE project = ? AND status NOT IN (?, ?)", (project, *settled)).fetchall()
-            known = {session_id: fingerprint for session_id, _, fingerprint in live}
-            found = {session_id: status for session_id, status, _ in live}
-            unchanged = self.db.execute("SELECT count(*) FROM sessions WHERE project = ?", (project,)).fetchone()[0] - len(live)
+            rows, held = live
+            known = {session_id: fingerprint for session_id, _, fingerprint in rows}
+            found = {session_id: status for session_id, status, _ in rows}
+            unchanged = held - len(rows)
         else:
             from .summaries import statuses
 
