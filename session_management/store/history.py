@@ -16,6 +16,8 @@ import os
 import re
 import sys
 
+from ..core.fastjson import load_file
+
 try:  # the interpreter's own SHA-256, without hashlib's OpenSSL (2-4 ms of every view's start)
     if sys.version_info >= (3, 12):
         from _sha2 import sha256
@@ -66,14 +68,10 @@ def projects(home: str) -> dict:
     except OSError:
         return {}
     found = {}
-    for name in names:
-        try:
-            with open(os.path.join(base, name, "project.json"), encoding="utf-8") as handle:
-                path = json.load(handle).get("path")
-        except (OSError, ValueError, AttributeError):
-            continue
-        if isinstance(path, str):
-            found[path] = os.path.join(base, name)
+    for name in names:  # every view across projects reads them all: see fastjson.load_file
+        marker = load_file(os.path.join(base, name, "project.json"))
+        if isinstance(marker, dict) and isinstance(marker.get("path"), str):
+            found[marker["path"]] = os.path.join(base, name)
     return found
 
 

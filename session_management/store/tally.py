@@ -16,7 +16,7 @@ locks (the harvest lock for a tally, ``spend-today.lock`` for the day file) and 
 """
 
 from ..core import fastos, tokens  # fastos, not os: the status line reads tallies (see core.fastos)
-from ..core.fastjson import loads
+from ..core.fastjson import load_file, loads
 
 TALLY_DIR = "tallies"
 DAY_FILE = "spend-today.json"
@@ -30,17 +30,8 @@ def tally_path(runtime_dir: str, session_id: str) -> str:
     return fastos.join(runtime_dir, TALLY_DIR, f"{session_id}.json")
 
 
-def read_json(path: str):
-    """A small JSON file's value, or None if it is missing or unreadable."""
-    try:
-        with open(path, "rb") as handle:
-            return loads(handle.read())
-    except (OSError, ValueError):
-        return None
-
-
 def read_tally(runtime_dir: str, session_id: str):
-    tally = read_json(tally_path(runtime_dir, session_id))
+    tally = load_file(tally_path(runtime_dir, session_id))
     return tally if isinstance(tally, dict) and tally.get("version") == VERSION else None
 
 
@@ -138,7 +129,7 @@ def day_path(cache_dir: str) -> str:
 def read_day(cache_dir: str, today: str) -> dict:
     """Today's spend file: ``{"day", "projects": {project: {model: totals}}, "imported": {the same},
     "warned": [...]}``, empty if it is missing, unreadable or of another day."""
-    found = read_json(day_path(cache_dir))
+    found = load_file(day_path(cache_dir))
     if not isinstance(found, dict) or found.get("day") != today or not isinstance(found.get("projects"), dict):
         return {"day": today, "projects": {}, "imported": {}, "warned": []}
     projects, imported = ({path: models for path, models in part.items() if isinstance(models, dict)}
