@@ -18,7 +18,7 @@ import sqlite3
 import sys
 import time
 
-from ..core.tokens import MAIN
+from ..core.tokens import MAIN, all_tokens
 from ..store import catalog, history
 from ..store.catalog import user_dir
 from .combined import IMPORTED_STATUS
@@ -309,9 +309,9 @@ class Index:
                 db.execute("DELETE FROM sessions WHERE id = ?", old)
             if fingerprint is not None:
                 listed = [summary[key] for key in LISTED]
-                by_model = usage_of(summary)["by_model"]
-                spent = (sum(t["requests"] for t in by_model.values()),
-                         sum(t["input_tokens"] + t["output_tokens"] + t["cache_creation_input_tokens"] + t["cache_read_input_tokens"] for t in by_model.values()))
+                usage = usage_of(summary)
+                by_model = usage["by_model"]
+                spent = (sum(t["requests"] for t in by_model.values()), sum(all_tokens(t) for t in by_model.values()))
                 key = db.execute(
                     f"INSERT INTO sessions (project, fingerprint, entries, requests, tokens, {', '.join(LISTED)}) "
                     f"VALUES (?, ?, ?, ?, ?, {_marks(LISTED)})", (project, fingerprint, len(rows), *spent, *listed)).lastrowid
@@ -319,7 +319,7 @@ class Index:
                 db.executemany("INSERT INTO usage VALUES (?, ?, ?, ?, ?, ?, ?, ?)", [
                     (key, model, t["requests"], t["input_tokens"], t["output_tokens"], t["cache_creation_5m_input_tokens"],
                      t["cache_creation_1h_input_tokens"], t["cache_read_input_tokens"]) for model, t in by_model.items()])
-                for table, groups in (("usage_days", usage_of(summary)["days"]), ("usage_agents", usage_of(summary)["cells"])):
+                for table, groups in (("usage_days", usage["days"]), ("usage_agents", usage["cells"])):
                     db.executemany(f"INSERT INTO {table} VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", [
                         (key, group, model, *(t[name] for name in _TOTALS)) for group, models in groups.items() for model, t in models.items()])
                 ids = self._time_ordered_ids([row[1] for row in rows])

@@ -11,7 +11,6 @@ session's transcript owns: see ``counted_elsewhere``) and, for a project without
 record: they stay when Claude Code deletes its transcripts.
 """
 
-import json
 import os
 import re
 import sys
@@ -93,18 +92,12 @@ def counted_elsewhere(folder: str, session_id: str) -> set:
     session's transcript owns (a fork's copies, ccusage's rule): a hook record holding them does
     not count them again. Empty if none, or unreadable."""
     try:
-        with open(elsewhere_path(folder, session_id), encoding="utf-8") as handle:
-            pairs = json.load(handle)
-        return {tuple(pair) for pair in pairs if isinstance(pair, list) and len(pair) == 2}
-    except (OSError, ValueError, TypeError):
+        return {tuple(pair) for pair in load_file(elsewhere_path(folder, session_id)) or () if isinstance(pair, list) and len(pair) == 2}
+    except TypeError:  # not a list of pairs
         return set()
 
 
 def read(folder: str, session_id: str):
     """One imported session in the storage format, or None if it is missing or unreadable."""
-    try:
-        with open(session_path(folder, session_id), encoding="utf-8") as handle:
-            data = json.load(handle)
-    except (OSError, ValueError):
-        return None
+    data = load_file(session_path(folder, session_id))
     return data if isinstance(data, dict) and data.get("session_id") == session_id else None
