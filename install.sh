@@ -18,9 +18,10 @@ What it does:
      (once; later runs reuse it) and installs this checkout into it (editable, with filelock
      and pyyaml): the hooks run this checkout's code, so keep it where it is.
   2. Runs that virtualenv's 'claude-sessions install', which merges the hook entries into
-     PROJECT_DIR/.claude/settings.json: every existing setting and every hook that is not ours
-     is kept, a timestamped backup is written first, and the file is replaced atomically.
-     Running it again changes nothing.
+     PROJECT_DIR/.claude/settings.json and says what it changed: every existing setting and
+     every hook that is not ours is kept, the previous file is kept as one backup in
+     ~/.local/share/claude-session-tracker/settings-backups/ (nothing new in the project), and
+     the file is replaced atomically. Running it again changes nothing.
   3. Adds .claude/runtime/ to PROJECT_DIR/.gitignore.
 
 Options:
@@ -28,7 +29,8 @@ Options:
                   still goes to each project's own .claude/runtime/)
   --uninstall     remove exactly this tool's hook entries (recorded sessions, the virtualenv
                   and .gitignore are left alone)
-  --python PATH   Python 3.9+ to build the virtualenv with (default: python3 on PATH)
+  --python PATH   Python 3.11+ to build the virtualenv with (default: the first of python3,
+                  python3.14 ... python3.11 on PATH that is 3.11 or newer, else uv's Python)
   --claude PATH   the Claude Code CLI whose version decides which events are wired
                   (default: claude on PATH; without one, the nine events every release sends)
   --otlp          also install the otlp extra (the OpenTelemetry SDK and its OTLP/HTTP exporter)
@@ -46,7 +48,7 @@ EOF
 
 die() { echo "install.sh: $*" >&2; exit 1; }
 
-args=() python="python3" uninstall=0 otlp=0
+args=() python="" uninstall=0 otlp=0
 while [ $# -gt 0 ]; do
   case "$1" in
     -h|--help) usage; exit 0 ;;
@@ -62,6 +64,20 @@ while [ $# -gt 0 ]; do
   shift
 done
 
+is_new_enough() { "$1" -c 'import sys; sys.exit(sys.version_info < (3, 11))' >/dev/null 2>&1; }
+
+find_python() {
+  # genai-prices needs Python 3.11+: take the first interpreter that is new enough.
+  local candidate
+  for candidate in python3 python3.14 python3.13 python3.12 python3.11; do
+    if command -v "$candidate" >/dev/null 2>&1 && is_new_enough "$candidate"; then command -v "$candidate"; return; fi
+  done
+  if command -v uv >/dev/null 2>&1; then
+    candidate=$(uv python find '>=3.11' 2>/dev/null) && is_new_enough "$candidate" && { echo "$candidate"; return; }
+  fi
+  return 1
+}
+
 venv_ready() {
   # Ready when it imports the dependencies and this checkout's package (a virtualenv shared through
   # CLAUDE_SESSION_TRACKER_VENV may still run another checkout's: it is then pointed here again).
@@ -74,14 +90,21 @@ fi
 
 if [ "$uninstall" = 1 ]; then
   # Removing needs only the standard library: use the hooks' interpreter if there, else python3.
-  runner="$python"; venv_ready && runner="$VENV/bin/python"
+  runner="${python:-python3}"; venv_ready && runner="$VENV/bin/python"
   PYTHONPATH="$REPO" exec "$runner" -m session_management install ${args[@]+"${args[@]}"}
 fi
 
 if ! venv_ready; then
-  command -v "$python" >/dev/null 2>&1 || die "$python not found; pass --python PATH"
-  "$python" -c 'import sys; sys.exit(sys.version_info < (3, 9))' || die "$python is older than Python 3.9"
-  echo "Creating the hooks' virtualenv at $VENV (or bringing it up to date)"
+  if [ -n "$python" ]; then
+    command -v "$python" >/dev/null 2>&1 || die "$python not found; pass --python PATH"
+    is_new_enough "$python" || die "$python is $("$python" -c 'import platform; print(platform.python_version())' 2>/dev/null || echo 'not a working Python'); claude-session-tracker needs Python 3.11 or newer"
+  else
+    python=$(find_python) || die "needs Python 3.11 or newer, and none is on PATH (python3 is $(python3 -c 'import platform; print(platform.python_version())' 2>/dev/null || echo missing)): install one (python.org, 'brew install python@3.13', 'apt-get install python3.11', 'uv python install 3.13') or pass --python PATH"
+  fi
+  echo "Creating the hooks' virtualenv at $VENV with $python (or bringing it up to date)"
+  if [ -x "$VENV/bin/python" ] && ! is_new_enough "$VENV/bin/python"; then
+    "$python" -m venv --clear "$VENV" || die "could not rebuild the virtualenv at $VENV with $python"
+  fi
   [ -x "$VENV/bin/python" ] || "$python" -m venv "$VENV" || die "could not create a virtualenv with $python (on Debian: apt-get install python3-venv)"
   "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check -e "$REPO" || die "could not install the package into $VENV"
 fi

@@ -109,6 +109,40 @@ def bench_latency(rounds: int, large_bytes: int) -> list:
     return rows
 
 
+def bench_failures(rounds: int) -> list:
+    """What the reliability tests prove by order and counts, timed: a hook whose session lock was
+    held by a process killed meanwhile (the kernel drops the flock: no wait), against the same hook
+    with no holder; and a hook whose stdin is never closed, until it gives up and exits 0."""
+    from session_management.capture.dispatch import STDIN_TIMEOUT
+
+    project = fresh_project()
+    env = dict(os.environ, CLAUDE_PROJECT_DIR=str(project))
+    seed_session(project, 10)
+    lock = project / ".claude" / "runtime" / "sessions" / f"session_{SID}.lock"
+    data = json.dumps(payloads(1024)["UserPromptSubmit"][1]).encode()
+    holder = [PYTHON, "-c", f"import fcntl, os, time; fd = os.open({str(lock)!r}, os.O_RDWR | os.O_CREAT); fcntl.flock(fd, fcntl.LOCK_EX); print('held', flush=True); time.sleep(60)"]
+    samples = {"plain": [], "after a killed holder": []}
+    for _ in range(rounds):
+        samples["plain"].append(timed(hook_command("UserPromptSubmit"), data, env))
+        process = subprocess.Popen(holder, stdout=subprocess.PIPE)
+        process.stdout.readline()
+        process.kill()
+        process.wait()
+        samples["after a killed holder"].append(timed(hook_command("UserPromptSubmit"), data, env))
+    waits = []
+    for _ in range(1 if rounds < 10 else 3):
+        started = time.perf_counter()
+        process = subprocess.Popen(hook_command("Stop"), stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
+        process.wait(timeout=STDIN_TIMEOUT * 3)
+        waits.append(time.perf_counter() - started)
+        process.stdin.close()
+    shutil.rmtree(project)
+    return [
+        ("1. UserPromptSubmit after its lock's holder was killed", statistics.median(samples["after a killed holder"]), statistics.median(samples["plain"]), "ms"),
+        ("1. Stop with stdin never closed: exits after (vs its timeout)", statistics.median(waits), STDIN_TIMEOUT, "s"),
+    ]
+
+
 def bench_growth(rounds: int, sizes=(10, 1000, 5000)) -> list:
     event, payload = payloads(1024)["PostToolUse Bash"]
     data = json.dumps(payload).encode()
@@ -393,7 +427,7 @@ def main(argv=None) -> int:
     if args.against:
         rows += bench_against_revision(args.against, rounds)
     if "latency" in only:
-        rows += bench_latency(rounds, large)
+        rows += bench_latency(rounds, large) + bench_failures(rounds)
     if "growth" in only:
         rows += bench_growth(rounds, (10, 100, 300) if args.quick else (10, 1000, 5000))
     if "stop" in only:

@@ -10,11 +10,24 @@ from pathlib import Path
 
 import pytest
 
-from session_management.capture.events import to_wire
-from session_management.install import settings as _install
-
 REPO = Path(__file__).resolve().parent.parent
 HOOK_ENTRY = REPO / "session_management" / "capture" / "hook.py"
+# What a user's project settings already hold before they install: the installer merges into it.
+USER_SETTINGS = {
+    "$schema": "https://json.schemastore.org/claude-code-settings.json",
+    "permissions": {"deny": ["Read(./secrets/**)"]},
+}
+
+
+def install_hooks(project: Path, binary: Path) -> str:
+    """``claude-sessions install PROJECT --claude BINARY``, through the console script, as a user
+    runs it: the events that release knows are wired with this interpreter. Returns what it said."""
+    script = Path(sys.executable).with_name("claude-sessions")
+    command = [str(script)] if script.exists() else [sys.executable, "-m", "session_management"]
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("CLAUDE", "ANTHROPIC"))}
+    done = subprocess.run([*command, "install", str(project), "--claude", str(binary)], capture_output=True, text=True, env=env, timeout=120)
+    assert done.returncode == 0 and "added tracking hooks" in done.stdout, done.stdout + done.stderr
+    return done.stdout
 # Pinned so a new release cannot break CI overnight; bump on purpose after re-checking the facts.
 CLAUDE_CODE_VERSION = "2.1.332"
 # The oldest release we still prove installs work with (it knows 30 hook events, not 34).
@@ -87,9 +100,10 @@ def ccusage(config_dir, report: str) -> dict:
 class ClaudeProject:
     """A temp project with the hooks wired in, and a way to run the CLI in it."""
 
-    def __init__(self, root: Path, binary: Path, api_url: str, project_dir: Path = None, version: str = CLAUDE_CODE_VERSION):
-        """Wire the hooks into ``root/project dir`` (with ``sys.executable``, the events an install
-        for ``version`` wires), or use an already installed ``project_dir`` as it is."""
+    def __init__(self, root: Path, binary: Path, api_url: str, project_dir: Path = None):
+        """Install the hooks into ``root/project dir``, whose settings already hold the user's
+        (``USER_SETTINGS``), with ``claude-sessions install`` for ``binary``; or use an already
+        installed ``project_dir`` as it is."""
         self.dir = project_dir or root / "project dir"  # a space, on purpose: hook commands must quote paths
         self.home = root / "claude-home"
         self.dir.mkdir(parents=True, exist_ok=True)
@@ -98,9 +112,8 @@ class ClaudeProject:
         self.api_url = api_url
         if project_dir is None:
             (self.dir / ".claude").mkdir(exist_ok=True)
-            wired = to_wire(tuple(int(part) for part in version.split(".")), {})
-            settings = _install.add_ours({}, sys.executable, str(HOOK_ENTRY), wired)
-            (self.dir / ".claude" / "settings.json").write_text(json.dumps(settings, indent=2))
+            (self.dir / ".claude" / "settings.json").write_text(json.dumps(USER_SETTINGS, indent=2))
+            install_hooks(self.dir, binary)
         trust = {"hasCompletedOnboarding": True, "projects": {str(self.dir): {"hasTrustDialogAccepted": True}}}
         (self.home / ".claude.json").write_text(json.dumps(trust))
 

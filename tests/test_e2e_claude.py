@@ -12,7 +12,7 @@ import time
 
 import pytest
 
-from claude_cli import CLAUDE_CODE_OLD_VERSION, CLAUDE_CODE_VERSION, REPO, ClaudeProject, claude_binary
+from claude_cli import CLAUDE_CODE_OLD_VERSION, CLAUDE_CODE_VERSION, REPO, ClaudeProject, claude_binary, install_hooks
 from fake_api import FakeAnthropic, failure, text, tools
 
 pytestmark = pytest.mark.e2e
@@ -202,9 +202,11 @@ def test_secrets_in_a_prompt_never_reach_the_disk(run_claude):
 
 
 def test_install_script_wires_a_real_project(tmp_path, binary):
-    """./install.sh into a fresh project with spaces in its path; the real CLI then records a session there."""
+    """./install.sh into a project with spaces in its path whose settings hold the user's own; the
+    real CLI then records a session there."""
     project_dir = tmp_path / "fresh project"
-    project_dir.mkdir()
+    (project_dir / ".claude").mkdir(parents=True)
+    (project_dir / ".claude" / "settings.json").write_text(json.dumps({"includeCoAuthoredBy": False, "env": {"FOO": "1"}}))
     venv = REPO / ".cache" / "hook-venv-e2e"
     env = dict(os.environ, CLAUDE_SESSION_TRACKER_VENV=str(venv))
     done = subprocess.run(["bash", str(REPO / "install.sh"), str(project_dir)], env=env, capture_output=True, text=True, timeout=600)
@@ -215,6 +217,30 @@ def test_install_script_wires_a_real_project(tmp_path, binary):
         result = project.run("check the install", "--allowedTools", "Bash")
     archived = assert_one_archived_record(project, result["session_id"])
     assert [e["details"]["tool_response"]["stdout"] for e in archived["activity_log"] if e["action"] == "tool_use"] == ["installed"]
+
+
+OTHER_TOOL = {"matcher": "Bash", "hooks": [{"type": "command", "command": 'cat >> "$CLAUDE_PROJECT_DIR/other-tool.jsonl"; echo >> "$CLAUDE_PROJECT_DIR/other-tool.jsonl"'}]}
+
+
+@pytest.mark.parametrize("version", [CLAUDE_CODE_VERSION, CLAUDE_CODE_OLD_VERSION])
+def test_install_into_settings_with_permissions_and_another_tools_hook(tmp_path, version):
+    """`claude-sessions install` into settings holding only permissions and another tool's
+    PostToolUse hook: the real CLI records the session, and the other tool's hook still runs."""
+    binary = claude_binary(version)
+    project_dir = tmp_path / "their project"
+    (project_dir / ".claude").mkdir(parents=True)
+    original = {"permissions": {"allow": ["Bash(echo:*)"]}, "hooks": {"PostToolUse": [OTHER_TOOL]}}
+    (project_dir / ".claude" / "settings.json").write_text(json.dumps(original, indent=2))
+    install_hooks(project_dir, binary)
+    settings = json.loads((project_dir / ".claude" / "settings.json").read_text())
+    assert settings["permissions"] == original["permissions"] and settings["hooks"]["PostToolUse"][0] == OTHER_TOOL
+    with FakeAnthropic([tools(("Bash", {"command": "echo both-hooks"})), text("Works.")]) as api:
+        project = ClaudeProject(tmp_path, binary, api.url, project_dir=project_dir)
+        result = project.run("run echo", "--allowedTools", "Bash")
+    archived = assert_one_archived_record(project, result["session_id"])
+    assert [e["details"]["tool_response"]["stdout"] for e in archived["activity_log"] if e["action"] == "tool_use"] == ["both-hooks"]
+    [theirs] = [json.loads(line) for line in (project_dir / "other-tool.jsonl").read_text().splitlines() if line.strip()]
+    assert theirs["hook_event_name"] == "PostToolUse" and theirs["tool_input"]["command"] == "echo both-hooks"
 
 
 def test_tool_install_keeps_recording_after_the_checkout_is_gone(tmp_path, binary):

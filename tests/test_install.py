@@ -73,8 +73,9 @@ def test_a_shared_virtualenv_is_pointed_at_the_checkout_that_installs(project, t
     assert subprocess.run(where, capture_output=True, text=True, cwd=tmp_path).stdout.startswith(str(REPO))
 
 
-def test_existing_settings_and_other_hooks_are_kept(project):
-    """Other tools' hooks and unrelated settings survive, and a backup of the old file is written."""
+def test_existing_settings_and_other_hooks_are_kept(project, tmp_path):
+    """Other tools' hooks and unrelated settings survive, and the one backup of the old file is
+    kept in the user's data folder, not beside the settings."""
     (project / ".claude").mkdir()
     original = {
         "model": "opus",
@@ -84,13 +85,15 @@ def test_existing_settings_and_other_hooks_are_kept(project):
     settings_file = project / ".claude" / "settings.json"
     settings_file.write_text(json.dumps(original))
     os.chmod(settings_file, 0o640)
-    install(project)
+    home = tmp_path / "home"
+    result = install(project, home=home)
     settings = json.loads(settings_file.read_text())
     assert settings["model"] == "opus" and settings["permissions"] == original["permissions"]
     assert settings["hooks"]["PostToolUse"][0] == original["hooks"]["PostToolUse"][0]
     assert len(settings["hooks"]["PostToolUse"]) == 2
-    [backup] = (project / ".claude").glob("settings.json.*.bak")
-    assert json.loads(backup.read_text()) == original
+    [backup] = (home / ".local" / "share" / "claude-session-tracker" / "settings-backups").glob("*-settings.json")
+    assert json.loads(backup.read_text()) == original and str(backup) in result.stdout
+    assert os.listdir(project / ".claude") == ["settings.json"]
     assert stat.S_IMODE(settings_file.stat().st_mode) == 0o640
 
 
@@ -132,13 +135,14 @@ def test_invalid_settings_are_refused_and_left_untouched(project):
 
 
 def test_global_install_targets_the_home_settings(tmp_path):
-    """--global wires ~/.claude/settings.json and touches no project."""
+    """--global wires ~/.claude/settings.json and touches no project; uninstall removes the file it
+    had created."""
     home = tmp_path / "global-home"
     home.mkdir()
     install("--global", home=home)
     assert len(our_commands(home / ".claude" / "settings.json")) == 9
     install("--global", "--uninstall", home=home)
-    assert our_commands(home / ".claude" / "settings.json") == []
+    assert not (home / ".claude" / "settings.json").exists()
 
 
 def test_help_and_usage_errors():
@@ -175,7 +179,7 @@ def test_install_command_in_process(tmp_path, capsys):
     assert cli.main(["install", str(project)]) == 0
     assert "nothing changed" in capsys.readouterr().out
     assert cli.main(["install", "--uninstall", str(project)]) == 0
-    assert json.loads(settings_file.read_text()) == {}
+    assert not settings_file.exists()  # install had created it, and it held nothing else
     settings_file.write_text('{"hooks": []}')
     assert cli.main(["install", "--uninstall", str(project)]) == 1
     assert '"hooks" is not an object' in capsys.readouterr().err

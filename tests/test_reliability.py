@@ -222,12 +222,16 @@ def test_read_only_runtime_fails_open_and_recovers(tmp_path):
     else:
         bind = subprocess.run(["mount", "--bind", str(runtime), str(runtime)], capture_output=True)
         if bind.returncode != 0:
-            pytest.skip(f"cannot make a read-only mount here: {bind.stderr.decode().strip()}")
+            reason = f"cannot make a read-only mount here: {bind.stderr.decode().strip()}"
+            if os.environ.get("CI") == "true":
+                pytest.fail(reason + " (CI=true: the read-only test must run)")
+            pytest.skip(reason)
         subprocess.run(["mount", "-o", "remount,bind,ro", str(runtime)], check=True)
         undo = lambda: subprocess.run(["umount", str(runtime)], check=True)
     try:
         result = run_hook(tmp_path, "UserPromptSubmit", {"prompt": "while read-only"})
-        assert b"could not be written" in result.stderr and b"Read-only file system" in result.stderr or b"ermission" in result.stderr
+        why = b"Read-only file system" if os.geteuid() == 0 else b"Permission denied"
+        assert b"could not be written" in result.stderr and why in result.stderr, result.stderr
         assert {p: p.read_bytes() for p in runtime_files(tmp_path)} == before
     finally:
         undo()
@@ -290,10 +294,9 @@ def test_stale_lock_from_a_dead_process_does_not_block(tmp_path):
     assert holder.stdout.readline() == b"held\n"
     holder.kill()
     holder.wait()
-    started = time.monotonic()
     run_hook(tmp_path, "UserPromptSubmit", {"prompt": "two"})
-    assert time.monotonic() - started < 5
     assert [e["details"]["prompt"] for e in entries(tmp_path)] == ["one", "two"]
+    assert not [e for e in log_errors(tmp_path) if "could not lock" in e["message"]]  # never waited it out (timed: bench/run.py, row 1)
 
 
 # -- 4. hostile input ----------------------------------------------------------------------------
@@ -468,20 +471,30 @@ def test_runtime_is_private_under_a_permissive_umask(tmp_path):
 
 
 def test_interrupted_install_never_leaves_a_broken_settings_file(tmp_path):
-    """install.sh killed at random moments: settings.json is always the old file or the new one, whole."""
+    """install.sh killed at random moments: settings.json is always the old file or the new one,
+    whole; a run that finished has wired the hooks into the settings that were there."""
     venv = REPO / ".cache" / "hook-venv-e2e"
     env = dict(os.environ, CLAUDE_SESSION_TRACKER_VENV=str(venv))
     subprocess.run(["bash", str(REPO / "install.sh"), str(tmp_path)], env=env, check=True, capture_output=True)  # build the venv once
     settings = tmp_path / ".claude" / "settings.json"
     installed = json.loads(settings.read_text())
     original = {"model": "opus", "permissions": {"allow": ["Bash(ls:*)"]}}
+    hooked = dict(original, hooks=installed["hooks"])
     rng = random.Random(3)
+    outcomes = set()
     for _ in range(25):
         settings.write_text(json.dumps(original))
         process = subprocess.Popen(["bash", str(REPO / "install.sh"), str(tmp_path)], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
         time.sleep(rng.uniform(0.0, 0.25))
-        os.killpg(process.pid, signal.SIGKILL)
+        finished = process.poll()
+        if finished is None:
+            os.killpg(process.pid, signal.SIGKILL)
         process.wait()
         now = json.loads(settings.read_text())
-        assert now in (original, dict(original, hooks=installed["hooks"])), now
+        assert now == hooked if finished == 0 else now in (original, hooked), now
+        outcomes.add("finished" if finished == 0 else "killed")
+    settings.write_text(json.dumps(original))
+    subprocess.run(["bash", str(REPO / "install.sh"), str(tmp_path)], env=env, check=True, capture_output=True)
+    assert json.loads(settings.read_text()) == hooked  # uninterrupted: wired, never "unchanged"
+    assert "killed" in outcomes
     assert not list(settings.parent.glob(".settings.json.*.tmp"))

@@ -6,10 +6,13 @@ import os
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import pytest
 
 from conftest import HOOK_ENTRY, REPO
+from session_management.capture.events import ORIGINAL
+from session_management.install.settings import ours_by_event
 
 ENTRY = REPO / "session_management" / "present" / "statusline_entry.py"
 SID = "5a1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0"
@@ -303,14 +306,17 @@ def test_install_statusline_keeps_another_unless_forced_and_uninstall_removes_on
     settings.write_text(json.dumps({"statusLine": theirs, "model": "opus"}))
     done = cli("install", str(project), "--statusline", "--claude", "/bin/false")
     assert done.returncode == 0 and "kept the statusLine already there (ccusage statusline)" in done.stdout
-    assert json.loads(settings.read_text())["statusLine"] == theirs
+    first = json.loads(settings.read_text())
+    assert first["statusLine"] == theirs and first["model"] == "opus"
+    assert sorted(ours_by_event(first)) == sorted(ORIGINAL)  # the hooks are wired even where the status line is not
     assert "status line: another tool's" in cli("doctor", cwd=project).stdout
     assert cli("install", str(project), "--uninstall", "--statusline").returncode == 0
     assert json.loads(settings.read_text())["statusLine"] == theirs
     done = cli("install", str(project), "--statusline", "--force", "--claude", "/bin/false")
-    assert done.returncode == 0 and "backup: " in done.stdout
-    backups = list(settings.parent.glob("settings.json.*.bak"))
-    assert any(json.loads(b.read_text()).get("statusLine") == theirs for b in backups)
+    assert done.returncode == 0 and "set the status line (replacing another one)" in done.stdout
+    backup = done.stdout.split("the previous file is kept at ")[1].split(")")[0]
+    assert json.loads(Path(backup).read_text()).get("statusLine") == theirs
+    assert not [name for name in os.listdir(settings.parent) if name.startswith("settings.json.")]
     ours = json.loads(settings.read_text())["statusLine"]
     assert ours["command"].startswith(f"{sys.executable} -I -S {ENTRY} ") and ours["command"].endswith("#claude-session-tracker")
     assert "ok    status line: ours, in project settings" in cli("doctor", cwd=project).stdout

@@ -7,14 +7,11 @@ lifetimes, cache reads) so that a token total proves which responses were counte
 """
 
 import json
-import sys
 from pathlib import Path
 
-from claude_cli import HOOK_ENTRY, ClaudeProject, claude_binary
+from claude_cli import ClaudeProject, claude_binary, install_hooks
 from fake_api import FakeAnthropic, text, tools
 
-from session_management.capture.events import to_wire
-from session_management.install import settings as _install
 
 SECRET = "sk-ant-api03-" + "Zx9" * 12  # a planted Anthropic key: must never reach our files
 PLANTED = "quetzalcoatlus"  # a word typed before the install, to be found by search
@@ -90,11 +87,8 @@ class History:
         return self
 
     def resume_with_hooks(self) -> str:
-        """Install the hooks in the alpha project (as ``install`` would) and resume a pre-install session there."""
-        (self.hooked / ".claude").mkdir(exist_ok=True)
-        wired = to_wire(tuple(int(part) for part in self.version.split(".")), {})
-        settings = _install.add_ours({}, sys.executable, str(HOOK_ENTRY), wired)
-        (self.hooked / ".claude" / "settings.json").write_text(json.dumps(settings, indent=2))
+        """Install the hooks in the alpha project (with ``claude-sessions install``) and resume a pre-install session there."""
+        install_hooks(self.hooked, self.binary)
         self.run(self.hooked, [tools(("Bash", {"command": "echo after-install"}), usage=usage(23, 33, cache_read=700)),
                                text("After the install.", usage=usage(24, 34, cache_read=800))],
                  "--resume", self.sessions["to_resume"], "and after the install?", "--allowedTools", "Bash")

@@ -15,7 +15,10 @@ from pathlib import Path
 
 from ..capture.events import NEVER, known_to, to_wire
 from ..store import config as _config
-from .settings import add_ours, ensure_gitignored, is_ours, read_settings, remove_ours, statusline_command, with_statusline, without_statusline, write_settings
+from .settings import (
+    SettingsError, add_ours, describe_change, ensure_gitignored, is_ours, ours_by_event, read_settings, remove_if_ours_alone, remove_ours,
+    statusline_command, update_settings, with_statusline, without_statusline,
+)
 
 
 def entry_script() -> str:
@@ -87,10 +90,9 @@ def install(project_dir=None, global_: bool = False, uninstall: bool = False, py
             raise NotADirectoryError(f"project directory {project} does not exist")
         project = project.resolve()
     path = str(settings_file(project, global_))
-    before = read_settings(path)
     notes = []
     if uninstall:
-        after = without_statusline(before if statusline else remove_ours(before))
+        change = without_statusline if statusline else (lambda settings: without_statusline(remove_ours(settings)))
     else:
         version, found = claude_version(claude)
         switched, problems = events_switched(project)
@@ -102,26 +104,54 @@ def install(project_dir=None, global_: bool = False, uninstall: bool = False, py
         if unknown:
             notes.append(f"config: not wired, unknown to this Claude Code: {', '.join(unknown)}")
         # Not resolved: a virtualenv's python is a symlink whose target lacks the venv's packages.
-        after = add_ours(before, os.path.abspath(python or sys.executable), entry_script(), events)
-        if statusline:
-            after, kept = with_statusline(after, statusline_command(os.path.abspath(python or sys.executable), statusline_script()), force)
-            if kept:
-                shown = kept.get("command", kept) if isinstance(kept, dict) else kept
-                notes.append(f"kept the statusLine already there ({str(shown)[:80]}); --force replaces it (the file is backed up first)")
-    backup = write_settings(path, before, after)
-    verb = "removed from" if uninstall else "wired into"
-    ours_too = statusline and is_ours(after.get("statusLine"))
-    what = "status line" if uninstall and statusline else "tracking hooks" + (" and status line" if ours_too or (uninstall and is_ours(before.get("statusLine"))) else "")
+        interpreter = os.path.abspath(python or sys.executable)
+        kept = []  # another tool's statusLine that --statusline left in place
+
+        def change(settings):
+            after = add_ours(settings, interpreter, entry_script(), events)
+            if statusline:
+                after, other = with_statusline(after, statusline_command(interpreter, statusline_script()), force)
+                kept[:] = [other] if other else []
+            return after
+
+    before, after, backup = update_settings(path, change)
     lines = notes
+    if not uninstall:
+        missing = [event for event in events if event not in ours_by_event(read_settings(path))]
+        if missing:  # read back: never report hooks as wired that are not in the file
+            raise SettingsError(f"{path}: the hooks for {', '.join(missing)} are not in the file after writing it; nothing records there")
+        if kept:
+            shown = kept[0].get("command", kept[0]) if isinstance(kept[0], dict) else kept[0]
+            lines.append(f"kept the statusLine already there ({str(shown)[:80]}); --force replaces it (the file is backed up first)")
     if backup is None:
         lines.append(f"{path}: already up to date, nothing changed")
+    elif uninstall and remove_if_ours_alone(path, after):
+        lines.append(f"{path}: {describe_change(before, after)}; removed the file, which install had created and which held nothing else")
     else:
-        lines.append(f"{path}: {what} {verb} it" + (f" (backup: {backup})" if backup else " (new file)"))
+        lines.append(f"{path}: {describe_change(before, after)}" + (f" (the previous file is kept at {backup})" if backup else " (new file)"))
     if not uninstall and project is not None and ensure_gitignored(str(project)):
         lines.append(f"{project / '.gitignore'}: added .claude/runtime/")
+    lines += local_notes(path)
     if uninstall:
         lines.append("Recorded sessions (.claude/runtime/) were left in place.")
     else:
         where = f"in {project}" if project else "in every project"
         lines.append(f"Claude Code sessions {where} are now recorded under .claude/runtime/ (hooks run {entry_script()}).")
     return lines
+
+
+def local_notes(path: str) -> list:
+    """What in the settings files beside ``path`` changes what ours do: ``disableAllHooks``, or our
+    hooks also in ``settings.local.json`` (which install never writes)."""
+    notes = []
+    local = path[: -len(".json")] + ".local.json"
+    for name in (path, local):
+        try:
+            settings = read_settings(name)
+        except SettingsError:
+            continue
+        if settings.get("disableAllHooks") is True:
+            notes.append(f"warning: {name} sets \"disableAllHooks\": true, so Claude Code runs no hook there, ours included")
+        if name == local and ours_by_event(settings):
+            notes.append(f"note: {local} also holds hooks of ours (install never writes that file); take them out by hand if they are old")
+    return notes
