@@ -19,13 +19,17 @@ USER_SETTINGS = {
 }
 
 
-def install_hooks(project: Path, binary: Path) -> str:
-    """``claude-sessions install PROJECT --claude BINARY``, through the console script, as a user
-    runs it: the events that release knows are wired with this interpreter. Returns what it said."""
+def install_hooks(project, binary: Path, home: Path = None) -> str:
+    """``claude-sessions install PROJECT --claude BINARY`` (``--global`` with ``HOME`` at ``home``
+    when ``project`` is None), through the console script, as a user runs it: the events that
+    release knows are wired with this interpreter. Returns what it said."""
     script = Path(sys.executable).with_name("claude-sessions")
     command = [str(script)] if script.exists() else [sys.executable, "-m", "session_management"]
     env = {k: v for k, v in os.environ.items() if not k.startswith(("CLAUDE", "ANTHROPIC"))}
-    done = subprocess.run([*command, "install", str(project), "--claude", str(binary)], capture_output=True, text=True, env=env, timeout=120)
+    if home is not None:
+        env["HOME"] = str(home)
+    where = ["--global"] if project is None else [str(project)]
+    done = subprocess.run([*command, "install", *where, "--claude", str(binary)], capture_output=True, text=True, env=env, timeout=120)
     assert done.returncode == 0 and "added tracking hooks" in done.stdout, done.stdout + done.stderr
     return done.stdout
 # Pinned so a new release cannot break CI overnight; bump on purpose after re-checking the facts.

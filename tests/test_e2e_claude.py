@@ -243,6 +243,23 @@ def test_install_into_settings_with_permissions_and_another_tools_hook(tmp_path,
     assert theirs["hook_event_name"] == "PostToolUse" and theirs["tool_input"]["command"] == "echo both-hooks"
 
 
+def test_global_install_into_an_existing_home_settings_records_every_project(tmp_path, binary):
+    """`claude-sessions install --global` into a ~/.claude/settings.json that already holds the
+    user's settings: the real CLI records a session in a project with no settings of its own."""
+    project_dir = tmp_path / "any project"
+    project_dir.mkdir()
+    with FakeAnthropic([tools(("Bash", {"command": "echo global"})), text("Works.")]) as api:
+        project = ClaudeProject(tmp_path, binary, api.url, project_dir=project_dir)
+        (project.home / ".claude").mkdir()
+        theirs = {"model": "claude-sonnet-4-5", "permissions": {"defaultMode": "default"}, "feedbackSurveyState": {"lastShownTime": 1}}
+        (project.home / ".claude" / "settings.json").write_text(json.dumps(theirs, indent=2))
+        install_hooks(None, binary, home=project.home)
+        result = project.run("run echo", "--allowedTools", "Bash")
+    archived = assert_one_archived_record(project, result["session_id"])
+    assert [e["details"]["tool_response"]["stdout"] for e in archived["activity_log"] if e["action"] == "tool_use"] == ["global"]
+    assert not (project_dir / ".claude" / "settings.json").exists()
+
+
 def test_tool_install_keeps_recording_after_the_checkout_is_gone(tmp_path, binary):
     """Installed from a copy of the checkout into its own venv (as pipx does), `claude-sessions install`
     wires a project; with the copy deleted, the real CLI still records there and doctor names the install."""

@@ -42,7 +42,9 @@ def shipped_turn_names(project: Path, phoenix) -> list:
     run_hook(project, "SessionStart", source="startup")
     run_hook(project, "UserPromptSubmit", prompt="ship this turn")
     run_hook(project, "Stop", last_assistant_message="shipped")
-    return [span["name"] for span in phoenix.wait_for_spans(backend_project(project), 2)]
+    names = [span["name"] for span in phoenix.wait_for_spans(backend_project(project), 2)]
+    assert "turn 1" in names, (project / ".claude" / "runtime" / "logs" / "toolkit.log").read_text()[-3000:]
+    return names
 
 
 def otlp_project(root: Path, endpoint: str) -> Path:
@@ -73,7 +75,7 @@ def test_install_sh_otlp_gives_the_hooks_a_working_exporter(tmp_path, phoenix):
     assert checked.returncode == 0, checked.stdout
     assert f"ok    otlp: shipments run {venv / 'bin' / 'python'}, which has the OTLP exporter" in checked.stdout
 
-    assert "turn 1" in shipped_turn_names(project, phoenix), (project / ".claude" / "runtime" / "logs" / "toolkit.log").read_text()
+    assert "turn 1" in shipped_turn_names(project, phoenix)
 
     again = subprocess.run(["bash", str(REPO / "install.sh"), "--otlp", str(project)], env=env, capture_output=True, text=True, timeout=300)
     assert again.returncode == 0 and "Adding the otlp extra" not in again.stdout  # already there: nothing installed twice
