@@ -47,7 +47,7 @@ def per_turn(entries) -> dict:
         if action == "assistant_message" and isinstance(entry.get("details"), dict) and isinstance(entry["details"].get("usage"), dict):
             details = entry["details"]
             key = (details.get("message_id"), details.get("request_id"))
-            if key not in seen:
+            if key not in seen and is_request(details.get("model")):
                 seen.add(key)
                 add(current.setdefault(str(details.get("model") or "unknown"), empty()), details["usage"])
         elif action in ("turn_end", "stop_failure") and current:
