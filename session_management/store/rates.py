@@ -29,8 +29,8 @@ def complete(price: dict) -> dict:
 
 
 def given(model: str, custom: dict):
-    """The rates of ``model`` known without a look-up: none (all 0) for the responses Claude Code
-    makes up (``core.tokens.is_request``: totals counted before they were left out), the config's
+    """The rates of ``model`` known without a look-up: all 0 for the responses Claude Code makes up
+    (``core.tokens.is_request``; totals kept before they were left out may hold some), the config's
     ``prices:`` for a model it names; else None."""
     if not is_request(model):
         return NO_COST
