@@ -4,7 +4,8 @@ a 5,000-event session, and beside 10 and 10,000 other recorded sessions (in the 
 spend); then ``ccusage statusline`` (20.0.24, native) on the same Claude Code history.
 
 Each measured session is mid-turn, as Claude Code runs the line: a turn harvested, then a prompt,
-three tool calls and a response the hooks have not harvested yet."""
+three tool calls and a response the hooks have not harvested yet; and one whose turn then ended in
+an API error (a 429: Claude Code writes a ``<synthetic>`` response and fires StopFailure)."""
 
 import json
 import os
@@ -22,6 +23,7 @@ from session_management.store import catalog
 REPO = Path(__file__).resolve().parent.parent
 ENTRY = REPO / "session_management" / "present" / "statusline_entry.py"
 PRICES = "prices:\n  claude-sonnet-4-5: {input_mtok: 3, output_mtok: 15, cache_write_mtok: 3.75, cache_read_mtok: 0.3}\n"
+RATE_LIMITED = 'API Error: 429 {"type":"error","error":{"type":"rate_limit_error","message":"This request would exceed your rate limit."}}'
 
 
 def _run(command, data: bytes, env) -> float:
@@ -30,15 +32,26 @@ def _run(command, data: bytes, env) -> float:
     return time.perf_counter() - started
 
 
-def _mid_turn_session(root: Path, events: int, seed_session, hook_command, transcript_turn, sid: str, python: str) -> tuple:
-    """A project whose session holds ``events`` entries and is mid-turn; ``(stdin, env)`` for its line."""
-    project = root / f"project-{events}"
+def _api_error() -> str:
+    """The response Claude Code writes itself for a 429: model ``<synthetic>``, no request id, 0 tokens."""
+    zero = dict.fromkeys(("input_tokens", "output_tokens", "cache_creation_input_tokens", "cache_read_input_tokens"), 0)
+    return json.dumps({"type": "assistant", "uuid": "0c6f1e2a-7b3d-4c5e-8f9a-0b1c2d3e4f5a", "timestamp": "2030-01-01T00:00:01.000Z",
+                       "isApiErrorMessage": True, "error": "rate_limit",
+                       "message": {"id": "0c6f1e2a-7b3d-4c5e-8f9a-0b1c2d3e4f5a", "model": "<synthetic>", "role": "assistant", "stop_reason": "stop_sequence",
+                                   "type": "message", "usage": zero, "content": [{"type": "text", "text": RATE_LIMITED}]}}) + "\n"
+
+
+def _mid_turn_session(root: Path, events: int, seed_session, hook_command, transcript_turn, sid: str, python: str, rate_limited: bool = False) -> tuple:
+    """A project whose session holds ``events`` entries and is mid-turn (``rate_limited``: whose turn
+    then ended in a 429); ``(stdin, env)`` for its line."""
+    name = f"{events}-429" if rate_limited else f"{events}"
+    project = root / f"project-{name}"
     project.mkdir()
     (project / ".claude").mkdir()
     (project / ".claude" / "session-tracking.yaml").write_text(PRICES)
     seed_session(project, events)
     home = root / "home"
-    transcript = home / ".claude" / "projects" / f"-bench-{events}" / f"{sid}.jsonl"
+    transcript = home / ".claude" / "projects" / f"-bench-{name}" / f"{sid}.jsonl"
     transcript.parent.mkdir(parents=True, exist_ok=True)
     transcript.write_text(transcript_turn(0))
     env = dict(os.environ, CLAUDE_PROJECT_DIR=str(project), HOME=str(home), TERM="xterm-256color")
@@ -52,7 +65,9 @@ def _mid_turn_session(root: Path, events: int, seed_session, hook_command, trans
     for n in range(3):
         hook("PostToolUse", tool_name="Bash", tool_input={"command": "ls"}, tool_response={"stdout": "ok"}, tool_use_id=f"t{n}")
     with transcript.open("a") as handle:
-        handle.write(transcript_turn(1))
+        handle.write(transcript_turn(1) + (_api_error() if rate_limited else ""))
+    if rate_limited:
+        hook("StopFailure", error="rate_limit", last_assistant_message=RATE_LIMITED)
     stdin = json.dumps({"session_id": sid, "transcript_path": str(transcript), "cwd": str(project), "model": {"id": "claude-sonnet-4-5", "display_name": "Sonnet 4.5"},
                         "workspace": {"current_dir": str(project), "project_dir": str(project)}, "version": "2.1.332",
                         "rate_limits": {"five_hour": {"used_percentage": 12}, "seven_day": {"used_percentage": 30}}}).encode()
@@ -90,7 +105,8 @@ def run(python: str, rounds: int, big: int, others: int, history_mb: int, seed_s
     line = [python, "-I", "-S", str(ENTRY)]
     small_in, small_env = _mid_turn_session(root, 10, seed_session, hook_command, transcript_turn, sid, python)
     big_in, big_env = _mid_turn_session(root, big, seed_session, hook_command, transcript_turn, sid, python)
-    commands = {"floor": (floor, small_in, small_env), "10": (line, small_in, small_env), "big": (line, big_in, big_env)}
+    error_in, error_env = _mid_turn_session(root, 10, seed_session, hook_command, transcript_turn, sid, python, rate_limited=True)
+    commands = {"floor": (floor, small_in, small_env), "10": (line, small_in, small_env), "big": (line, big_in, big_env), "429": (line, error_in, error_env)}
     samples = {name: [] for name in commands}
     for _ in range(rounds):
         for name, (command, data, env) in commands.items():
@@ -115,6 +131,7 @@ def run(python: str, rounds: int, big: int, others: int, history_mb: int, seed_s
         ("10. status line, 10-event session, vs python -I -S doing nothing", med["10"], statistics.median(samples["floor"]), "ms"),
         (f"10. status line, {big:,}-event session, vs python -I -S", med["big"], statistics.median(samples["floor"]), "ms"),
         (f"10. status line, {big:,}-event session vs 10-event", med["big"], med["10"], "ms"),
+        ("10. status line after an API error (429), vs python -I -S", med["429"], statistics.median(samples["floor"]), "ms"),
         (f"10. status line beside {others:,} sessions vs python -I -S", med["crowded"], statistics.median(crowded_samples["floor"]), "ms"),
     ]
     ccusage = _ccusage()

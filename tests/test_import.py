@@ -468,6 +468,35 @@ def test_a_fork_and_its_parent_both_hook_recorded_count_each_response_once(store
             for row in json.loads(rows)["rows"]} == CCUSAGE
 
 
+def test_a_synthetic_response_is_no_request_imported_or_harvested(store):
+    """A `<synthetic>` response (Claude Code's own, for a 429) is left out alike by the import and by the
+    hook harvest's reader: list, usage and stats across projects give the same requests and costs with
+    it as without, every cost known, no `<synthetic>` model and no "no price known" note."""
+    from session_management.capture.transcript import read_new
+
+    env = {"CLAUDE_CONFIG_DIR": str(store)}
+
+    def figures() -> tuple:
+        answers = [cli(*command, "--all-projects", "--json", env=env) for command in (["list"], ["usage", "--by", "model"], ["stats"])]
+        assert not any("no price known" in done.stderr for done in answers)
+        listed, usage, stats = (json.loads(done.stdout) for done in answers)
+        return ({s["session_id"]: (s["requests"], s["cost_usd"]) for s in listed}, {row["model"]: (row["requests"], row["cost_usd"]) for row in usage["rows"]},
+                (stats["usage"]["requests"], stats["usage"]["cost_usd"], sorted(stats["usage"]["by_model"])))
+
+    before = figures()
+    beta = next(store.glob("projects/*beta/*.jsonl"))
+    error = {"parentUuid": None, "isSidechain": False, "type": "assistant", "uuid": "0c6f1e2a-7b3d-4c5e-8f9a-0b1c2d3e4f5a", "timestamp": "2026-12-03T13:30:00.000Z",
+             "message": {"id": "0c6f1e2a-7b3d-4c5e-8f9a-0b1c2d3e4f5a", "container": None, "model": "<synthetic>", "role": "assistant", "stop_reason": "stop_sequence",
+                         "stop_sequence": "", "type": "message", "content": [{"type": "text", "text": "API Error: 429 rate_limit_error"}],
+                         "usage": {"input_tokens": 0, "output_tokens": 0, "cache_creation_input_tokens": 0, "cache_read_input_tokens": 0}},
+             "isApiErrorMessage": True, "error": "rate_limit", "cwd": ALPHA.replace("alpha project", "beta"), "sessionId": beta.stem, "version": "2.1.332"}
+    with beta.open("a") as handle:
+        handle.write(json.dumps(error, separators=(",", ":")) + "\n")
+    after = figures()
+    assert after == before and "<synthetic>" not in after[1] and None not in {cost for _requests, cost in after[0].values()}
+    assert "<synthetic>" not in {response["model"] for path in store.glob("projects/*/*.jsonl") for response in read_new(str(path), {})[0]}
+
+
 def test_a_project_s_imported_folder_keeps_its_name():
     """A project's imported folder is named by its path's SHA-256 as hashlib computes it, whichever
     implementation the view loads: a different name would leave the history already imported behind."""

@@ -220,14 +220,20 @@ def test_today_all_projects_adds_the_imported_history_once(project, tmp_path):
     assert costs[str(other)] > 1  # two responses now
 
 
+def imports_of_a_refresh(project, transcript) -> set:
+    """The modules one refresh of the session's status line imports (``-X importtime``)."""
+    done = subprocess.run([sys.executable, "-I", "-S", "-X", "importtime", str(ENTRY)], input=payload(project, transcript),
+                          capture_output=True, env=env_for(project), timeout=30)
+    assert done.returncode == 0
+    return {line.split("|")[-1].strip() for line in done.stderr.decode().splitlines()[1:]}
+
+
 def test_the_status_line_imports_neither_json_nor_re_nor_os(project, transcript):
     """Its whole cost budget is half an interpreter start: json (re, enum) alone would exceed it, os a quarter of it."""
     hook("SessionStart", project, source="startup", transcript_path=str(transcript))
     a_turn(project, transcript, "msg_1")
     hook("Stop", project, transcript_path=str(transcript))
-    done = subprocess.run([sys.executable, "-I", "-S", "-X", "importtime", str(ENTRY)], input=payload(project, transcript),
-                          capture_output=True, env=env_for(project), timeout=30)
-    imported = {line.split("|")[-1].strip() for line in done.stderr.decode().splitlines()[1:]}
+    imported = imports_of_a_refresh(project, transcript)
     assert "session_management.store.tally" in imported
     assert not imported & {"json", "re", "enum", "os", "genai_prices", "sqlite3", "datetime", "pathlib"}
 
@@ -352,3 +358,93 @@ def test_a_config_cache_from_before_these_settings_still_works(project, transcri
     a_turn(project, transcript, "msg_1")
     hook("Stop", project, transcript_path=str(transcript))
     assert f"${show_cost(project):,.2f} · 3 tools, 1 failed" in statusline(project, payload(project, transcript))
+
+
+ZERO_USAGE = {"input_tokens": 0, "output_tokens": 0, "cache_creation_input_tokens": 0, "cache_read_input_tokens": 0,
+              "server_tool_use": {"web_search_requests": 0, "web_fetch_requests": 0}, "service_tier": None,
+              "cache_creation": {"ephemeral_1h_input_tokens": 0, "ephemeral_5m_input_tokens": 0}}
+RATE_LIMITED = 'API Error: 429 {"type":"error","error":{"type":"rate_limit_error","message":"This request would exceed your rate limit."}}'
+
+
+def api_error(uuid: str) -> str:
+    """The response Claude Code writes itself when a request fails (here a 429), as 2.1.x writes it:
+    model `<synthetic>`, no request id, every token count 0."""
+    return json.dumps({"parentUuid": None, "isSidechain": False, "type": "assistant", "uuid": uuid, "timestamp": now(), "sessionId": SID,
+                       "message": {"id": uuid, "container": None, "model": "<synthetic>", "role": "assistant", "stop_reason": "stop_sequence",
+                                   "stop_sequence": "", "type": "message", "usage": ZERO_USAGE, "content": [{"type": "text", "text": RATE_LIMITED}],
+                                   "context_management": None},
+                       "isApiErrorMessage": True, "error": "rate_limit", "userType": "external", "version": "2.1.332"}) + "\n"
+
+
+def a_rate_limited_turn(project, transcript, uuid: str, end: bool = True) -> None:
+    """A prompt whose request got a 429: Claude Code writes a `<synthetic>` response and fires StopFailure."""
+    hook("UserPromptSubmit", project, prompt="go on", transcript_path=str(transcript))
+    with transcript.open("a") as handle:
+        handle.write(api_error(uuid))
+    if end:
+        hook("StopFailure", project, transcript_path=str(transcript), error="rate_limit", last_assistant_message=RATE_LIMITED)
+
+
+def views(project, *command) -> tuple:
+    """``(JSON answer, stderr)`` of a view run in the project, as a person runs it."""
+    done = subprocess.run([sys.executable, "-m", "session_management", *command, "--json"], capture_output=True, text=True,
+                          cwd=project, env=env_for(project), timeout=60)
+    assert done.returncode == 0, done.stderr
+    return json.loads(done.stdout), done.stderr
+
+
+def test_an_api_error_s_synthetic_response_is_neither_priced_nor_counted(project, transcript):
+    """After a 429 (a `<synthetic>` response), the status line shows a cost, never `$?`, before and after
+    StopFailure; list, usage and stats show that cost, one request, no `<synthetic>` model and no "no price known" note."""
+    hook("SessionStart", project, source="startup", transcript_path=str(transcript))
+    a_turn(project, transcript, "msg_1")
+    hook("Stop", project, transcript_path=str(transcript))
+    a_rate_limited_turn(project, transcript, "0c6f1e2a-7b3d-4c5e-8f9a-0b1c2d3e4f5a", end=False)
+    before = statusline(project, payload(project, transcript))
+    hook("StopFailure", project, transcript_path=str(transcript), error="rate_limit", last_assistant_message=RATE_LIMITED)
+    after = statusline(project, payload(project, transcript))
+    cost = show_cost(project)
+    assert cost > 0.5
+    for line in (before, after):
+        assert "$?" not in line and f"session 451.0k tok ${cost:,.2f}" in line and f"today ${cost:,.2f} here, ${cost:,.2f} all" in line
+    (listed, note), (usage, note2), (stats, note3) = (views(project, *command) for command in (["list"], ["usage", "--by", "model"], ["stats"]))
+    assert [s["cost_usd"] for s in listed] == [cost] and [s["requests"] for s in listed] == [1]
+    assert [(row["model"], row["requests"], row["cost_usd"]) for row in usage["rows"]] == [(MODEL, 1, cost)]
+    assert (stats["usage"]["requests"], stats["usage"]["cost_usd"], list(stats["usage"]["by_model"])) == (1, cost, [MODEL])
+    assert "no price known" not in note + note2 + note3
+
+
+def test_an_api_error_does_not_turn_off_budget_warnings(project, transcript):
+    """A `<synthetic>` response in the session does not silence budget.warn: the next Stop over budget still warns."""
+    (project / ".claude" / "session-tracking.yaml").write_text(PRICES + "budget: {session: 1, warn: true}\n")
+    hook("SessionStart", project, source="startup", transcript_path=str(transcript))
+    a_turn(project, transcript, "msg_1")
+    assert hook("Stop", project, transcript_path=str(transcript)) == b""  # $0.54 of $1
+    a_rate_limited_turn(project, transcript, "0c6f1e2a-7b3d-4c5e-8f9a-0b1c2d3e4f5a")
+    a_turn(project, transcript, "msg_2")
+    said = json.loads(hook("Stop", project, transcript_path=str(transcript)))
+    assert said["systemMessage"].startswith(f"Session budget reached: this session has cost ${show_cost(project):,.2f} (budget $1.00")
+
+
+def test_a_refresh_after_an_api_error_loads_neither_json_nor_the_pricing_code(project, transcript):
+    """After a turn that ended in a 429, the status line still prices from the running totals alone: no json, no query.cost, no genai-prices."""
+    hook("SessionStart", project, source="startup", transcript_path=str(transcript))
+    a_turn(project, transcript, "msg_1")
+    hook("Stop", project, transcript_path=str(transcript))
+    a_rate_limited_turn(project, transcript, "0c6f1e2a-7b3d-4c5e-8f9a-0b1c2d3e4f5a")
+    statusline(project, payload(project, transcript))  # the first refresh since: nothing left to learn
+    imported = imports_of_a_refresh(project, transcript)
+    assert "session_management.store.rates" in imported
+    assert not imported & {"json", "re", "os", "session_management.query.cost", "genai_prices"}
+
+
+def test_totals_kept_before_synthetic_responses_were_left_out_price_them_at_nothing(project, transcript):
+    """A running total an earlier version kept, counting a `<synthetic>` response as a request, still gives a cost: $0 for it, never `$?`."""
+    hook("SessionStart", project, source="startup", transcript_path=str(transcript))
+    a_turn(project, transcript, "msg_1")
+    hook("Stop", project, transcript_path=str(transcript))
+    tally = project / ".claude" / "runtime" / "tallies" / f"{SID}.json"
+    kept = json.loads(tally.read_text())
+    kept["by_model"]["<synthetic>"] = dict.fromkeys(kept["by_model"][MODEL], 0) | {"requests": 1}
+    tally.write_text(json.dumps(kept))
+    assert f"session 451.0k tok ${show_cost(project):,.2f} · 3 tools" in statusline(project, payload(project, transcript))

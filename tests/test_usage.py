@@ -134,6 +134,24 @@ def test_show_prints_the_conversation_and_cost_per_turn(project, capsys):
     assert "[5.2k tokens, $0.0125]" in turn
 
 
+def test_a_synthetic_response_an_earlier_version_recorded_is_no_request(project, capsys):
+    """A `<synthetic>` response (Claude Code's own for a 429, 0 tokens) that an earlier harvest recorded changes no figure: no request, no model, no n/a, no note."""
+    from session_management.store import writer
+
+    before = json.loads(run(capsys, "show", "aaaa0001", "--json")[1])["usage"]
+    made_up = {"message_id": "0c6f1e2a-7b3d-4c5e-8f9a-0b1c2d3e4f5a", "request_id": None, "model": "<synthetic>", "stop_reason": "stop_sequence",
+               "text": "API Error: 429 rate_limit_error", "tool_use_ids": [], "usage": usage(0, 0)}
+    writer.append(str(project / ".claude" / "runtime" / "sessions"), "aaaa0001", [
+        {"action": "user_input", "timestamp": "2026-11-21T10:00:04.000Z", "details": {"prompt": "again"}},
+        {"action": "assistant_message", "timestamp": "2026-11-21T10:00:05.000Z", "details": made_up},
+        {"action": "stop_failure", "timestamp": "2026-11-21T10:00:05.000Z", "details": {"error": "rate_limit"}}])
+    code, out, err = run(capsys, "show", "aaaa0001", "--json")
+    assert code == 0 and json.loads(out)["usage"] == before and "no price known" not in err
+    code, out, err = run(capsys, "show", "aaaa0001")
+    [failure] = [row for row in out.splitlines() if " failure " in row]
+    assert failure.endswith("turn ended by an API error (rate_limit)") and "no price known" not in err  # no turn figure: it made no request
+
+
 def test_all_projects_lists_counts_and_adds_up_every_project(project, tmp_path, capsys):
     """--all-projects: list, stats and usage answer for every tracked project, naming each one; the default stays this project."""
     other = tmp_path / "other"

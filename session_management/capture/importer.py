@@ -33,6 +33,7 @@ import zlib
 
 from ..core.durable import sync_folder, write_synced
 from ..core.timestamps import now_iso
+from ..core.tokens import is_request
 from ..store import history
 from ..store.config import DEFAULTS
 from ..store.journal import FlockLock
@@ -378,7 +379,7 @@ class _Parser:
 
     def _assistant(self, line: dict) -> None:
         message = line["message"]
-        if not isinstance(message.get("id"), str) or message.get("model") == "<synthetic>":
+        if not isinstance(message.get("id"), str) or not is_request(message.get("model")):
             return
         usage = usage_from(message.get("usage"))
         if not usage_size(usage):

@@ -5,13 +5,15 @@ written as one ``"type": "assistant"`` line per content block, the lines sharing
 ``requestId`` and repeating the response's final usage. Reading is incremental: it starts at a
 remembered byte offset, stops before a last line still being written, skips lines that are not
 JSON, and starts over when the file shrank or was rewritten (the caller drops what it has seen).
+Responses Claude Code made up itself (model ``<synthetic>``: API errors, interrupts) are not API
+responses and are left out (``core.tokens.is_request``).
 """
 
 import zlib
 
 from ..core import fastos  # fastos and fastjson, not os and json: the status line reads transcripts too
 from ..core.fastjson import loads
-from ..core.tokens import SPLIT_KEYS, TOKEN_KEYS
+from ..core.tokens import SPLIT_KEYS, TOKEN_KEYS, is_request
 
 _HEAD_BYTES = 512  # a rewritten file is told by its first bytes changing
 
@@ -56,8 +58,8 @@ def _parse(data: bytes) -> list:
         if not isinstance(record, dict) or record.get("type") != "assistant":
             continue
         message = record.get("message")
-        if not isinstance(message, dict) or not isinstance(message.get("id"), str):
-            continue
+        if not isinstance(message, dict) or not isinstance(message.get("id"), str) or not is_request(message.get("model")):
+            continue  # not a response, or one Claude Code made up (an API error): as the import skips it
         key = response_key(message["id"], record.get("requestId"))
         response = grouped.get(key)
         if response is None:

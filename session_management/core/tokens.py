@@ -1,10 +1,20 @@
 """Token totals as every figure adds them up: the four kinds the API reports, cache writes split
-into their 5-minute and 1-hour parts (priced differently), and the number of requests. Here, not
-in ``query``, because the hooks keep running totals too (``store.tally``)."""
+into their 5-minute and 1-hour parts (priced differently), and the number of requests; and which
+responses are requests at all (``is_request``). Here, not in ``query``, because the hooks keep
+running totals too (``store.tally``)."""
 
 TOKEN_KEYS = ("input_tokens", "output_tokens", "cache_creation_input_tokens", "cache_read_input_tokens")
 SPLIT_KEYS = ("ephemeral_5m_input_tokens", "ephemeral_1h_input_tokens")
 MAIN = "main"  # the agent name of the main conversation in per-agent figures
+SYNTHETIC = "<synthetic>"  # the model of the responses Claude Code writes itself: API errors, interrupts
+
+
+def is_request(model) -> bool:
+    """Whether a response of ``model`` came from the API, a request someone pays for: not one Claude
+    Code made up (``<synthetic>``: an API error such as a 429, an interrupt; 0 tokens, no price).
+    Made-up responses are neither recorded, counted nor priced (``capture.transcript``, the import,
+    ``query.usage``; ``store.rates`` prices any left in older totals at 0)."""
+    return model != SYNTHETIC
 
 
 def empty() -> dict:

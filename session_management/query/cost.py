@@ -45,7 +45,7 @@ class Pricer:
         """USD per million tokens of each of the five kinds (the keys of the config's ``prices:``,
         every one present); None if unknown."""
         if model not in self._cache:
-            self._cache[model] = _rates.complete(self.custom[model]) if model in self.custom else _library_rates(model)
+            self._cache[model] = _rates.given(model, self.custom) or _library_rates(model)
         if self._cache[model] is None:
             self.unpriced.add(model)
         return self._cache[model]

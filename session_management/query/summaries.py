@@ -16,7 +16,7 @@ from . import usage
 from .combined import IMPORTED_STATUS, combine, is_imported
 
 CACHE_NAME = "summary-cache.json"
-CACHE_VERSION = 5  # 2: token usage added; 3: None without responses; 4: imported sessions, fingerprints of both sources; 5: and of responses counted elsewhere
+CACHE_VERSION = 6  # 2: token usage added; 3: None without responses; 4: imported sessions, fingerprints of both sources; 5: and of responses counted elsewhere; 6: made-up (<synthetic>) responses not counted
 
 
 def summarize(data: dict, registry_status: str) -> dict:

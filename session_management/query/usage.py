@@ -1,7 +1,8 @@
 """Tokens of a session, from its ``assistant_message`` entries: each API response counted once
-(message id + request id, the larger usage kept, as ccusage does), summed per model and per agent."""
+(message id + request id, the larger usage kept, as ccusage does), summed per model and per agent;
+the responses Claude Code made up (``core.tokens.is_request``) are not counted."""
 
-from ..core.tokens import MAIN, TOKEN_KEYS, add, empty
+from ..core.tokens import MAIN, TOKEN_KEYS, add, empty, is_request
 
 
 def responses(entries, with_time: bool = False) -> list:
@@ -12,8 +13,8 @@ def responses(entries, with_time: bool = False) -> list:
         if not isinstance(entry, dict) or entry.get("action") != "assistant_message":
             continue
         details = entry.get("details")
-        if not isinstance(details, dict) or not isinstance(details.get("usage"), dict):
-            continue
+        if not isinstance(details, dict) or not isinstance(details.get("usage"), dict) or not is_request(details.get("model")):
+            continue  # a made-up response (an API error) recorded before they were left out: no request
         key = (details.get("message_id"), details.get("request_id"))
         if key not in found or _size(details["usage"]) > _size(found[key]["usage"]):
             found[key] = details
@@ -46,7 +47,7 @@ def per_turn(entries) -> dict:
         if action == "assistant_message" and isinstance(entry.get("details"), dict) and isinstance(entry["details"].get("usage"), dict):
             details = entry["details"]
             key = (details.get("message_id"), details.get("request_id"))
-            if key not in seen:
+            if key not in seen and is_request(details.get("model")):
                 seen.add(key)
                 add(current.setdefault(str(details.get("model") or "unknown"), empty()), details["usage"])
         elif action in ("turn_end", "stop_failure") and current:

@@ -8,9 +8,11 @@ of milliseconds: here the formulas and the cache's reading, imported by both.
 
 from ..core import fastos  # not os: the status line prices too (see core.fastos)
 from ..core.fastjson import loads
+from ..core.tokens import is_request
 
 PER_MILLION = 1_000_000
 RATES_CACHE = "prices-cache.json"
+NO_COST = dict.fromkeys(("input_mtok", "output_mtok", "cache_read_mtok", "cache_write_mtok", "cache_write_1h_mtok"), 0.0)
 
 
 def complete(price: dict) -> dict:
@@ -24,6 +26,15 @@ def complete(price: dict) -> dict:
         "cache_write_mtok": write_5m,
         "cache_write_1h_mtok": price.get("cache_write_1h_mtok", write_5m),
     }
+
+
+def given(model: str, custom: dict):
+    """The rates of ``model`` known without a look-up: all 0 for the responses Claude Code makes up
+    (``core.tokens.is_request``; totals kept before they were left out may hold some), the config's
+    ``prices:`` for a model it names; else None."""
+    if not is_request(model):
+        return NO_COST
+    return complete(custom[model]) if model in custom else None
 
 
 def cost(rates: dict, totals: dict) -> float:
@@ -64,7 +75,7 @@ def known_total(by_model: dict, custom: dict, cached: dict):
     for model, totals in by_model.items():
         if not totals.get("requests"):
             continue
-        rates = complete(custom[model]) if model in custom else cached.get(model)
+        rates = given(model, custom) or cached.get(model)
         if rates is None:
             return None
         total += cost(rates, totals)
