@@ -184,6 +184,8 @@ def test_a_settings_file_install_created_is_removed_by_uninstall(tmp_path):
         claude_sessions("install", "--uninstall", project, home=home)
     assert not (mine / ".claude" / "settings.json").exists()
     assert json.loads((theirs / ".claude" / "settings.json").read_text()) == {}
+    again = claude_sessions("install", "--uninstall", mine, home=home)
+    assert "no tracking hooks of ours there, nothing changed" in again.stdout and not (mine / ".claude" / "settings.json").exists()
 
 
 def test_a_symlinked_settings_file_stays_a_link(tmp_path):
