@@ -92,7 +92,7 @@ def test_install_twice_uninstall_reinstall_on_any_settings(tmp_path, where, orig
         theirs = [group for group in groups if not ours_by_event({"hooks": {event: [group]}})]
         assert theirs == (original.get("hooks") or {}).get(event, [])
         assert groups[: len(theirs)] == theirs
-    if indent is not None and installed:
+    if indent is not None and original:  # "{}" shows no indentation to keep
         assert target.read_text().splitlines()[1].startswith(" " * indent if isinstance(indent, int) else indent)
 
     first = target.read_bytes()
