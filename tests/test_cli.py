@@ -307,3 +307,50 @@ def test_demo_replays_through_the_real_hooks(tmp_path):
     assert "Find the failing test and fix it" in result.stdout and "subagent" in result.stdout
     assert "8 requests · cost $" in result.stdout and "[subagent" in result.stdout  # the transcripts were replayed too
     assert report.read_text().startswith("<!DOCTYPE html>")
+
+
+@pytest.mark.parametrize("argv", [("list", "--limit", "0"), ("list", "--limit=-3"), ("search", "word", "--limit", "0"),
+                                  ("list", "--frob"), ("search", "word", "--frob"), ("usage", "--frob"), ("show", "abc", "--frob")])
+def test_a_usage_error_is_one_line_with_its_commands_usage(tmp_path, argv):
+    """A --limit below 1 or an unknown option is one line on stderr naming the command and its usage, exit 2, nothing on stdout."""
+    done = run_module(*argv, cwd=tmp_path)
+    assert (done.returncode, done.stdout) == (2, "")
+    [line] = done.stderr.splitlines()
+    assert line.startswith(f"claude-sessions {argv[0]}: error: ") and f"; usage: claude-sessions {argv[0]} [-h]" in line
+
+
+def test_demo_to_a_path_that_cannot_be_written_fails_before_any_work(tmp_path):
+    """demo -o into a missing folder, or onto a folder, says so in one line and exits 1 before replaying anything."""
+    temp = tmp_path / "tmp"
+    temp.mkdir()
+    for target in (tmp_path / "missing" / "report.html", tmp_path):
+        done = subprocess.run([sys.executable, "-m", "session_management", "demo", "-o", str(target)], cwd=tmp_path,
+                              capture_output=True, text=True, timeout=60, env={**os.environ, "TMPDIR": str(temp)})
+        assert (done.returncode, done.stdout) == (1, "")
+        assert done.stderr.startswith(f"claude-sessions: cannot write {target}: ") and len(done.stderr.splitlines()) == 1
+    assert list(temp.iterdir()) == []  # no demo project was made
+
+
+def test_serve_on_a_port_in_use_fails_before_announcing(tmp_path):
+    """serve --port on a port another server listens on is one line on stderr and exit 1, with no dashboard URL printed."""
+    import socket
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        done = run_module("serve", "--all-projects", "--port", port, cwd=tmp_path)
+    assert (done.returncode, done.stdout) == (1, "")
+    assert done.stderr == f"claude-sessions: cannot listen on 127.0.0.1:{port}: Address already in use (another server? choose a free one with --port)\n"
+
+
+def test_uninstall_is_install_uninstall(tmp_path):
+    """claude-sessions uninstall PROJECT takes out exactly the hooks install put in, as install --uninstall does."""
+    project = tmp_path / "p"
+    project.mkdir()
+    assert run_module("install", project, cwd=tmp_path).returncode == 0
+    assert json.loads((project / ".claude" / "settings.json").read_text())["hooks"]
+    done = run_module("uninstall", project, cwd=tmp_path)
+    assert done.returncode == 0 and "tracking hooks removed from it" in done.stdout
+    assert not json.loads((project / ".claude" / "settings.json").read_text()).get("hooks")
+    assert run_module("uninstall", "--global", project, cwd=tmp_path).returncode == 2  # as install --uninstall --global PROJECT

@@ -50,10 +50,11 @@ def runtime_path(explicit=None, start=None) -> str:
 
 
 def view_runtime(explicit=None) -> str:
-    """The runtime directory a view of the current project reads: ``runtime_path``'s, else, where
-    the hooks were never installed, the ``.claude/runtime`` (absent) of the nearest folder at or
-    above the working directory with imported history (brought up to date first), so the view shows
-    that history alone. Neither: the one-line error of ``runtime_path``."""
+    """The runtime directory a view of the current project reads: ``runtime_path``'s, else the
+    ``.claude/runtime`` (absent) of the nearest folder at or above the working directory that has
+    imported history (brought up to date first: the view shows that history alone) or whose own
+    settings wire our hooks (installed, no session yet: the view says so). Neither: the one-line
+    error of ``runtime_path``."""
     try:
         return runtime_path(explicit)
     except CliError:
@@ -62,10 +63,31 @@ def view_runtime(explicit=None) -> str:
         from ..store import catalog, history
 
         refresh_history()
-        found = history.project_at(catalog.home(), os.path.realpath(os.getcwd()))
-        if found is None:
+        here = os.path.realpath(os.getcwd())
+        found = [folder for folder in (history.project_at(catalog.home(), here), wired_project(here)) if folder]
+        if not found:
             raise
-        return os.path.join(found, ".claude", "runtime")
+        return os.path.join(max(found, key=len), ".claude", "runtime")  # both are at or above here: the longer is the nearer
+
+
+def wired_project(start: str):
+    """The nearest folder at or above ``start`` (the home folder aside: its settings are the
+    user's) whose own ``.claude/settings.json`` or ``settings.local.json`` wires our hooks, or None."""
+    from pathlib import Path
+
+    from .doctor import our_commands
+
+    home, folder = os.path.realpath(os.path.expanduser("~")), start
+    while True:
+        for name in ("settings.json", "settings.local.json"):
+            try:
+                if folder != home and our_commands(Path(folder, ".claude", name)):
+                    return folder
+            except (OSError, ValueError):
+                pass
+        if os.path.dirname(folder) == folder:
+            return None
+        folder = os.path.dirname(folder)
 
 
 def manager_for(runtime_dir: Path):
@@ -188,6 +210,15 @@ def parse_since(text: str):
         return since_moment(text)
     except ValueError:
         raise CliError(f"--since {text!r}: use e.g. 2h, 3d, 1w or 2025-11-08 or 2025-11-08T10:30", 2) from None
+
+
+def positive_int(text: str) -> int:
+    """A count such as ``--limit``: a whole number of at least 1 (ValueError otherwise, which
+    ``quick_args`` leaves to argparse, and argparse reports as a usage error)."""
+    number = int(text)
+    if number < 1:
+        raise ValueError(text)
+    return number
 
 
 # -- output helpers -------------------------------------------------------------------------
@@ -475,14 +506,21 @@ def from_index(projects, read):
 
 def where(projects) -> str:
     """How an empty answer names the projects looked at; empty when there were none."""
-    return "any tracked project" if len(projects) > 1 else "".join(projects)
+    return ANY_PROJECT if len(projects) > 1 else "".join(projects)
 
 
-def nothing_recorded(what: str, where_from: str) -> str:
-    """The one line an empty answer prints: no ``what`` recorded in ``where_from``, or, with no
-    project to look at (an empty catalog, right after ``install``), that nothing is tracked yet."""
+ANY_PROJECT = "any tracked project"
+
+
+def nothing_recorded(what: str, where_from: str, period: bool = False) -> str:
+    """The one line an empty answer prints: no ``what`` recorded in ``where_from`` (in the period
+    asked for; else yet, in a project tracked but not used yet, right after ``install``), or, with
+    no project to look at (an empty catalog, right after ``install --global``), that nothing is
+    tracked yet."""
+    if period or where_from == ANY_PROJECT:
+        return f"no {what} recorded in {where_from}" + (" in that period" if period else "")
     if where_from:
-        return f"no {what} recorded in {where_from}"
+        return f"no {what} recorded in {where_from} yet (it is tracked: the next Claude Code session there will be recorded)"
     from ..store import catalog
 
     return (f"nothing tracked yet: no project in the catalog ({catalog.home()}) has recorded a session; "
@@ -623,7 +661,7 @@ def cmd_usage(args) -> int:
         emit_json(report)
         return 0
     if not report["rows"]:
-        print(nothing_recorded("token usage", where_from) + (" in that period" if since and where_from else ""), file=sys.stderr)
+        print(nothing_recorded("token usage", where_from, period=bool(since and where_from)), file=sys.stderr)
         return 1
     def cells(label, t):
         return (label, t["requests"], t["input_tokens"], t["output_tokens"], t["cache_creation_input_tokens"], t["cache_read_input_tokens"], all_tokens(t), cost_text(t["cost_usd"]))
@@ -643,8 +681,26 @@ def write_output(text: str, output) -> None:
     try:
         atomic_write(output, text)
     except OSError as exc:
-        raise CliError(f"cannot write {output}: {exc.strerror or exc}") from None
+        raise cannot_write(output, exc) from None
     print(f"wrote {output}", file=sys.stderr)
+
+
+def check_writable(output: str) -> None:
+    """Fail before any work when ``output`` cannot be written: its folder must take a new file (as
+    ``write_output``'s temporary one) and it must not be a folder itself."""
+    import errno
+    import tempfile
+
+    try:
+        if os.path.isdir(output):
+            raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR))
+        tempfile.TemporaryFile(dir=os.path.dirname(os.path.abspath(output))).close()
+    except OSError as exc:
+        raise cannot_write(output, exc) from None
+
+
+def cannot_write(output: str, exc: OSError) -> CliError:
+    return CliError(f"cannot write {output}: {exc.strerror or exc}")
 
 
 def cmd_export(args) -> int:
@@ -792,19 +848,25 @@ def cmd_tail(args) -> int:
 def cmd_serve(args) -> int:
     """The live dashboard; its web stack is imported here only, so other commands never pay for it."""
     try:
-        from .web import serve
+        from .web import listen, serve
         from .web.guard import LOOPBACK
     except ImportError as exc:
-        raise CliError(f"the dashboard needs starlette and uvicorn ({exc}): pip install 'claude-session-tracker'") from None
+        raise CliError(f"the dashboard needs starlette and uvicorn, which this installation lacks ({exc}): install it again "
+                       "(./install.sh from a checkout; pipx install --force or uv tool install --reinstall with the checkout's path)") from None
 
     token = args.token or os.environ.get("CLAUDE_SESSIONS_TOKEN") or None
     if args.host not in LOOPBACK and not token:
         raise CliError(f"--host {args.host} serves other machines: give a --token (or CLAUDE_SESSIONS_TOKEN) that every request must carry", 2)
     if token is not None and (len(token) < 16 or not token.replace("-", "").replace("_", "").isalnum()):
         raise CliError("--token: at least 16 letters, digits, '-' or '_' (e.g. python3 -c 'import secrets; print(secrets.token_urlsafe())')", 2)
-    projects = scope(args)  # fail now, not at the first request, outside a tracked project
-    from_index(projects, lambda index: None)  # a first build before the first page, its progress on the terminal
-    serve(lambda: scope(args), args.host, args.port, token, args.open)
+    try:
+        sock = listen(args.host, args.port)  # before any work: a port in use is said at once
+    except OSError as exc:
+        raise CliError(f"cannot listen on {args.host}:{args.port}: {exc.strerror or exc} (another server? choose a free one with --port)") from None
+    with sock:
+        projects = scope(args)  # fail now, not at the first request, outside a tracked project
+        from_index(projects, lambda index: None)  # a first build before the first page, its progress on the terminal
+        serve(lambda: scope(args), sock, args.host, args.port, token, args.open)
     return 0
 
 
@@ -869,6 +931,8 @@ def cmd_statusline(args) -> int:
 def cmd_demo(args) -> int:
     from .demo import demo_home, replay
 
+    if args.output:
+        check_writable(args.output)
     project, session_id = replay()
     runtime = str(project / ".claude" / "runtime")
     print(file=sys.stderr)
@@ -887,7 +951,12 @@ def cmd_demo(args) -> int:
 def build_parser():
     import argparse
 
-    parser = argparse.ArgumentParser(
+    class Parser(argparse.ArgumentParser):
+        def error(self, message):
+            """A usage error in one line, as every error is: the message, then this command's usage."""
+            self.exit(2, f"{self.prog}: error: {message}; {' '.join(self.format_usage().split())}\n")
+
+    parser = Parser(
         prog="claude-sessions",
         description="Record Claude Code sessions under .claude/runtime/ (install), look at them (list, show, tail, stats, usage), across projects (search, projects, serve), and send them elsewhere (export).",
         epilog="Exit status: 0 ok, 1 not found or nothing to do, 2 usage error. An empty answer (nothing tracked yet, "
@@ -897,6 +966,7 @@ def build_parser():
     parser.add_argument("--runtime-dir", metavar="DIR", help="the .claude/runtime directory to read (default: the nearest one above the current directory)")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     commands.required = True
+    parser.command_parsers = commands.choices  # parse_args shows an unknown option with its command's usage
 
     def command(name, help_text, func):
         sub = commands.add_parser(name, help=help_text, description=help_text)
@@ -912,7 +982,7 @@ def build_parser():
     add_scope(sub, "list the sessions of")
     sub.add_argument("--status", choices=LIST_STATUSES, help="only sessions with this status (imported: known only from Claude Code's transcript)")
     sub.add_argument("--since", metavar="WHEN", help="only sessions active since WHEN: 2h, 3d, 1w or an ISO date (UTC)")
-    sub.add_argument("--limit", type=int, metavar="N", help="at most N sessions")
+    sub.add_argument("--limit", type=positive_int, metavar="N", help="at most N sessions")
     sub.add_argument("--json", action="store_true", help="print JSON")
 
     sub = command("show", "one session as a timeline (an id or a unique prefix of one)", cmd_show)
@@ -953,7 +1023,7 @@ every match first: slower for a word found everywhere."""
     sub.add_argument("--tool", help="only entries of this tool (Bash, Read, …)")
     sub.add_argument("--since", metavar="WHEN", help="only entries since WHEN: 2h, 3d, 1w or an ISO date (UTC)")
     sub.add_argument("--sort", choices=SEARCH_SORTS, default="newest", help="newest first (default), or most relevant first (BM25)")
-    sub.add_argument("--limit", type=int, default=20, metavar="N", help="at most N hits (default 20)")
+    sub.add_argument("--limit", type=positive_int, default=20, metavar="N", help="at most N hits (default 20)")
     sub.add_argument("--json", action="store_true", help="print JSON (full ids, and each hit's position in its activity_log)")
 
     sub = command("import", "read Claude Code's own transcripts into the history: every session on this machine, from before the hooks too (the views across projects do this by themselves)", cmd_import)
@@ -993,15 +1063,23 @@ every match first: slower for a word found everywhere."""
     sub = command("doctor", "check an installation: hooks wired, commands runnable, runtime writable, config valid", cmd_doctor)
     sub.add_argument("--json", action="store_true", help="print the checks as JSON")
 
+    def add_install_target(sub, verb):
+        sub.add_argument("project_dir", nargs="?", metavar="PROJECT_DIR", help=f"the project to {verb} (default: the current directory)")
+        sub.add_argument("--global", dest="global_", action="store_true", help=f"{verb} every project: ~/.claude/settings.json instead (each project recorded in its own .claude/runtime/)")
+
     sub = command("install", "wire the tracking hooks into a project's .claude/settings.json (this interpreter and package run them)", cmd_install)
-    sub.add_argument("project_dir", nargs="?", metavar="PROJECT_DIR", help="the project to track (default: the current directory)")
-    sub.add_argument("--global", dest="global_", action="store_true", help="wire ~/.claude/settings.json instead: every project, each recorded in its own .claude/runtime/")
-    sub.add_argument("--uninstall", action="store_true", help="remove exactly this tool's hook entries (recorded sessions are kept)")
+    add_install_target(sub, "track")
+    sub.add_argument("--uninstall", action="store_true", help="remove exactly this tool's hook entries (recorded sessions are kept); also: claude-sessions uninstall")
     sub.add_argument("--claude", metavar="PATH", help="the Claude Code CLI whose --version decides which events are wired (default: claude on PATH)")
     sub.add_argument("--otlp", action="store_true", help="also give the hooks' interpreter the otlp extra (OpenTelemetry export): "
                      "with pipx inject or uv pip for a pipx/uv tool install; otherwise it prints the one command to run (exit 1)")
     sub.add_argument("--statusline", action="store_true", help="also make `claude-sessions statusline` Claude Code's status line (with --uninstall: remove only it)")
     sub.add_argument("--force", action="store_true", help="with --statusline: replace a status line another tool set (the settings file is backed up first)")
+
+    sub = command("uninstall", "take exactly this tool's hook entries out of a project's settings (install --uninstall; recorded sessions are kept)", cmd_install)
+    add_install_target(sub, "stop tracking")
+    sub.add_argument("--statusline", action="store_true", help="remove only our status line")
+    sub.set_defaults(uninstall=True, otlp=False, claude=None, force=False)
 
     command("statusline", "Claude Code's status line: reads its JSON on stdin, prints model, this session's tokens, cost and tool calls, today's spend, limits, budget", cmd_statusline)
 
@@ -1013,9 +1091,9 @@ every match first: slower for a word found everywhere."""
 # The commands read without argparse (see quick_args): each option with the value it takes, and the defaults.
 QUICK_OPTIONS = {
     "search": {"--all-projects": bool, "--project": str, "--action": str, "--tool": str, "--since": str,
-               "--limit": int, "--sort": SEARCH_SORTS, "--json": bool, "--runtime-dir": str},
+               "--limit": positive_int, "--sort": SEARCH_SORTS, "--json": bool, "--runtime-dir": str},
     "list": {"--all-projects": bool, "--project": str, "--status": LIST_STATUSES,
-             "--since": str, "--limit": int, "--json": bool, "--runtime-dir": str},
+             "--since": str, "--limit": positive_int, "--json": bool, "--runtime-dir": str},
     "usage": {"--by": USAGE_GROUPS, "--all-projects": bool,
               "--project": str, "--since": str, "--json": bool, "--runtime-dir": str},
     "import": {"--json": bool},
@@ -1075,9 +1153,19 @@ def quick_args(argv):
     return SimpleNamespace(**values, func=commands[command], command=command)
 
 
+def parse_args(argv):
+    """argparse's reading of ``argv``; an unknown option is a usage error shown with the usage of
+    the command it was given to, not the top level's."""
+    parser = build_parser()
+    args, unknown = parser.parse_known_args(argv)
+    if unknown:
+        parser.command_parsers[args.command].error(f"unrecognized arguments: {' '.join(unknown)}")
+    return args
+
+
 def main(argv=None) -> int:
     argv = sys.argv[1:] if argv is None else list(argv)
-    args = quick_args(argv) or build_parser().parse_args(argv)
+    args = quick_args(argv) or parse_args(argv)
     try:
         return args.func(args)
     except CliError as exc:

@@ -25,7 +25,7 @@ def _settings_files(project: Path):
     ]
 
 
-def _our_commands(path: Path):
+def our_commands(path: Path):
     """``{event: [command, …]}`` of our hooks in one settings file; raises ValueError if unreadable."""
     settings = json.loads(path.read_text(encoding="utf-8"))
     found = {}
@@ -153,7 +153,7 @@ def run_checks(runtime_dir=None, as_json=False) -> list:
         if not path.exists():
             continue
         try:
-            found = _our_commands(path)
+            found = our_commands(path)
         except (OSError, ValueError, AttributeError) as exc:
             checks.append((False, f"{label} settings {path} cannot be read", f"fix the file: {exc}"))
             continue
