@@ -354,3 +354,34 @@ def test_uninstall_is_install_uninstall(tmp_path):
     assert done.returncode == 0 and "tracking hooks removed from it" in done.stdout
     assert not json.loads((project / ".claude" / "settings.json").read_text()).get("hooks")
     assert run_module("uninstall", "--global", project, cwd=tmp_path).returncode == 2  # as install --uninstall --global PROJECT
+
+
+def test_show_and_export_open_any_listed_session_from_anywhere(tmp_path):
+    """show and export ID open a session of another project, or of the imported history, from any folder:
+    the current project first, then every project; a prefix matching in two places asks for more characters."""
+    from conftest import FIXTURES
+
+    env = {**os.environ, "CLAUDE_CONFIG_DIR": str(FIXTURES / "transcripts-2.1.197")}  # imported history of projects not on disk
+    for name, session_id in (("a", "aaaa1111-0000-0000-0000-000000000001"), ("b", "aaaa2222-0000-0000-0000-000000000002"),
+                             ("b", "cccc3333-0000-0000-0000-000000000003")):
+        (tmp_path / name).mkdir(exist_ok=True)
+        replay(tmp_path / name, session_id)
+    (tmp_path / "elsewhere").mkdir()
+
+    def claude_sessions(*args, cwd):
+        return subprocess.run([sys.executable, "-m", "session_management", *args], cwd=cwd, env=env, capture_output=True, text=True, timeout=60)
+
+    listed = claude_sessions("list", "--all-projects", cwd=tmp_path / "elsewhere").stdout
+    assert "cccc3333" in listed and "f6a92ab2" in listed
+    for folder in (tmp_path / "a", tmp_path / "elsewhere"):
+        shown = claude_sessions("show", "cccc3333", cwd=folder)
+        assert shown.returncode == 0 and shown.stdout.startswith("Session cccc3333-0000-0000-0000-000000000003  (ended)")
+        imported = claude_sessions("show", "f6a92ab2", cwd=folder)
+        assert imported.returncode == 0 and "imported from Claude Code's transcript" in imported.stdout
+        exported = claude_sessions("export", "cccc", "--format", "markdown", cwd=folder)
+        assert exported.returncode == 0 and exported.stdout.startswith("# Session `cccc3333-0000-0000-0000-000000000003`")
+    here_first = claude_sessions("show", "aaaa", cwd=tmp_path / "a")
+    assert here_first.returncode == 0 and here_first.stdout.startswith("Session aaaa1111-")
+    both = claude_sessions("show", "aaaa", cwd=tmp_path / "elsewhere")
+    assert (both.returncode, both.stdout) == (2, "") and len(both.stderr.splitlines()) == 1
+    assert "'aaaa' matches sessions in 2 places" in both.stderr and "give more characters" in both.stderr

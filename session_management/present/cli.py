@@ -104,22 +104,14 @@ def resolve_id(runtime_dir, prefix: str):
 
 
 def _sessions_of(runtime_dir) -> dict:
-    """``{session id: (runtime dir, status)}``: the project's sessions, or (``runtime_dir`` None:
-    outside any tracked project) every imported session of every project."""
+    """``{session id: (runtime dir, status)}``: one project's sessions, its imported history included."""
     from pathlib import Path
 
     from ..query.summaries import statuses
     from ..store import catalog, history
 
-    if runtime_dir is not None:
-        imported = history.project_folder(catalog.home(), str(Path(runtime_dir).parent.parent))
-        return {sid: (Path(runtime_dir), status) for sid, status in statuses(Path(runtime_dir) / "sessions", imported).items()}
-    found = {}
-    for project in history.projects(catalog.home()):
-        runtime = Path(project) / ".claude" / "runtime"
-        imported = history.project_folder(catalog.home(), project)
-        found.update({sid: (runtime, status) for sid, status in statuses(runtime / "sessions", imported).items()})
-    return found
+    imported = history.project_folder(catalog.home(), str(Path(runtime_dir).parent.parent))
+    return {sid: (Path(runtime_dir), status) for sid, status in statuses(Path(runtime_dir) / "sessions", imported).items()}
 
 
 def _resolve(sessions: dict, prefix: str):
@@ -129,16 +121,40 @@ def _resolve(sessions: dict, prefix: str):
     if not matches:
         raise CliError(f"no session matches {prefix!r}")
     if len(matches) > 1:
-        shown = ", ".join(sorted(matches)[:5])
-        raise CliError(f"{prefix!r} matches {len(matches)} sessions ({shown}{'…' if len(matches) > 5 else ''}); give more characters", 2)
+        raise CliError(f"{prefix!r} matches {len(matches)} sessions ({shown(sorted(matches))}); give more characters", 2)
     return matches[0], sessions[matches[0]]
 
 
+def shown(names: list) -> str:
+    return ", ".join(names[:5]) + ("…" if len(names) > 5 else "")
+
+
+def find_session(runtime_dir, prefix: str):
+    """``(full id, (runtime dir, status))`` of the session an id or prefix names: in the current
+    project first (``runtime_dir``; None outside any), else in every project of the catalog and of
+    the imported history, as ``list --all-projects`` shows them. A prefix that matches sessions in
+    two places (two sessions, or one id in two projects) is a usage error that asks for more."""
+    if runtime_dir is not None:
+        here = _sessions_of(runtime_dir)
+        if any(sid.startswith(prefix) for sid in here):
+            return _resolve(here, prefix)
+    matches = [(sid, place) for project in every_project()
+               for sid, place in _sessions_of(os.path.join(project, ".claude", "runtime")).items() if sid.startswith(prefix)]
+    if not matches:
+        raise CliError(f"no session matches {prefix!r}")
+    if len(matches) > 1:
+        name = project_namer()
+        places = sorted(f"{sid[:12]} in {name(str(runtime.parent.parent))}" for sid, (runtime, _) in matches)
+        raise CliError(f"{prefix!r} matches sessions in {len(matches)} places ({shown(places)}); give more characters, "
+                       "or run it inside the project you mean", 2)
+    return matches[0]
+
+
 def runtime_or_none(args):
-    """The project's runtime directory, or None outside any tracked project (then an id is looked
-    up among the imported sessions of every project)."""
+    """The current project's runtime directory (``view_runtime``'s), or None outside any tracked
+    project (then an id is looked up in every project)."""
     try:
-        return find_runtime_dir(args.runtime_dir)
+        return view_runtime(args.runtime_dir)
     except CliError:
         if args.runtime_dir:
             raise
@@ -152,7 +168,7 @@ def load_session(runtime_dir, prefix: str):
     from ..store import catalog, history
 
     refresh_history()  # runtime below: a Path, from _sessions_of
-    session_id, (runtime, status) = _resolve(_sessions_of(runtime_dir), prefix)
+    session_id, (runtime, status) = find_session(runtime_dir, prefix)
     imported = history.project_folder(catalog.home(), str(runtime.parent.parent))
     try:
         data = read_combined(runtime / "sessions", imported, session_id, status)
