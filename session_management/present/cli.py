@@ -945,19 +945,20 @@ def cmd_statusline(args) -> int:
 
 
 def cmd_demo(args) -> int:
-    from .demo import demo_home, replay
+    from .demo import demo_home, demo_project, replay
 
     if args.output:
         check_writable(args.output)
-    project, session_id = replay()
-    runtime = str(project / ".claude" / "runtime")
-    print(file=sys.stderr)
-    report = args.output or str(project / "session-report.html")
-    with demo_home(project):  # the user's catalog, index and caches stay as they were
-        main(["--runtime-dir", runtime, "show", session_id])
-        main(["--runtime-dir", runtime, "export", session_id, "--format", "html", "-o", report])
+    with demo_project() as project:  # the previous demo's project is removed: one at a time
+        project, session_id = replay(project)
+        runtime = str(project / ".claude" / "runtime")
+        print(file=sys.stderr)
+        report = args.output or str(project / "session-report.html")
+        with demo_home(project):  # the user's catalog, index and caches stay as they were
+            main(["--runtime-dir", runtime, "show", session_id])
+            main(["--runtime-dir", runtime, "export", session_id, "--format", "html", "-o", report])
     program = sys.argv[0] if os.path.basename(sys.argv[0]) == "claude-sessions" else f"{sys.executable} -m session_management"
-    print(f"\nThe demo project stays in {project}; look around with:\n  {program} --runtime-dir {runtime} list", file=sys.stderr)
+    print(f"\nThe demo project stays in {project} until the next demo; look around with:\n  {program} --runtime-dir {runtime} list", file=sys.stderr)
     return 0
 
 
