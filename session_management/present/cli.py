@@ -11,7 +11,7 @@ import os
 import sys
 
 from .. import __version__
-from .formats import all_tokens, cost_text, duration_text, since_moment, tokens_text
+from .formats import NO_RESPONSE, all_tokens, cost_text, duration_text, plural, since_moment, spent_cost_text, spent_tokens_text, tokens_text
 
 
 class CliError(Exception):
@@ -275,10 +275,6 @@ def unpriced_note(pricer) -> None:
         print(f"no price known for {', '.join(sorted(pricer.unpriced))}: its cost is shown as n/a (set prices: in the config)", file=sys.stderr)
 
 
-def plural(count: int, noun: str) -> str:
-    return f"{count} {noun}{'' if count == 1 else 's'}"
-
-
 def emit_json(value) -> None:
     import json  # here, not at the top: json brings re, and a refresh with nothing new needs neither
 
@@ -327,8 +323,7 @@ def print_listing(cells, where_from: str, args, pricer) -> int:
         return 1
     projects, ids, statuses, started, last, seconds, prompts, tools, failures, requests, tokens, costs = zip(*cells)
     columns = [ids, statuses, started, last, list(map(duration_text, seconds)), prompts, tools, failures,
-               [tokens_text(count) if asked else "-" for asked, count in zip(requests, tokens)],
-               [cost_text(cost) if asked else "-" for asked, cost in zip(requests, costs)]]
+               list(map(spent_tokens_text, requests, tokens)), list(map(spent_cost_text, requests, costs))]
     headers = ("ID", "STATUS", "STARTED (UTC)", "LAST ACTIVITY", "DURATION", "PROMPTS", "TOOLS", "FAILURES", "TOKENS", "COST")
     if projects[0] is not None:
         name = project_namer()
@@ -424,11 +419,11 @@ def cmd_stats(args) -> int:
         emit_json(result)
         return 0
     print(
-        f"{result['sessions']} session(s) · {prompts} prompts ({result['prompts_per_session']} per session) · "
-        f"{calls} tool calls · {failures} failures ({result['failure_rate']:.1%})"
+        f"{plural(result['sessions'], 'session')} · {plural(prompts, 'prompt')} ({result['prompts_per_session']} per session) · "
+        f"{plural(calls, 'tool call')} · {plural(failures, 'failure')} ({result['failure_rate']:.1%})"
     )
+    print(usage_line(spent) if spent["requests"] else f"tokens {NO_RESPONSE} · cost {NO_RESPONSE} (no response recorded)")
     if spent["requests"]:
-        print(usage_line(spent))
         agents = [(agent, t["requests"], tokens_text(all_tokens(t)), cost_text(t["cost_usd"])) for agent, t in spent["by_agent"].items()]
         if len(agents) > 1:
             print()
@@ -436,8 +431,8 @@ def cmd_stats(args) -> int:
     if "projects" in result:
         print()
         name = project_namer()
-        rows = [(name(path), p["sessions"], p["prompts"], p["tool_calls"], p["failures"], tokens_text(p["tokens"]), cost_text(p["cost_usd"]))
-                for path, p in result["projects"].items()]
+        rows = [(name(path), p["sessions"], p["prompts"], p["tool_calls"], p["failures"], spent_tokens_text(p["requests"], p["tokens"]),
+                 spent_cost_text(p["requests"], p["cost_usd"])) for path, p in result["projects"].items()]
         print(table(("PROJECT", "SESSIONS", "PROMPTS", "TOOLS", "FAILURES", "TOKENS", "COST"), rows))
     if result["tools"]:
         print()
@@ -626,8 +621,8 @@ def cmd_index(args) -> int:
     if args.json:
         emit_json(done)
     else:
-        print(f"{index.path}: {done['projects']} project(s), {done['sessions_read']} session(s) read "
-              f"({done['entries_added']} entries), {done['sessions_unchanged']} unchanged, {done['sessions_removed']} removed")
+        print(f"{index.path}: {plural(done['projects'], 'project')}, {plural(done['sessions_read'], 'session')} read "
+              f"({plural(done['entries_added'], 'entry', 'entries')}), {done['sessions_unchanged']} unchanged, {done['sessions_removed']} removed")
     return 0
 
 
@@ -680,7 +675,8 @@ def cmd_usage(args) -> int:
         print(nothing_recorded("token usage", where_from, period=bool(since and where_from)), file=sys.stderr)
         return 1
     def cells(label, t):
-        return (label, t["requests"], t["input_tokens"], t["output_tokens"], t["cache_creation_input_tokens"], t["cache_read_input_tokens"], all_tokens(t), cost_text(t["cost_usd"]))
+        counts = (t["input_tokens"], t["output_tokens"], t["cache_creation_input_tokens"], t["cache_read_input_tokens"], all_tokens(t))
+        return (label, t["requests"], *map(tokens_text, counts), cost_text(t["cost_usd"]))
     label = project_namer() if args.by == "project" else (lambda key: key[:40])
     lines = [cells(label(row[args.by]), row) for row in report["rows"]] + [cells("TOTAL", report["totals"])]
     print(table((args.by.upper(), "REQUESTS", "INPUT", "OUTPUT", "CACHE WRITE", "CACHE READ", "TOTAL TOKENS", "COST"), lines))

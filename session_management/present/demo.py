@@ -68,10 +68,10 @@ def _ours(path: str) -> bool:
     return True
 
 
-def replay(project, session_id=None) -> tuple:
-    """Record the captured session into ``project``, under its own id or ``session_id``; return
-    ``(project, session_id)``."""
-    project = Path(project)
+def replay(project=None, session_id=None) -> tuple:
+    """Record the captured session into ``project`` (default: a new temporary one), under its own
+    id or ``session_id``; return ``(project, session_id)``."""
+    project = Path(project) if project else Path(tempfile.mkdtemp(prefix=PREFIX))
     home = project / "home"
 
     def load(name):

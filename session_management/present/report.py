@@ -4,7 +4,7 @@ import html
 import json
 
 from ..query.summaries import summarize
-from .formats import duration_text
+from .formats import all_tokens, cost_text, duration_text, tokens_text
 from ..query.timeline import rows as timeline_rows
 
 LANES = ["prompt", "assistant", "tool", "failure", "subagent", "decision", "turn end", "start", "end", "compaction"]
@@ -169,8 +169,7 @@ def cards(data: dict, summary: dict, decisions=(), spent: dict = None) -> str:
         ("decisions", len(decisions)),
     ]
     if spent and spent["requests"]:
-        tokens = spent["input_tokens"] + spent["output_tokens"] + spent["cache_creation_input_tokens"] + spent["cache_read_input_tokens"]
-        found += [("tokens", f"{tokens:,}"), ("cost", "n/a" if spent["cost_usd"] is None else f"${spent['cost_usd']:,.4f}")]
+        found += [("tokens", tokens_text(all_tokens(spent))), ("cost", cost_text(spent["cost_usd"]))]  # as list and usage show them
     return "".join(f'<div class="card"><b>{html.escape(str(value))}</b><span>{html.escape(label)}</span></div>' for label, value in found)
 
 
