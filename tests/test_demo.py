@@ -99,3 +99,22 @@ def test_demo_keeps_one_demo_folder_at_a_time(tmp_path):
                                                              "claude-sessions-demo-running", second.name])
     assert (temp / "elsewhere" / ".claude-sessions-demo").exists()
     assert claude_sessions("demo", cwd=tmp_path, env=env).returncode == 0 and not second.exists() and not running.exists()  # no longer running
+
+
+def test_the_readmes_first_list_example_is_what_the_demo_prints(tmp_path):
+    """The README's first example, demo then the list it suggests, is what a reader gets: the same lines but for the folder and times."""
+    import re
+
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text()
+    block = readme.split("$ .venv-hooks/bin/claude-sessions demo\n", 1)[1].split("```", 1)[0].splitlines()
+    folder = re.search(r"/tmp/claude-sessions-demo-\w+", block[1]).group(0)
+    temp = tmp_path / "tmp"
+    temp.mkdir()
+    demo = claude_sessions("demo", cwd=tmp_path, env={**os.environ, "TMPDIR": str(temp)})
+    [ours] = temp.iterdir()
+    told = [line.replace(str(ours), folder).replace(f"{sys.executable} -m session_management", ".venv-hooks/bin/claude-sessions")
+            for line in demo.stderr.splitlines()[-2:]]
+    assert told == block[1:3]
+    listed = claude_sessions("--runtime-dir", ours / ".claude" / "runtime", "list", cwd=tmp_path).stdout.splitlines()
+    untimed = lambda row: row.split()[:3] + row.split()[8:]  # noqa: E731 (not the start, last activity and duration)
+    assert listed[0] == block[4] and list(map(untimed, listed[1:])) == list(map(untimed, block[5:]))

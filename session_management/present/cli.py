@@ -1021,7 +1021,8 @@ def build_parser():
 What matches: a term of three characters or more matches any part of the text,
 inside identifiers (UserBy finds getUserById), paths (main.py), error messages,
 flags, and Japanese or Chinese text; a shorter one matches a whole word (go, v2;
-go* as a prefix). Every term must match; "a phrase" matches as written.
+go* as a prefix). Every term must match; "a phrase" matches as written (in a
+shell, inside single quotes: '"tests failed"').
 
 A query that starts with a dash goes after --:
   claude-sessions search -- --no-verify
