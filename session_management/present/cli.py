@@ -969,6 +969,12 @@ def build_parser():
             """A usage error in one line, as every error is: the message, then this command's usage."""
             self.exit(2, f"{self.prog}: error: {message}; {' '.join(self.format_usage().split())}\n")
 
+    def at_least_one(text):
+        try:
+            return positive_int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{text!r}: give a whole number, 1 or more") from None
+
     parser = Parser(
         prog="claude-sessions",
         description="Record Claude Code sessions under .claude/runtime/ (install), look at them (list, show, tail, stats, usage), across projects (search, projects, serve), and send them elsewhere (export).",
@@ -995,7 +1001,7 @@ def build_parser():
     add_scope(sub, "list the sessions of")
     sub.add_argument("--status", choices=LIST_STATUSES, help="only sessions with this status (imported: known only from Claude Code's transcript)")
     sub.add_argument("--since", metavar="WHEN", help="only sessions active since WHEN: 2h, 3d, 1w or an ISO date (UTC)")
-    sub.add_argument("--limit", type=positive_int, metavar="N", help="at most N sessions")
+    sub.add_argument("--limit", type=at_least_one, metavar="N", help="at most N sessions")
     sub.add_argument("--json", action="store_true", help="print JSON")
 
     sub = command("show", "one session as a timeline (an id or a unique prefix of one)", cmd_show)
@@ -1037,7 +1043,7 @@ every match first: slower for a word found everywhere."""
     sub.add_argument("--tool", help="only entries of this tool (Bash, Read, …)")
     sub.add_argument("--since", metavar="WHEN", help="only entries since WHEN: 2h, 3d, 1w or an ISO date (UTC)")
     sub.add_argument("--sort", choices=SEARCH_SORTS, default="newest", help="newest first (default), or most relevant first (BM25)")
-    sub.add_argument("--limit", type=positive_int, default=20, metavar="N", help="at most N hits (default 20)")
+    sub.add_argument("--limit", type=at_least_one, default=20, metavar="N", help="at most N hits (default 20)")
     sub.add_argument("--json", action="store_true", help="print JSON (full ids, and each hit's position in its activity_log)")
 
     sub = command("import", "read Claude Code's own transcripts into the history: every session on this machine, from before the hooks too (the views across projects do this by themselves)", cmd_import)
