@@ -72,19 +72,23 @@ def view_runtime(explicit=None) -> str:
 
 def wired_project(start: str):
     """The nearest folder at or above ``start`` (the home folder aside: its settings are the
-    user's) whose own ``.claude/settings.json`` or ``settings.local.json`` wires our hooks, or None."""
-    from pathlib import Path
-
-    from .doctor import our_commands
-
+    user's) whose own ``.claude/settings.json`` or ``settings.local.json`` wires our hooks, or None.
+    Only a settings file found loads the reading of one (views across projects pass here outside
+    any project, and their start-up stays as it was)."""
     home, folder = os.path.realpath(os.path.expanduser("~")), start
     while True:
         for name in ("settings.json", "settings.local.json"):
-            try:
-                if folder != home and our_commands(Path(folder, ".claude", name)):
-                    return folder
-            except (OSError, ValueError):
-                pass
+            path = os.path.join(folder, ".claude", name)
+            if folder != home and os.path.isfile(path):
+                from pathlib import Path
+
+                from .doctor import our_commands
+
+                try:
+                    if our_commands(Path(path)):
+                        return folder
+                except (OSError, ValueError):
+                    pass
         if os.path.dirname(folder) == folder:
             return None
         folder = os.path.dirname(folder)
