@@ -45,10 +45,11 @@ def demo_project():
         if name.startswith(PREFIX) and _ours(os.path.join(temp, name)):
             shutil.rmtree(os.path.join(temp, name), ignore_errors=True)
     project = Path(tempfile.mkdtemp(prefix=PREFIX))
-    with open(project / MARK, "w", encoding="utf-8") as mark:
+    with open(project / f"{MARK}.new", "w", encoding="utf-8") as mark:
+        fcntl.flock(mark, fcntl.LOCK_SH)  # a demo starting meanwhile leaves this one alone
         mark.write("a claude-sessions demo project: the next demo removes this folder\n")
         mark.flush()
-        fcntl.flock(mark, fcntl.LOCK_SH)  # a demo starting meanwhile leaves this one alone
+        os.rename(mark.name, project / MARK)  # the mark appears locked already
         yield project
 
 
