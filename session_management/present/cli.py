@@ -789,7 +789,7 @@ def cmd_export_otlp(args) -> int:
         print(f"nothing to send ({nothing_recorded('sessions', '')})")
         return 0
     where = ", ".join(sorted({key[0] for key in senders}))
-    print(f"sent {total} spans of {plural(sessions, 'session')} to {where}" if total else f"nothing new to send to {where}")
+    print(f"sent {plural(total, 'span')} of {plural(sessions, 'session')} to {where}" if total else f"nothing new to send to {where}")
     return 0
 
 
@@ -799,7 +799,7 @@ def export_progress(project: str):
         return None
 
     def show(number: int, count: int, spans: int) -> None:
-        print(f"\r{os.path.basename(project)}: {number}/{count} sessions, {spans} spans", end="", file=sys.stderr, flush=True)
+        print(f"\r{os.path.basename(project)}: {number}/{plural(count, 'session')}, {plural(spans, 'span')}", end="", file=sys.stderr, flush=True)
 
     return show
 
