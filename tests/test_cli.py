@@ -345,15 +345,18 @@ def test_serve_on_a_port_in_use_fails_before_announcing(tmp_path):
 
 
 def test_uninstall_is_install_uninstall(tmp_path):
-    """claude-sessions uninstall PROJECT takes out exactly the hooks install put in, as install --uninstall does."""
-    project = tmp_path / "p"
-    project.mkdir()
-    assert run_module("install", project, cwd=tmp_path).returncode == 0
-    assert json.loads((project / ".claude" / "settings.json").read_text())["hooks"]
-    done = run_module("uninstall", project, cwd=tmp_path)
-    assert done.returncode == 0 and "tracking hooks removed from it" in done.stdout
-    assert not json.loads((project / ".claude" / "settings.json").read_text()).get("hooks")
-    assert run_module("uninstall", "--global", project, cwd=tmp_path).returncode == 2  # as install --uninstall --global PROJECT
+    """claude-sessions uninstall PROJECT does what install --uninstall PROJECT does: the same words, the same files left."""
+    said, left = [], []
+    for name, command in (("one", ("uninstall",)), ("two", ("install", "--uninstall"))):
+        project = tmp_path / name
+        project.mkdir()
+        assert run_module("install", project, cwd=tmp_path).returncode == 0
+        done = run_module(*command, project, cwd=tmp_path)
+        assert done.returncode == 0, done.stderr
+        said.append(done.stdout.replace(str(project), "PROJECT"))
+        left.append(sorted(str(path.relative_to(project)) for path in project.rglob("*")))
+    assert said[0] == said[1] and "removed tracking hooks" in said[0] and left[0] == left[1]
+    assert run_module("uninstall", "--global", tmp_path / "one", cwd=tmp_path).returncode == 2  # as install --uninstall --global PROJECT
 
 
 def test_show_and_export_open_any_listed_session_from_anywhere(tmp_path):
