@@ -49,7 +49,7 @@ class Event:
         if self._redactor is None:
             from .redact import Redactor
 
-            self._redactor = Redactor(self.config["redact"], self.config["redact_patterns"])
+            self._redactor = Redactor(self.config["redact"], self.config["redact_patterns"], self.config["redact_off"])
         return self._redactor
 
     @property

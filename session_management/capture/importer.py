@@ -209,7 +209,7 @@ class Importer:
             config = DEFAULTS
             if project and os.path.isfile(os.path.join(project, ".claude", _config.CONFIG_NAME)):
                 config = _config.load(os.path.join(project, ".claude"), None)[0]
-            found = self._settings[project] = (config["max_field_bytes"], Redactor(config["redact"], config["redact_patterns"]))
+            found = self._settings[project] = (config["max_field_bytes"], Redactor(config["redact"], config["redact_patterns"], config["redact_off"]))
         return found
 
     def project_of(self, session_id: str):
