@@ -5,6 +5,7 @@ import json
 import random
 import re
 import sys
+from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
@@ -182,3 +183,55 @@ def test_the_replacement_is_never_a_longer_secret():
     for name, value in VALUES.items():
         out = Redactor()(f"export X_KEY={value}")
         assert not re.search(re.escape(value[-8:]), out), (name, out)
+
+
+def seeded_store(tmp_path):
+    """A project recorded, and a history imported, while the rules let secrets through (``redact: false``
+    stands for an older rule set), then set back to the defaults."""
+    from session_management.store import catalog, history
+
+    project = tmp_path / "proj"
+    (project / ".claude").mkdir(parents=True)
+    (project / ".claude" / "session-tracking.yaml").write_text("redact: false\n")
+    env = {"CLAUDE_PROJECT_DIR": str(project)}
+    dispatch.handle("SessionStart", json.dumps(event("SessionStart", source="startup")).encode(), env)
+    dispatch.handle("UserPromptSubmit", json.dumps(event("UserPromptSubmit", prompt=f"deploy with {VALUES['gitlab-token']} now")).encode(), env)
+    dispatch.handle("PostToolUse", json.dumps(event("PostToolUse", tool_name="Bash", tool_input={"command": "env"},
+                                                    tool_response={"stdout": f"NPM_TOKEN={VALUES['npm-token']}\nHOME=/home/me\n"})).encode(), env)
+    (project / ".claude" / "session-tracking.yaml").unlink()
+    folder = Path(history.project_folder(catalog.home(), "/old/project"))
+    (folder / "sessions").mkdir(parents=True)
+    (folder / "project.json").write_text(json.dumps({"path": "/old/project"}))
+    imported = {"session_id": "imp-1", "created_at": "2026-01-02T03:04:05.000Z", "last_activity": "2026-01-02T03:04:05.000Z", "status": "completed",
+                "timeout_seconds": 3600, "metadata": {"imported": {"from": "claude-code-transcript"}},
+                "activity_log": [{"action": "user_prompt", "timestamp": "2026-01-02T03:04:05.000Z", "details": {"prompt": f"my key {VALUES['stripe-key']}"}}]}
+    (folder / "sessions" / "session_imp-1.json").write_text(json.dumps(imported, indent=2))
+    return project, folder
+
+
+def test_redact_rewrites_what_an_older_rule_set_let_through(tmp_path, monkeypatch, capsys):
+    """``claude-sessions redact --check`` finds the secrets stored under older rules, ``redact``
+    rewrites those files with everything else kept, and ``doctor`` stops saying the data predates the rules."""
+    from session_management.present import cli
+    from test_hooks import session
+
+    project, folder = seeded_store(tmp_path)
+    secrets = [VALUES["gitlab-token"], VALUES["npm-token"], VALUES["stripe-key"]]
+    everything = lambda: stored(project) + "".join(p.read_text() for p in folder.rglob("*.json"))  # noqa: E731
+    assert all(secret in everything() for secret in secrets)
+    monkeypatch.chdir(project)
+    cli.main(["doctor"])
+    assert "predates the current redaction rules" in capsys.readouterr().out
+    before = session(project).activity_log
+    assert cli.main(["redact", "--check"]) == 1
+    assert "would redact" in capsys.readouterr().out and all(secret in everything() for secret in secrets)
+    assert cli.main(["redact"]) == 0
+    assert not any(leaked(secret, everything()) for secret in secrets)
+    after = session(project).activity_log
+    assert [e["action"] for e in after] == [e["action"] for e in before]
+    assert after[1]["details"]["prompt"] == "deploy with [REDACTED:gitlab-token] now"
+    assert "HOME=/home/me" in after[2]["details"]["tool_response"]["stdout"]
+    assert cli.main(["redact", "--check"]) == 0
+    capsys.readouterr()
+    cli.main(["doctor"])
+    assert "stored data redacted with the current rules" in capsys.readouterr().out

@@ -81,8 +81,11 @@ class Importer:
             self._import_all()
             return self.summary
         from ..file_utils import ensure_private_dir
+        from ..store import redaction
 
-        ensure_private_dir(root)
+        if not os.path.isdir(root):  # a history begun today holds nothing redacted by older rules
+            ensure_private_dir(root)
+            redaction.stamp(root)
         with FlockLock(os.path.join(root, "import.lock"), timeout=600):
             self.db = _open_state(os.path.join(root, STATE_NAME))
             try:
