@@ -66,7 +66,7 @@ def leaked(secret: str, stored: str) -> bool:
 def load_redactor(source: str = None):
     """Today's ``Redactor``, or one from the text of another revision's module."""
     if source is None:
-        from session_management.capture.redact import Redactor
+        from session_management.core.redact import Redactor
 
         return Redactor
     namespace = {"__name__": "old_redact"}
@@ -130,7 +130,7 @@ def throughput(redactor, strings: list, repeat: int = 3) -> float:
 FIRST_CALL = """
 import sys, time
 sys.path.insert(0, {root!r})
-from session_management.capture.redact import Redactor
+from session_management.{module} import Redactor
 Redactor()({event!r})
 """
 EVENT = {"session_id": "s", "tool_name": "Bash", "tool_input": {"command": "pytest -q tests/test_api.py", "description": "Run the tests"},
@@ -140,7 +140,8 @@ EVENT = {"session_id": "s", "tool_name": "Bash", "tool_input": {"command": "pyte
 def first_call_cost(base_root: str, rounds: int) -> tuple:
     """Median seconds of a fresh ``python -I -S`` importing the redactor and redacting one event:
     (today, base), interleaved; the interpreter's own start subtracted from neither."""
-    commands = [[sys.executable, "-I", "-S", "-c", FIRST_CALL.format(root=root, event=EVENT)] for root in (str(REPO), base_root)]
+    commands = [[sys.executable, "-I", "-S", "-c", FIRST_CALL.format(root=root, module=module, event=EVENT)]
+                for root, module in ((str(REPO), "core.redact"), (base_root, "capture.redact"))]
     floor = [sys.executable, "-I", "-S", "-c", "pass"]
     samples = [[], [], []]
     for _ in range(rounds):

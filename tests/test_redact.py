@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from conftest import FIXTURES, REPO
 from session_management.capture import dispatch
-from session_management.capture.redact import FAMILIES, Redactor, crc32_tail_ok
+from session_management.core.redact import FAMILIES, Redactor, crc32_tail_ok
 from test_hooks import event, run_hook_process
 
 sys.path.insert(0, str(REPO / "bench"))

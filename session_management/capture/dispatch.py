@@ -47,7 +47,7 @@ class Event:
     @property
     def redactor(self):
         if self._redactor is None:
-            from .redact import Redactor
+            from ..core.redact import Redactor
 
             self._redactor = Redactor(self.config["redact"], self.config["redact_patterns"], self.config["redact_off"])
         return self._redactor

@@ -207,7 +207,7 @@ class Importer:
         found = self._settings.get(project)
         if found is None:
             from ..store import config as _config
-            from .redact import Redactor
+            from ..core.redact import Redactor
 
             config = DEFAULTS
             if project and os.path.isfile(os.path.join(project, ".claude", _config.CONFIG_NAME)):

@@ -19,7 +19,7 @@ from ..file_utils import atomic_write
 from ..store import history
 from ..store.journal import FlockLock, lock_path
 from ..store.redaction import stamp
-from .redact import Redactor
+from ..core.redact import Redactor
 
 def _session_file(text: str, redact) -> str:
     data = json.loads(text)

@@ -656,7 +656,11 @@ def cmd_export(args) -> int:
         return cmd_export_otlp(args)
     if len(args.id) != 1 or args.all or args.since or args.all_projects:
         raise CliError("export --format writes one session: give exactly one ID (--all, --since and --all-projects go with --otlp)", 2)
+    from ..core.redact import Redactor
+
     data, decisions = load_session(runtime_or_none(args), args.id[0])
+    redact = Redactor()  # today's rules, whatever rules the session was stored with
+    data = {key: redact(value) if key in ("metadata", "activity_log") else value for key, value in data.items()}
     if args.format == "json":
         import json
 

@@ -1,13 +1,13 @@
 """Which redaction rules stored data was redacted with: ``RULES_VERSION`` and its stamp.
 
-``capture/redact`` applies the rules; this says which version they are, so that a folder of stored
-data can carry a stamp (``redaction.json``: ``{"rules": N}``) and ``doctor`` can say when the data
+``core/redact`` applies the rules and numbers them; with this a folder of stored data
+carries a stamp (``redaction.json``: ``{"rules": N}``) and ``doctor`` can say when the data
 predates the current rules (``claude-sessions redact`` redacts it again, then stamps it).
 """
 
 import os
 
-RULES_VERSION = 2  # bumped whenever a change to the rules would redact stored data differently
+from ..core.redact import RULES_VERSION
 STAMP = "redaction.json"
 
 
