@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from conftest import FIXTURES, REPO
 from session_management.capture import dispatch
-from session_management.core.redact import FAMILIES, Redactor, crc32_tail_ok
+from session_management.core.redact import FAMILIES, SERVICES, Redactor, crc32_tail_ok
 from test_hooks import event, run_hook_process
 
 sys.path.insert(0, str(REPO / "bench"))
@@ -235,3 +235,18 @@ def test_redact_rewrites_what_an_older_rule_set_let_through(tmp_path, monkeypatc
     capsys.readouterr()
     cli.main(["doctor"])
     assert "stored data redacted with the current rules" in capsys.readouterr().out
+
+
+SERVICE_VALUES = {family: generated(shape) for family, _, shape, _ in SERVICES}
+
+
+@pytest.mark.parametrize("family", sorted(SERVICE_VALUES))
+def test_a_service_named_beside_its_secret_names_the_redaction(family):
+    """A value with no shape of its own, under a name or after words naming its service, becomes
+    ``[REDACTED:<that service's family>]``."""
+    words = next(words for name, words, _, _ in SERVICES if name == family)
+    value = SERVICE_VALUES[family]
+    redact = Redactor()
+    for text in (f"export {words[0].upper()}_API_KEY={value}", f"My {words[0]} token is {value}, keep it safe"):
+        out = redact(text)
+        assert not leaked(value, out) and f"[REDACTED:{family}]" in out, out

@@ -112,6 +112,73 @@ FAMILIES = [
     ("azure-storage-key", ("AccountKey=", "SharedAccessSignature", "sig="), r"(?<=AccountKey=)[A-Za-z0-9+/=]{40,}|(?<=SharedAccessKey=)[A-Za-z0-9+/=]{40,}|(?<=[?&]sig=)[A-Za-z0-9%+/=]{30,}", "AccountKey=<88 base64>"),
 ]
 
+_UUID = r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"
+_HEX = r"[0-9a-fA-F]"
+# Credentials whose value has no shape of its own (a 32-hex value, a UUID): found by context (a
+# secret's name, below) and named by the service a name or the words just before it mention.
+# (family, the service's words (lowercase), the value's shape, example)
+SERVICES = [
+    ("adafruit-key", ("adafruit",), r"[\w-]{32}", "32 [a-z0-9_-]"),
+    ("adobe-client-id", ("adobe",), _HEX + "{32}", "32 hex"),
+    ("airtable-key", ("airtable",), r"[a-z0-9]{17}", "17 [a-z0-9]"),
+    ("algolia-key", ("algolia",), r"[a-z0-9]{32}", "32 [a-z0-9]"),
+    ("alibaba-secret", ("alibaba",), r"[a-z0-9]{30}", "30 [a-z0-9]"),
+    ("asana-secret", ("asana",), r"[0-9]{16}|[a-z0-9]{32}", "16 digits / 32"),
+    ("atlassian-token", ("atlassian", "confluence", "jira"), r"[a-z0-9]{20,24}|ATATT3[A-Za-z0-9_=-]{186}", "24 [a-z0-9]"),
+    ("bitbucket-secret", ("bitbucket",), r"[a-z0-9]{32}|[\w=-]{64}", "32 / 64"),
+    ("bittrex-key", ("bittrex",), r"[a-z0-9]{32}", "32 [a-z0-9]"),
+    ("cloudflare-key", ("cloudflare",), r"[\w-]{40}|[a-f0-9]{37}", "40 / 37 hex"),
+    ("codecov-token", ("codecov",), r"[a-z0-9]{32}", "32"),
+    ("cohere-key", ("cohere", "co_api_key"), r"[a-zA-Z0-9]{40}", "40"),
+    ("coinbase-token", ("coinbase",), r"[\w-]{64}", "64"),
+    ("confluent-key", ("confluent",), r"[a-z0-9]{16}|[a-z0-9]{64}", "16 / 64"),
+    ("contentful-token", ("contentful",), r"[\w=-]{43}", "43"),
+    ("datadog-token", ("datadog",), r"[a-z0-9]{40}", "40"),
+    ("discord-token", ("discord",), _HEX + r"{64}|[0-9]{18}|[\w=-]{32}", "64 hex / 18 digits"),
+    ("droneci-token", ("droneci", "drone"), r"[a-z0-9]{32}", "32"),
+    ("dropbox-token", ("dropbox",), r"[a-z0-9]{15}", "15"),
+    ("etsy-token", ("etsy",), r"[a-z0-9]{24}", "24"),
+    ("facebook-secret", ("facebook",), _HEX + "{32}", "32 hex"),
+    ("fastly-token", ("fastly",), r"[\w=-]{32}", "32"),
+    ("finicity-secret", ("finicity",), r"[a-z0-9]{20}|[a-f0-9]{32}", "20 / 32 hex"),
+    ("finnhub-token", ("finnhub",), r"[a-z0-9]{20}", "20"),
+    ("flickr-token", ("flickr",), r"[a-z0-9]{32}", "32"),
+    ("freshbooks-token", ("freshbooks",), r"[a-z0-9]{64}", "64"),
+    ("gitter-token", ("gitter",), r"[\w-]{40}", "40"),
+    ("heroku-key", ("heroku",), _UUID, "UUID"),
+    ("hubspot-key", ("hubspot",), _UUID, "UUID"),
+    ("intercom-key", ("intercom",), r"[\w=-]{60}", "60"),
+    ("jfrog-key", ("jfrog", "artifactory", "bintray", "xray"), r"[a-z0-9]{64,73}", "73"),
+    ("kraken-token", ("kraken",), r"[\w/=+-]{80,90}", "80-90"),
+    ("kucoin-key", ("kucoin",), r"[a-f0-9]{24}|" + _UUID, "24 hex / UUID"),
+    ("launchdarkly-token", ("launchdarkly",), r"[\w=-]{40}", "40"),
+    ("linear-secret", ("linear",), r"[a-f0-9]{32}", "32 hex"),
+    ("linkedin-secret", ("linkedin", "linked_in", "linked-in"), r"[a-z0-9]{14,16}", "14-16"),
+    ("looker-secret", ("looker",), r"[a-z0-9]{20,24}", "20-24"),
+    ("mattermost-token", ("mattermost",), r"[a-z0-9]{26}", "26"),
+    ("meraki-key", ("meraki",), r"[0-9a-f]{40}", "40 hex"),
+    ("messagebird-key", ("messagebird", "message_bird", "message-bird"), r"[a-z0-9]{25}|" + _UUID, "25 / UUID"),
+    ("netlify-token", ("netlify",), r"[\w=-]{40,46}", "40-46"),
+    ("new-relic-key", ("newrelic", "new_relic", "new-relic"), r"[a-z0-9]{64}", "64"),
+    ("nytimes-token", ("nytimes", "new-york-times", "newyorktimes"), r"[\w=-]{32}", "32"),
+    ("okta-token", ("okta",), r"00[\w=-]{40}", "00 + 40"),
+    ("plaid-secret", ("plaid",), r"[a-z0-9]{24}|[a-z0-9]{30}", "24 / 30"),
+    ("privateai-token", ("privateai", "private_ai", "private-ai"), r"[a-z0-9]{32}", "32"),
+    ("rapidapi-token", ("rapidapi",), r"[\w-]{50}", "50"),
+    ("sendbird-token", ("sendbird",), r"[a-f0-9]{40}|" + _UUID, "40 hex / UUID"),
+    ("sentry-token", ("sentry",), r"[a-f0-9]{64}", "64 hex"),
+    ("snyk-token", ("snyk",), _UUID, "UUID"),
+    ("sonar-token", ("sonar",), r"(?:squ_|sqp_|sqa_)?[\w=-]{40}", "squ_ + 40"),
+    ("squarespace-token", ("squarespace",), _UUID, "UUID"),
+    ("sumologic-token", ("sumo",), r"su[a-zA-Z0-9]{12}|[a-z0-9]{64}", "su + 12 / 64"),
+    ("travisci-token", ("travis",), r"[a-z0-9]{22}", "22"),
+    ("trello-token", ("trello",), r"[a-zA-Z0-9-]{32}", "32"),
+    ("twitch-token", ("twitch",), r"[a-z0-9]{30}", "30"),
+    ("twitter-token", ("twitter",), r"[a-z0-9]{25}|[a-z0-9]{45}|[a-z0-9]{50}|[0-9]{15,25}-[a-zA-Z0-9]{20,40}", "25 / 45 / 50"),
+    ("zendesk-secret", ("zendesk",), r"[a-z0-9]{40}", "40"),
+]
+_SERVICE_BEFORE = 48  # how far before a secret's name a sentence may name its service
+
 # Names that say their value is a secret (in a key, a variable, a sentence), lowercased.
 _SECRET_WORDS = ("key", "token", "secret", "pass", "pwd", "auth", "credential", "bearer", "--user", "://")
 _KEYWORD = (
@@ -356,7 +423,18 @@ def _assignment(match):
         return None
     if separator.strip() == "" and not _strong(value):  # "key abc…" with nothing between: only a value that can be nothing else
         return None
-    return match.group(1) + separator + "[REDACTED:assignment]"
+    return match.group(1) + separator + f"[REDACTED:{_service_of(match, value)}]"
+
+
+def _service_of(match, value: str) -> str:
+    """The family of a service named in the secret's name or just before it whose shape the
+    value has (``assignment`` when none is)."""
+    named = match.string[max(0, match.start() - _SERVICE_BEFORE):match.end(1)].lower()
+    for family, words, shape, _example in SERVICES:
+        for word in words:
+            if word in named and _regex("service " + family, "(?i)" + shape).fullmatch(value):
+                return family
+    return "assignment"
 
 
 def _family_of(value: str):
