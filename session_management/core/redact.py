@@ -54,7 +54,7 @@ FAMILIES = [
     ("grafana-token", ("eyJrIjoi", "glc_", "glsa_"), r"\b(?:eyJrIjoi[A-Za-z0-9]{70,400}={0,3}|glc_[A-Za-z0-9+/]{32,400}={0,3}|glsa_[A-Za-z0-9]{32}_[A-Fa-f0-9]{8})", "glsa_ + 32 + _ + 8 hex"),
     ("vault-token", ("hvs.", "hvb.", "s."), r"\bhv[sb]\.[\w-]{90,300}|\bs\.[A-Za-z0-9]{24}\b", "hvs. + 90-120"),
     ("terraform-token", (".atlasv1.",), r"\b[a-z0-9]{14}\.atlasv1\.[a-z0-9\-_=]{60,70}", "<14>.atlasv1.<60-70>"),
-    ("1password-token", ("ops_eyJ", "A3-"), r"\bops_eyJ[a-zA-Z0-9+/]{100,}={0,3}|\bA3-[A-Z0-9]{6}-(?:[A-Z0-9]{11}|[A-Z0-9]{6}-[A-Z0-9]{5})-[A-Z0-9]{5}-[A-Z0-9]{5}-[A-Z0-9]{5}\b", "ops_eyJ… / A3-XXXXXX-…"),
+    ("1password-token", ("ops_eyJ", "A3-"), r"\bops_eyJ[\w+/-]{100,}={0,3}|\bA3-[A-Z0-9]{6}-(?:[A-Z0-9]{11}|[A-Z0-9]{6}-[A-Z0-9]{5})-[A-Z0-9]{5}-[A-Z0-9]{5}-[A-Z0-9]{5}\b", "ops_eyJ… / A3-XXXXXX-…"),
     ("flyio-token", ("fo1_", "fm1a_", "fm1r_", "fm2_", "FlyV1 "), r"\b(?:fo1_[\w-]{43}|fm1[ar]_[a-zA-Z0-9+/]{100,}={0,3}|fm2_[a-zA-Z0-9+/]{100,}={0,3})|FlyV1 fm\d\w*_[\w+/=,-]{20,}", "fo1_ + 43"),
     ("heroku-key", ("HRKU-",), r"\bHRKU-[\w-]{60}", "HRKU-AA + 58"),
     ("shopify-token", ("shpss_", "shpat_", "shpca_", "shppa_"), r"\bshp(?:ss|at|ca|pa)_[a-fA-F0-9]{32}", "shpat_ + 32 hex"),
@@ -187,12 +187,12 @@ _KEYWORD = (
 )
 # A name holding a secret word, an assignment or "is", then the value (quoted or not).
 _CONTEXT = (
-    r"(?i)(?<![\w/])([\w.-]*?(?:" + _KEYWORD + r")s?)\b((?:[\"'`]?\s*(?:=|:=|::?=|:|=>|\s+(?:is|was|are|to|=)\s*:?)\s*|[\"'`]?\s*,\s*(?=[\"'`])|\s+)[\"'`]?)"
+    r"(?i)(?<![\w/.-])([\w.-]{0,60}?(?:" + _KEYWORD + r")s?)\b((?:[\"'`]?\s*(?:=|:=|::?=|:|=>|\s+(?:is|was|are|to|=)\s*:?)\s*|[\"'`]?\s*,\s*(?=[\"'`])|\s+)[\"'`]?)"
     r"(?!\[REDACTED)((?:[^\s\"'`,;&}\]<>)(\\]|\\(?![nrt\"\\]))+)"
 )
-_AUTH_HEADER = r"(?i)\b((?:proxy-)?authorization\s*[:=]\s*[\"']?(?:(?:bearer|basic|token|digest|apikey|api-key|sso-key|negotiate)\s+)?|bearer\s+|x-[\w-]*(?:key|token|auth)[\w-]*\s*:\s*)(?!\[REDACTED)([\w=~@.+/-]{8,})(?![\w=~@.+/(-])"
+_AUTH_HEADER = r"(?i)\b((?:proxy-)?authorization\s*[:=]\s*[\"']?(?:(?:bearer|basic|token|digest|apikey|api-key|sso-key|negotiate)\s+)?|bearer\s+|x-[\w-]{0,40}?(?:key|token|auth)[\w-]{0,40}\s*:\s*)(?!\[REDACTED)([\w=~@.+/-]{8,})(?![\w=~@.+/(-])"
 _CURL_USER = r"(?i)((?:^|\s)(?:-u|--user)(?:=|\s+)[\"']?(?:[^\s\"':]*|\"[^\"]*\"|'[^']*')[\"']?:[\"']?)(?!\[REDACTED)([^\s\"']{3,})"
-_URL_PASSWORD = r"\b([a-zA-Z][a-zA-Z0-9+.\-]*://[^/\s:@\"'\[\]]+:)(?!\[REDACTED)([^@\s/\"'\[\]]+)@"
+_URL_PASSWORD = r"\b([a-zA-Z][a-zA-Z0-9+.\-]{0,30}://[^/\s:@\"'\[\]]+:)(?!\[REDACTED)([^@\s/\"'\[\]]+)@"
 # A dict key whose value is replaced whole, whatever it holds.
 _SECRET_KEY = (
     r"(?i)^[\w.\-]*(?:password|passwd|pwd|passphrase|secret|token|api[_-]?key|apikey|access[_-]?key|secret[_-]?key"
@@ -206,6 +206,7 @@ _ANYWHERE = ("hooks.slack.com/", ".webhook.office.com/", "discord.com/api/webhoo
              ".acc_", ".acc-", "'sk_", '"sk_', "private_key_id")
 _RUN = r"[A-Za-z0-9_.~+/=-]{16,}"  # a run long enough to hold a secret (its pieces between "=" checked too)
 _PREFIXES = None
+_LONGEST = 400  # the longest value a name can introduce as a secret
 _KEYS_KEPT = 4096  # keys whose verdicts a redactor remembers
 
 _compiled = {}
@@ -265,12 +266,12 @@ def placeholder(value: str) -> bool:
 
 
 def _counted(value: str) -> bool:
-    """A run counted out rather than random: ``abcde``, ``34567``, or a repetition (``123123123``,
-    ``00000000``) making up a third of the value."""
-    run = 1
+    """A run counted out rather than random: ``abcde``, ``34567`` (an eighth of the value at least),
+    or a repetition (``123123123``, ``00000000``) making up a third of it."""
+    run, longest = 1, max(5, len(value) // 8)  # in a long random value a short run happens by chance
     for a, b in zip(value, value[1:]):
         run = run + 1 if ord(b) == ord(a) + 1 and b.isalnum() else 1
-        if run >= 5:
+        if run >= longest:
             return True
     spans = [len(m.group(0)) for m in _regex("repeated", r"(.{1,3}?)\1{2,}").finditer(value)]
     return max(spans, default=0) >= max(8, len(value) // 3)
@@ -404,8 +405,8 @@ def _named_values(text: str) -> str:
         if match is None:
             break
         replacement = _assignment(match)
-        if replacement is None:
-            position = match.end(1)
+        if replacement is None:  # the next name may stand inside a short value; a long one is one run, passed over whole
+            position = match.end(1) if len(match.group(3)) <= _LONGEST else match.end()
             continue
         parts += [text[done:match.start()], replacement]
         done = position = match.end()
@@ -416,6 +417,8 @@ def _assignment(match):
     """The match with its value redacted, or None when the value is not a secret."""
     value = match.group(3)
     separator = match.group(2)
+    if len(value) > _LONGEST:  # a value this long under a name is data, not a credential (keys in blocks have shapes)
+        return None
     family = _family_of(value)
     if family:  # a credential's own shape, named as a secret: even one that looks made up
         return match.group(1) + separator + f"[REDACTED:{family}]"
