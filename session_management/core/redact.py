@@ -11,8 +11,9 @@ kept only if it looks random, never if it looks like code, a word, a path or a p
 Each match becomes ``[REDACTED:<family>]``. Every string in a record (keys included) is scanned,
 and the value of a dict key that names a secret is replaced whole. Working on values rather than
 on JSON text means the result is always valid JSON. Hooks are fresh processes, so a string pays
-one compiled alternation of every prefix (``_gate``) and a few substring tests; a family's own
-pattern is compiled only when its prefix occurs.
+one scan for runs of token characters, each run's start checked against every family's prefix at
+once (``_candidate``), and a few substring tests; a family's own pattern is compiled only when its
+prefix occurs. ``SERVICES`` names what the context rules find after the service a name mentions.
 """
 
 import re
@@ -292,7 +293,7 @@ def looks_secret(value: str) -> bool:
     if digit_turns >= 3:
         return True
     # Identifiers capitalise words (HTTPServer, getValue); random text has lone lowercase letters and runs of capitals.
-    odd_runs = sum(1 for run in re.findall(r"[A-Z]{2,}(?=[a-z])|(?<=[A-Z])[a-z](?=[A-Z])", alnum))
+    odd_runs = len(_regex("odd-runs", r"[A-Z]{2,}(?=[a-z])|(?<=[A-Z])[a-z](?=[A-Z])").findall(alnum))
     return len(alnum) >= 10 and odd_runs >= 2
 
 
@@ -370,8 +371,6 @@ class Redactor:
         if "assignment" not in off:
             text = _named_values(text)
         return text
-
-
 
 
 _WORDY = ("slack-token", "vault-token")  # families whose shape also fits words, so a match must look random too
