@@ -847,7 +847,11 @@ def cmd_redact(args) -> int:
     from ..store import catalog, redaction
 
     write = not args.check
-    projects = catalog.existing(catalog.home())
+    try:  # the project around the working directory, even if the catalog never listed it
+        here = {os.path.dirname(os.path.dirname(runtime_path(args.runtime_dir)))}
+    except CliError:
+        here = set()
+    projects = sorted(set(catalog.existing(catalog.home())) | here)
     changed = []
     for project in projects:
         runtime = os.path.join(project, ".claude", "runtime")
