@@ -313,8 +313,8 @@ def test_a_secret_never_reaches_the_backend(phoenix, tmp_path, capsys):
 
     project = project_with_config(tmp_path, phoenix, ship_on="manual")
     session_id = str(uuid.uuid4())
-    secret = "sk-ant-api03-" + "Q" * 40 + "-" + "w" * 20 + "AA"
-    aws = "AKIA" + "Z" * 16
+    secret = "sk-ant-api03-" + "Qm7rT2xK9pL4vN8bW3cZ6hJd5sF1gY0a" + "-" + "w3Lk8Zp2Rt6Vn9Xc4Bq7" + "AA"  # random-looking: a run of one letter is a placeholder
+    aws = "AKIA" + "Q3ZRTW7LMB4XKJ2D"
     events = demo_events(project, session_id)
     events[1][1]["prompt"] = f"deploy with {secret} please"
     events[2][1]["tool_response"]["stdout"] = f"AWS_ACCESS_KEY_ID={aws}\nok"

@@ -728,7 +728,11 @@ def cmd_export(args) -> int:
         return cmd_export_otlp(args)
     if len(args.id) != 1 or args.all or args.since or args.all_projects:
         raise CliError("export --format writes one session: give exactly one ID (--all, --since and --all-projects go with --otlp)", 2)
+    from ..core.redact import Redactor
+
     data, decisions = load_session(runtime_or_none(args), args.id[0])
+    redact = Redactor()  # today's rules, whatever rules the session was stored with
+    data = {key: redact(value) if key in ("metadata", "activity_log") else value for key, value in data.items()}
     if args.format == "json":
         import json
 
@@ -914,6 +918,43 @@ def cmd_doctor(args) -> int:
     return 1 if problems else 0
 
 
+def cmd_redact(args) -> int:
+    """Redact every stored session, log and imported session again with today's rules; the index is rebuilt."""
+    from ..capture import rescan
+    from ..query import index
+    from ..store import catalog, redaction
+
+    write = not args.check
+    try:  # the project around the working directory, even if the catalog never listed it
+        here = {os.path.dirname(os.path.dirname(runtime_path(args.runtime_dir)))}
+    except CliError:
+        here = set()
+    projects = sorted(set(catalog.existing(catalog.home())) | here)
+    changed = []
+    for project in projects:
+        runtime = os.path.join(project, ".claude", "runtime")
+        if os.path.isdir(runtime):
+            changed += rescan.runtime(runtime, rescan.project_redactor(project), write)
+    changed += rescan.imported(catalog.home(), write=write)
+    cache = os.path.dirname(index.location())
+    stale_index = os.path.exists(index.location()) and (changed or redaction.stamped(cache) < redaction.RULES_VERSION)
+    if write and stale_index:
+        for suffix in ("", "-wal", "-shm"):
+            try:
+                os.remove(index.location() + suffix)
+            except FileNotFoundError:
+                pass
+    if write and os.path.isdir(cache):
+        redaction.stamp(cache)
+    verb = "would redact" if args.check else "redacted"
+    for path in changed:
+        print(f"{verb} {path}")
+    if stale_index:
+        print(f"{'would rebuild' if args.check else 'removed, to be rebuilt'}: the search index {index.location()}")
+    print(f"{len(changed)} file(s) held what today's rules (version {redaction.RULES_VERSION}) redact" + ("" if changed else ": nothing to do"))
+    return 1 if args.check and (changed or stale_index) else 0
+
+
 def cmd_install(args) -> int:
     from ..install.settings import SettingsError
     from ..install.wiring import install
@@ -1083,6 +1124,9 @@ every match first: slower for a word found everywhere."""
     sub = command("cleanup", "end sessions idle past their timeout; delete archives older than the retention period", cmd_cleanup)
     sub.add_argument("--dry-run", action="store_true", help="say what would be done, change nothing")
     sub.add_argument("--retention-days", type=float, metavar="DAYS", help="delete archives older than this (default: retention_days from the config)")
+
+    sub = command("redact", "redact every recorded session, log and imported session again with today's rules (rewritten whole, atomically); the search index is rebuilt", cmd_redact)
+    sub.add_argument("--check", action="store_true", help="only list what today's rules would redact (exit 1 if anything)")
 
     sub = command("doctor", "check an installation: hooks wired, commands runnable, runtime writable, config valid", cmd_doctor)
     sub.add_argument("--json", action="store_true", help="print the checks as JSON")
