@@ -334,30 +334,29 @@ class Index:
         return len(rows)
 
     def _time_ordered_ids(self, timestamps) -> list:
-        """Entry ids that sort like the entries' times (millisecond × 1024, then the next free one),
-        so FTS5 walks matches newest first by id and stops at the limit, however common the word."""
+        """Entry ids that sort like the entries' times (millisecond × 1024, then the next one after
+        those in use in that millisecond; a full millisecond runs on into the next), so FTS5 walks
+        matches newest first by id and stops at the limit, however common the word. One lookup per
+        distinct millisecond: however many sessions share it, nothing is walked id by id."""
         from ..claude_session import parse_timestamp
 
-        keys, last = [], 0
+        ids, following, last = [], {}, 0  # following: millisecond's first id -> the next id free in it
         for stamp in timestamps:
             try:
                 last = _first_id_at(parse_timestamp(stamp))
             except ValueError:
                 pass  # no usable time: keep the previous entry's
-            keys.append(last)
-        taken, seen_up_to, max_key = set(), (min(keys) - 1 if keys else 0), max(keys, default=0)
-        ids = []
-        for key in keys:
+            start = last
             while True:
-                if key > seen_up_to:  # read the ids in use further on (crowded milliseconds run on)
-                    window = (seen_up_to + 1, max(key, max_key) + len(keys) + _SLOTS)
-                    taken.update(entry_id for (entry_id,) in self.db.execute("SELECT id FROM entries WHERE id BETWEEN ? AND ?", window))
-                    seen_up_to = window[1]
-                if key not in taken:
+                if start not in following:
+                    row = self.db.execute("SELECT id FROM entries WHERE id BETWEEN ? AND ? ORDER BY id DESC LIMIT 1",
+                                          (start, start + _SLOTS - 1)).fetchone()
+                    following[start] = row[0] + 1 if row else start
+                if following[start] < start + _SLOTS:
                     break
-                key += 1
-            taken.add(key)
-            ids.append(key)
+                start += _SLOTS  # crowded: on into the next millisecond's ids
+            ids.append(following[start])
+            following[start] += 1
         return ids
 
     def summaries(self, projects) -> list:
