@@ -261,6 +261,45 @@ def test_dry_run_and_since_write_nothing(store):
     assert later["files_read"] == 0 and not imported_sessions()
 
 
+def on_terminal(*args, env) -> tuple:
+    """``(stdout, what the command wrote to its stderr)``, its stderr a terminal (a pty), as a person runs it."""
+    import pty
+
+    leader, follower = pty.openpty()
+    process = subprocess.Popen([sys.executable, "-m", "session_management", *args], stdout=subprocess.PIPE, stderr=follower, env={**python_env(), **env})
+    os.close(follower)
+    seen = b""
+    while True:
+        try:
+            chunk = os.read(leader, 4096)
+        except OSError:  # EIO: the command closed the terminal
+            break
+        if not chunk:
+            break
+        seen += chunk
+    os.close(leader)
+    out = process.stdout.read().decode()
+    assert process.wait(timeout=120) == 0, seen
+    return out, seen.decode().replace("\r\n", "\n")
+
+
+def test_a_first_import_on_a_terminal_shows_its_progress_and_leaves_the_index_up_to_date(tmp_path):
+    """import of a few hundred transcripts shows, on a terminal, how far the import and then the index got; the next view builds nothing, and a pipe gets no progress."""
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
+    from bench_import import clone_store
+
+    files, sessions, _ = clone_store(STORE, tmp_path / "many", 6)  # copies of the fixture with fresh ids and project paths
+    env = {"CLAUDE_CONFIG_DIR": str(tmp_path / "many")}
+    out, terminal = on_terminal("import", env=env)
+    assert f"importing transcripts: 0/{files} files" in terminal and f"importing transcripts: {files}/{files} files\n" in terminal
+    assert f"indexing: {sessions}/{sessions} sessions\n" in terminal
+    assert f"index up to date: {sessions} sessions read, 0 unchanged" in out
+    assert on_terminal("usage", "--all-projects", env=env)[1] == ""  # nothing left to import or index: no progress line
+    assert json.loads(cli("index", "--json", env=env).stdout)["sessions_read"] == 0
+    piped = cli("import", "--json", env={"CLAUDE_CONFIG_DIR": str(tmp_path / "many"), "CLAUDE_SESSION_TRACKER_HOME": str(tmp_path / "other")})
+    assert piped.stderr == "" and json.loads(piped.stdout)["indexed"]["sessions_read"] == sessions
+
+
 def test_where_transcripts_are_looked_for(monkeypatch, tmp_path):
     """Every folder in $CLAUDE_CONFIG_DIR (comma-separated), else ~/.config/claude and ~/.claude."""
     monkeypatch.setenv("CLAUDE_CONFIG_DIR", f"{tmp_path}/a, {tmp_path}/b")

@@ -107,27 +107,39 @@ class Importer:
             files += transcript_files(store, self.summary["skipped"], self.folders)
         files.sort()
         self.summary["files"] = len(files)
-        for number, (path, session_id, agent) in enumerate(files, 1):
+        changed = []
+        for path, session_id, agent in files:
+            found = self._changed(path)
+            if found:
+                changed.append((path, session_id, agent, *found))
+        if self.progress:
+            self.progress(0, len(changed))  # what is shown is what takes time: the files to read
+        for number, (path, session_id, agent, row, info) in enumerate(changed, 1):
             if len(self.changes) >= _BATCH_SESSIONS and session_id not in self.changes:
                 self._write_sessions()  # a session's files sort together: memory stays a batch's worth
-            self._import_file(path, session_id, agent)
+            self._import_file(path, session_id, agent, row, info)
             if self.progress:
-                self.progress(number, len(files))
+                self.progress(number, len(changed))
         self._write_sessions()
 
-    def _import_file(self, path: str, session_id: str, agent) -> None:
+    def _changed(self, path: str):
+        """``(its row in the state, its stat)`` if ``path`` is to be read; None if it is as the state
+        holds it (or, with ``since_ns``, older), or unreadable (counted)."""
         row = self.db.execute("SELECT offset, head, head_len, size, mtime_ns FROM files WHERE path = ?", (path,)).fetchone()
         try:
             info = os.stat(path)
         except OSError:
             self.summary["skipped"]["unreadable"] += 1
-            return
+            return None
         if self.since_ns and info.st_mtime_ns < self.since_ns:
-            return
+            return None
         if row and row[3] == info.st_size and row[4] == info.st_mtime_ns:
             self.summary["files_unchanged"] += 1
             self.seen[path] = (row[3], row[4])
-            return
+            return None
+        return row, info
+
+    def _import_file(self, path: str, session_id: str, agent, row, info) -> None:
         offset = row[0] if row else 0
         try:
             with open(path, "rb", buffering=_READ_BUFFER) as handle:

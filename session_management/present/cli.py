@@ -504,12 +504,17 @@ def summaries_in_scope(args):
 
 def progress_printer(what: str, unit: str = "sessions"):
     """A ``progress(done, total)`` that keeps one line on a terminal's stderr up to date, for long
-    work such as a first index build; silent when stderr is not a terminal or the work is small."""
+    work such as a first index build (from its start, then ten times a second at most); silent when stderr is not a
+    terminal or the work is small."""
     if not sys.stderr.isatty():
         return None
+    import time
+
+    shown = [float("-inf")]
 
     def progress(done: int, total: int) -> None:
-        if total >= 200 and (done % 100 == 0 or done == total):
+        if total >= 200 and (done == total or time.monotonic() - shown[0] >= 0.1):
+            shown[0] = time.monotonic()
             print(f"\r{what}: {done}/{total} {unit}", end="\n" if done == total else "", file=sys.stderr, flush=True)
 
     return progress
@@ -542,8 +547,10 @@ def cmd_import(args) -> int:
     if missing:
         raise CliError(f"--config-dir {missing[0]}: no such directory", 2)
     done = import_transcripts(folders, int(since * 1e9) if since else None, args.dry_run)
+    # What was read is indexed now, so the next view answers at once instead of building the index first.
+    indexed = update_index() if done["files_read"] and not args.dry_run else None
     if args.json:
-        emit_json({**done, "dry_run": args.dry_run, "home": data_home()})
+        emit_json({**done, "dry_run": args.dry_run, "home": data_home(), "indexed": indexed})
         return 0
     skipped = {reason: count for reason, count in done["skipped"].items() if count}
     would = "would import" if args.dry_run else "imported"
@@ -552,27 +559,33 @@ def cmd_import(args) -> int:
           f"({done['files_unchanged']} unchanged) from {', '.join(folders)}")
     if skipped:
         print("lines skipped: " + ", ".join(f"{count} {reason.replace('_', ' ')}" for reason, count in sorted(skipped.items())))
+    if indexed:
+        print(f"index up to date: {plural(indexed['sessions_read'], 'session')} read, {indexed['sessions_unchanged']} unchanged")
     if not done["files"]:
         print(f"no Claude Code transcripts found in {', '.join(folders)} (set --config-dir or CLAUDE_CONFIG_DIR)", file=sys.stderr)
     return 0
 
 
-def cmd_index(args) -> int:
-    """Bring the search index up to date with every tracked project (or rebuild it)."""
+def update_index(rebuild: bool = False) -> dict:
+    """Bring the search index up to date with every tracked project (progress on a terminal); its counts and ``index`` path."""
     from ..query.index import Index
 
-    refresh_history()
-    projects = every_project()
-    index = Index(rebuild=args.rebuild)
+    index = Index(rebuild=rebuild)
     try:
-        done = index.update(projects, progress_printer("indexing"))
+        done = index.update(every_project(), progress_printer("indexing"))
     finally:
         index.close()
-    done["index"] = index.path
+    return {**done, "index": index.path}
+
+
+def cmd_index(args) -> int:
+    """Bring the search index up to date with every tracked project (or rebuild it)."""
+    refresh_history()
+    done = update_index(args.rebuild)
     if args.json:
         emit_json(done)
     else:
-        print(f"{index.path}: {done['projects']} project(s), {done['sessions_read']} session(s) read "
+        print(f"{done['index']}: {done['projects']} project(s), {done['sessions_read']} session(s) read "
               f"({done['entries_added']} entries), {done['sessions_unchanged']} unchanged, {done['sessions_removed']} removed")
     return 0
 

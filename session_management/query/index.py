@@ -191,6 +191,9 @@ class Index:
             marks.update(own)
         if stale:
             from .summaries import read_combined, summarize
+
+            if progress:
+                progress(0, len(stale))
         for number, (project, session_dir, session_id, status, fingerprint) in enumerate(stale, 1):
             imported = history.project_folder(home, project)
             try:
