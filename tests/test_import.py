@@ -142,7 +142,7 @@ def test_a_second_import_changes_nothing(store):
 def test_bad_input_is_counted_not_fatal(store, tmp_path):
     """Malformed lines, bytes that are not UTF-8, a multi-megabyte line, a line type from a newer
     release, a last line still being written and an unreadable file: each counted by reason, the
-    rest imported, secrets redacted, exit 0."""
+    rest imported (a prompt ending in half an emoji too), secrets redacted, exit 0."""
     session_id = "0badf00d-0000-4000-8000-000000000001"
     folder = store / "projects" / "-tmp-bad-project"
     folder.mkdir()
@@ -155,6 +155,7 @@ def test_bad_input_is_counted_not_fatal(store, tmp_path):
         b'{"type":"user","message":{"content":\n',
         b'\xff\xfe not utf-8 at all\n',
         line("user", session_id, "u2", message={"role": "user", "content": [{"type": "text", "text": "look at this"}, image]}),
+        line("user", session_id, "u5", message={"role": "user", "content": "cut \ud83d"}),  # JavaScript writes a lone surrogate's escape
         line("hologram", session_id, "u3", beam=True),
         line("assistant", session_id, "a1", requestId="req_bad1", message=response),
         line("user", session_id, "u4", message={"role": "user", "content": "still being typ"}).rstrip(b"\n"),
@@ -165,7 +166,7 @@ def test_bad_input_is_counted_not_fatal(store, tmp_path):
     assert summary["skipped"] == {"malformed": 1, "not_utf8": 1, "unknown_type": 1, "unreadable": 1, "waiting_for_newline": 1}
     assert summary["sessions_new"] == 5
     bad = imported_sessions()[session_id]
-    assert [e["details"]["prompt"] for e in bad["activity_log"] if e["action"] == "user_input"] == ["first prompt", "look at this"]
+    assert [e["details"]["prompt"] for e in bad["activity_log"] if e["action"] == "user_input"] == ["first prompt", "look at this", "cut \ud83d"]
     text = Path(history.session_path(history.project_folder(catalog.home(), "/tmp/bad-project"), session_id)).read_text()
     assert aws not in text and "abcdefghijklmnop0123456789" not in text and len(text) < 100_000
     with open(folder / f"{session_id}.jsonl", "ab") as handle:
@@ -173,7 +174,7 @@ def test_bad_input_is_counted_not_fatal(store, tmp_path):
     cli("import", "--config-dir", str(store))
     cli("import", "--config-dir", str(store))
     bad = imported_sessions()[session_id]
-    assert [e["details"]["prompt"] for e in bad["activity_log"] if e["action"] == "user_input"] == ["first prompt", "look at this", "still being typ"]
+    assert [e["details"]["prompt"] for e in bad["activity_log"] if e["action"] == "user_input"] == ["first prompt", "look at this", "cut \ud83d", "still being typ"]
     plain = cli("import", "--config-dir", str(store))
     assert "0 new sessions" in plain.stdout and "1 unreadable" in plain.stdout
 
