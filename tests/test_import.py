@@ -285,20 +285,26 @@ def on_terminal(*args, env) -> tuple:
 
 
 def test_a_first_import_on_a_terminal_shows_its_progress_and_leaves_the_index_up_to_date(tmp_path):
-    """import of a few hundred transcripts shows, on a terminal, how far the import and then the index got; the next view builds nothing, and a pipe gets no progress."""
+    """A few hundred transcripts: a first view on a terminal shows how far the import and the index got; import shows its own and
+    leaves the index up to date, so the view after it shows none; a pipe gets no progress."""
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
     from bench_import import clone_store
 
     files, sessions, _ = clone_store(STORE, tmp_path / "many", 6)  # copies of the fixture with fresh ids and project paths
-    env = {"CLAUDE_CONFIG_DIR": str(tmp_path / "many")}
-    out, terminal = on_terminal("import", env=env)
+
+    def env(home):
+        return {"CLAUDE_CONFIG_DIR": str(tmp_path / "many"), "CLAUDE_SESSION_TRACKER_HOME": str(tmp_path / home)}
+
+    terminal = on_terminal("usage", "--all-projects", env=env("viewed"))[1]
     assert f"importing transcripts: 0/{files} files" in terminal and f"importing transcripts: {files}/{files} files\n" in terminal
     assert f"indexing: {sessions}/{sessions} sessions\n" in terminal
-    assert f"index up to date: {sessions} sessions read, 0 unchanged" in out
-    assert on_terminal("usage", "--all-projects", env=env)[1] == ""  # nothing left to import or index: no progress line
-    assert json.loads(cli("index", "--json", env=env).stdout)["sessions_read"] == 0
-    piped = cli("import", "--json", env={"CLAUDE_CONFIG_DIR": str(tmp_path / "many"), "CLAUDE_SESSION_TRACKER_HOME": str(tmp_path / "other")})
-    assert piped.stderr == "" and json.loads(piped.stdout)["indexed"]["sessions_read"] == sessions
+    out, terminal = on_terminal("import", env=env("imported"))
+    assert f"importing transcripts: {files}/{files} files\n" in terminal and f"index up to date: {sessions} sessions" in out
+    assert on_terminal("usage", "--all-projects", env=env("imported"))[1] == ""  # nothing left to import or index: no progress line
+    assert json.loads(cli("index", "--json", env=env("imported")).stdout)["sessions_read"] == 0
+    piped = cli("import", "--json", env=env("piped"))
+    indexed = json.loads(piped.stdout)["indexed"]
+    assert piped.stderr == "" and indexed["sessions_read"] + indexed["sessions_unchanged"] == sessions
 
 
 def test_where_transcripts_are_looked_for(monkeypatch, tmp_path):

@@ -63,12 +63,13 @@ _READ_TYPES = frozenset({"user", "assistant", "system"})  # the line types recor
 class Importer:
     """One import run: ``run()`` reads every store and writes what is new; ``summary`` says what it did."""
 
-    def __init__(self, home: str, store_dirs, since_ns: int = None, dry_run: bool = False, progress=None):
+    def __init__(self, home: str, store_dirs, since_ns: int = None, dry_run: bool = False, progress=None, written=None):
         self.home = home
         self.stores = list(store_dirs)
         self.since_ns = since_ns
         self.dry_run = dry_run
         self.progress = progress
+        self.written = written  # told the projects of each batch once its files are in place (an index can follow)
         self._settings = {}  # project -> (field cap, redactor), as its hooks would apply them
         self._filed = {}  # session id -> its project in the state's sessions table (None: not filed yet)
         self.summary = summary(self.stores)
@@ -254,7 +255,7 @@ class Importer:
         """Merge each changed session into its file (with ``dry_run``: count, write nothing)."""
         from ..file_utils import dumps
 
-        changes, self.changes, written, markers = self.changes, {}, [], set()
+        changes, self.changes, written, markers, projects = self.changes, {}, [], set(), set()
         for session_id, change in sorted(changes.items()):
             project = self.project_of(session_id) or change["project"]
             if not project:
@@ -273,6 +274,7 @@ class Importer:
                     markers.add(marker)
                     written.append((marker, json.dumps({"path": project}) + "\n"))
                 written.append((history.session_path(folder, session_id), dumps(data)))
+                projects.add(project)
                 self.db.execute("INSERT OR REPLACE INTO sessions VALUES (?, ?)", (session_id, project))
                 self._filed[session_id] = project
         if written:
@@ -281,6 +283,8 @@ class Importer:
 
                 self._syncers = ThreadPoolExecutor(_SYNC_THREADS)
             self._unsynced += _write_whole(written, self._syncers)
+        if projects and self.written:
+            self.written(sorted(projects))
 
     def _make_durable(self, root: str) -> None:
         """The new files on disk for good, before the state says their transcripts were read: one

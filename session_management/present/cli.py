@@ -159,11 +159,11 @@ def refresh_history():
         print(f"claude-sessions: {exc}; showing what was imported before", file=sys.stderr)
 
 
-def import_transcripts(folders=None, since_ns=None, dry_run=False) -> dict:
+def import_transcripts(folders=None, since_ns=None, dry_run=False, written=None) -> dict:
     """Import what is new in Claude Code's transcript stores (``folders``, else the default ones)
     into the user's data home; returns the import's summary. When no file changed since the last
     import (most runs) the importer is not even loaded: the listing that import left answers
-    (``capture/transcript_store.unchanged_files``)."""
+    (``capture/transcript_store.unchanged_files``). ``written(projects)`` is told of each batch written."""
     from ..capture.transcript_store import stores, summary, unchanged_files
     from ..core.fastos import data_home
 
@@ -177,7 +177,7 @@ def import_transcripts(folders=None, since_ns=None, dry_run=False) -> dict:
     from ..capture.importer import Importer
 
     try:
-        return Importer(home, folders, since_ns, dry_run, progress_printer("importing transcripts", "files")).run()
+        return Importer(home, folders, since_ns, dry_run, progress_printer("importing transcripts", "files"), written).run()
     except (OSError, sqlite3.Error) as exc:
         raise CliError(f"cannot import into {home}: {exc}") from None
 
@@ -546,7 +546,17 @@ def cmd_import(args) -> int:
     missing = [folder for folder in args.config_dir if not os.path.isdir(os.path.expanduser(folder))]
     if missing:
         raise CliError(f"--config-dir {missing[0]}: no such directory", 2)
-    done = import_transcripts(folders, int(since * 1e9) if since else None, args.dry_run)
+    follower = []  # a second process indexing each batch as it is written, started at the first
+
+    def written(projects):
+        from ..query.index import Follower
+
+        follower[:] = follower or [Follower()]
+        follower[0].send(projects)
+
+    done = import_transcripts(folders, int(since * 1e9) if since else None, args.dry_run, None if args.dry_run else written)
+    for process in follower:
+        process.close()
     # What was read is indexed now, so the next view answers at once instead of building the index first.
     indexed = update_index() if done["files_read"] and not args.dry_run else None
     if args.json:
@@ -560,7 +570,7 @@ def cmd_import(args) -> int:
     if skipped:
         print("lines skipped: " + ", ".join(f"{count} {reason.replace('_', ' ')}" for reason, count in sorted(skipped.items())))
     if indexed:
-        print(f"index up to date: {plural(indexed['sessions_read'], 'session')} read, {indexed['sessions_unchanged']} unchanged")
+        print(f"index up to date: {plural(indexed['sessions_read'] + indexed['sessions_unchanged'], 'session')}")
     if not done["files"]:
         print(f"no Claude Code transcripts found in {', '.join(folders)} (set --config-dir or CLAUDE_CONFIG_DIR)", file=sys.stderr)
     return 0

@@ -505,6 +505,59 @@ class Index:
         self.db.close()
 
 
+class Follower:
+    """Brings the index up to date with the projects an import has just written, in a second
+    process, while the import reads on (``send`` each batch's projects; ``close`` waits for it):
+    the two take each a core, and the update after the import finds all but the last batches
+    indexed. A fresh interpreter (``follow``) fed one JSON list per line, not a fork (the import's
+    threads are running); a follower that fails only leaves more to that last update."""
+
+    def __init__(self):
+        import subprocess
+
+        self._process = subprocess.Popen([sys.executable, "-c", "from session_management.query.index import follow; follow()"],
+                                         stdin=subprocess.PIPE, stdout=subprocess.DEVNULL)
+
+    def send(self, projects) -> None:
+        try:
+            self._process.stdin.write((json.dumps(list(projects)) + "\n").encode())
+            self._process.stdin.flush()
+        except OSError:
+            pass  # it stopped: the update after the import does its part
+
+    def close(self) -> None:
+        try:
+            self._process.stdin.close()
+        except OSError:
+            pass
+        self._process.wait()
+
+
+def follow(lines=None) -> None:
+    """The follower: one update for all the batches of projects read meanwhile (a JSON list a
+    line), until the input ends; after a failure it only reads on, so the sender never blocks."""
+    import select
+
+    lines = lines or sys.stdin.buffer
+    index, failed, ended = None, False, False
+    while not ended:
+        projects = set()
+        while True:
+            line = lines.readline()
+            ended = not line
+            projects.update(json.loads(line) if line else ())
+            if ended or not select.select([lines], [], [], 0)[0]:
+                break
+        if projects and not failed:
+            try:
+                index = index or Index()
+                index.update(sorted(projects))
+            except Exception:  # noqa: BLE001 -- derived data: the update after the import does it
+                failed = True
+    if index:
+        index.close()
+
+
 def _to_stderr(message: str) -> None:
     print(f"claude-sessions: {message}", file=sys.stderr)
 
