@@ -5,6 +5,7 @@ small history (two projects, a subagent, a resume, a fork, a compaction), then e
 copied with fresh session ids, uuids, message and request ids and project paths until the store
 reaches the size asked for. Each command is a fresh process; ccusage runs in the same rounds."""
 
+import json
 import os
 import re
 import shutil
@@ -15,6 +16,8 @@ import tempfile
 import time
 import uuid
 from pathlib import Path
+
+CACHE = Path(__file__).resolve().parent.parent / ".cache" / "bench-import"  # the capture and the stores cloned from it, kept between runs
 
 _UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 _FAKE_TAG = re.compile(r"fake([0-9a-f]{8})")
@@ -60,6 +63,27 @@ def clone_store(source: Path, target: Path, megabytes: int) -> tuple:
     return count, sessions, written
 
 
+def cached_store(megabytes: int):
+    """``(store, files, sessions, bytes)``: a store of ``megabytes`` cloned from a real capture,
+    both kept in ``CACHE`` (3 GB take minutes to clone); None without the real CLI."""
+    store, counts = CACHE / f"store-{megabytes}", CACHE / f"store-{megabytes}.json"
+    if counts.exists() and store.is_dir():
+        return (store, *json.loads(counts.read_text()))
+    if not (CACHE / "capture").is_dir():
+        history = capture(Path(tempfile.mkdtemp(prefix="bench-capture-")))
+        if history is None:
+            return None
+        shutil.copytree(history.config_dir / "projects", CACHE / "capture.tmp" / "projects")
+        os.replace(CACHE / "capture.tmp", CACHE / "capture")
+    shutil.rmtree(CACHE / f"store-{megabytes}.tmp", ignore_errors=True)
+    found = clone_store(CACHE / "capture", CACHE / f"store-{megabytes}.tmp", megabytes)
+    shutil.rmtree(store, ignore_errors=True)
+    os.replace(CACHE / f"store-{megabytes}.tmp", store)
+    counts.write_text(json.dumps(found))
+    os.sync()  # the store written back now, not while the import's fsyncs wait behind it
+    return (store, *found)
+
+
 def measured(command, env) -> tuple:
     """(seconds, peak RSS in MiB) of one fresh process, timed by the probe that starts it, so
     that the probe's own start (a Python start, as long as a refresh) is not counted."""
@@ -84,24 +108,22 @@ def stat_floor(venv: Path, store: Path) -> list:
     return [str(script)]
 
 
-def run(megabytes: int, python: str, rounds: int) -> list:
+def run(megabytes: int, python: str, rounds: int, large: int = None) -> list:
+    """Benchmark 11 on a store of ``megabytes``, and, with ``large``, its first import and the view after on a store of that many."""
     from bench_index import installed_cli
     from claude_cli import ccusage_command
 
-    root = Path(tempfile.mkdtemp(prefix="bench-import-"))
-    history = capture(root / "capture")
-    if history is None:
+    found = cached_store(megabytes)
+    if found is None:
         return [("11. import: skipped", None, None, "the real Claude Code CLI could not be installed")]
-    store = root / "store"
-    files, sessions, size = clone_store(history.config_dir, store, megabytes)
-    os.sync()  # the store's own 300 MB written back now, not while the import's fsyncs wait behind them
+    store, files, sessions, size = found
+    root = Path(tempfile.mkdtemp(prefix="bench-import-"))
     cli = installed_cli(root / "venv", python)  # as pip installs it: no editable-install hook at every start, bytecode compiled
     env = dict(os.environ, CLAUDE_CONFIG_DIR=str(store), CLAUDE_SESSION_TRACKER_HOME=str(root / "home"), TZ="UTC")
     ccusage = [*ccusage_command(), "daily", "--json", "--offline"]
-    first, first_memory = measured(cli + ["import"], env)
+    first, first_memory = measured(cli + ["import"], env)  # the index built too
     theirs = [measured(ccusage, env) for _ in range(rounds)]
     their_time, their_memory = statistics.median(t for t, _ in theirs), max(m for _, m in theirs)
-    measured(cli + ["usage", "--all-projects"], env)  # the index's first build
     time.sleep(2.1)  # let the folders' times settle, as they have in a store not being written this second
 
     def median(command):
@@ -112,13 +134,34 @@ def run(megabytes: int, python: str, rounds: int) -> list:
     pairs = [(measured(cli + ["import"], env)[0], measured(floor_command, env)[0]) for _ in range(rounds)]  # interleaved
     refresh, floor = (statistics.median(column) for column in zip(*pairs))
     again = statistics.median(measured(ccusage, env)[0] for _ in range(rounds))
-    shutil.rmtree(root)
     label = f"{size / 2**20:.0f} MB, {files:,} files, {sessions:,} sessions"
-    return [
-        (f"11. first import of {label}, vs ccusage daily", first, their_time, "s"),
+    rows = [
+        (f"11. first import (and index) of {label}, vs ccusage daily", first, their_time, "s"),
         ("11. first import peak memory, vs ccusage daily", first_memory, their_memory, "MiB"),
         ("11. usage --all-projects after it, vs ccusage daily", usage, again, "ms"),
         ("11. list --all-projects after it, vs ccusage daily", listing, again, "ms"),
         ("11. import with nothing new, vs ccusage daily", refresh, again, "ms"),
         ("11. floor: pip's wrapper and a stat per transcript, vs ccusage", floor, again, "ms"),
+    ]
+    if large:
+        rows += large_rows(large, cli, ccusage, root / "large-home")
+    shutil.rmtree(root)
+    return rows
+
+
+def large_rows(megabytes: int, cli: list, ccusage: list, home: Path) -> list:
+    """The first import (the index built with it) of a history the size ccusage's users report
+    timeouts on, between ccusage runs on it, then ``usage --all-projects`` interleaved with ccusage."""
+    store, files, sessions, size = cached_store(megabytes)
+    env = dict(os.environ, CLAUDE_CONFIG_DIR=str(store), CLAUDE_SESSION_TRACKER_HOME=str(home), TZ="UTC")
+    theirs = [measured(ccusage, env)[0] for _ in range(2)]
+    first, memory = measured(cli + ["import"], env)
+    theirs.append(measured(ccusage, env)[0])
+    time.sleep(2.1)
+    pairs = [(measured(cli + ["usage", "--all-projects"], env)[0], measured(ccusage, env)[0]) for _ in range(3)]
+    usage, again = (statistics.median(column) for column in zip(*pairs))
+    label = f"{size / 2**30:.1f} GB, {files:,} files, {sessions:,} sessions"
+    return [
+        (f"11. first import (and index) of {label}, vs ccusage daily", first, statistics.median(theirs), "s"),
+        ("11. usage --all-projects after it, vs ccusage daily", usage, again, "ms"),
     ]

@@ -387,12 +387,12 @@ def bench_statusline(rounds: int, big: int, others: int, history_mb: int) -> lis
     return run_statusline_bench(PYTHON, rounds, big, others, history_mb, seed_session, hook_command, transcript_turn, SID)
 
 
-def bench_import(megabytes: int, rounds: int) -> list:
+def bench_import(megabytes: int, rounds: int, large: int = None) -> list:
     """Importing a transcript store cloned from a real capture, against ccusage on it (bench_import.py)."""
     sys.path.insert(0, str(Path(__file__).resolve().parent))
     from bench_import import run as run_import_bench
 
-    return run_import_bench(megabytes, PYTHON, rounds)
+    return run_import_bench(megabytes, PYTHON, rounds, large)
 
 
 def print_table(rows) -> None:
@@ -451,7 +451,7 @@ def main(argv=None) -> int:
     if "statusline" in only:
         rows += bench_statusline(rounds, *((300, 200, 5) if args.quick else (5000, 10_000, 300)))
     if "import" in only:
-        rows += bench_import(10 if args.quick else 300, 3 if args.quick else 5)
+        rows += bench_import(10 if args.quick else 300, 3 if args.quick else 5, None if args.quick else 3072)
     print_table(rows)
     if args.json:
         Path(args.json).write_text(json.dumps([list(row) for row in rows], indent=2))

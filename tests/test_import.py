@@ -142,7 +142,7 @@ def test_a_second_import_changes_nothing(store):
 def test_bad_input_is_counted_not_fatal(store, tmp_path):
     """Malformed lines, bytes that are not UTF-8, a multi-megabyte line, a line type from a newer
     release, a last line still being written and an unreadable file: each counted by reason, the
-    rest imported, secrets redacted, exit 0."""
+    rest imported (a prompt ending in half an emoji too), secrets redacted, exit 0."""
     session_id = "0badf00d-0000-4000-8000-000000000001"
     folder = store / "projects" / "-tmp-bad-project"
     folder.mkdir()
@@ -155,6 +155,7 @@ def test_bad_input_is_counted_not_fatal(store, tmp_path):
         b'{"type":"user","message":{"content":\n',
         b'\xff\xfe not utf-8 at all\n',
         line("user", session_id, "u2", message={"role": "user", "content": [{"type": "text", "text": "look at this"}, image]}),
+        line("user", session_id, "u5", message={"role": "user", "content": "cut \ud83d"}),  # JavaScript writes a lone surrogate's escape
         line("hologram", session_id, "u3", beam=True),
         line("assistant", session_id, "a1", requestId="req_bad1", message=response),
         line("user", session_id, "u4", message={"role": "user", "content": "still being typ"}).rstrip(b"\n"),
@@ -165,7 +166,7 @@ def test_bad_input_is_counted_not_fatal(store, tmp_path):
     assert summary["skipped"] == {"malformed": 1, "not_utf8": 1, "unknown_type": 1, "unreadable": 1, "waiting_for_newline": 1}
     assert summary["sessions_new"] == 5
     bad = imported_sessions()[session_id]
-    assert [e["details"]["prompt"] for e in bad["activity_log"] if e["action"] == "user_input"] == ["first prompt", "look at this"]
+    assert [e["details"]["prompt"] for e in bad["activity_log"] if e["action"] == "user_input"] == ["first prompt", "look at this", "cut \ud83d"]
     text = Path(history.session_path(history.project_folder(catalog.home(), "/tmp/bad-project"), session_id)).read_text()
     assert aws not in text and "mF9xB5f4Jq7sLk2Pq8Vn3Xz1" not in text and len(text) < 100_000
     with open(folder / f"{session_id}.jsonl", "ab") as handle:
@@ -173,7 +174,7 @@ def test_bad_input_is_counted_not_fatal(store, tmp_path):
     cli("import", "--config-dir", str(store))
     cli("import", "--config-dir", str(store))
     bad = imported_sessions()[session_id]
-    assert [e["details"]["prompt"] for e in bad["activity_log"] if e["action"] == "user_input"] == ["first prompt", "look at this", "still being typ"]
+    assert [e["details"]["prompt"] for e in bad["activity_log"] if e["action"] == "user_input"] == ["first prompt", "look at this", "cut \ud83d", "still being typ"]
     plain = cli("import", "--config-dir", str(store))
     assert "0 new sessions" in plain.stdout and "1 unreadable" in plain.stdout
 
@@ -259,6 +260,51 @@ def test_dry_run_and_since_write_nothing(store):
     assert not os.path.exists(history.root(catalog.home()))
     later = json.loads(cli("import", "--config-dir", str(store), "--since", "2099-01-01", "--json").stdout)
     assert later["files_read"] == 0 and not imported_sessions()
+
+
+def on_terminal(*args, env) -> tuple:
+    """``(stdout, what the command wrote to its stderr)``, its stderr a terminal (a pty), as a person runs it."""
+    import pty
+
+    leader, follower = pty.openpty()
+    process = subprocess.Popen([sys.executable, "-m", "session_management", *args], stdout=subprocess.PIPE, stderr=follower, env={**python_env(), **env})
+    os.close(follower)
+    seen = b""
+    while True:
+        try:
+            chunk = os.read(leader, 4096)
+        except OSError:  # EIO: the command closed the terminal
+            break
+        if not chunk:
+            break
+        seen += chunk
+    os.close(leader)
+    out = process.stdout.read().decode()
+    assert process.wait(timeout=120) == 0, seen
+    return out, seen.decode().replace("\r\n", "\n")
+
+
+def test_a_first_import_on_a_terminal_shows_its_progress_and_leaves_the_index_up_to_date(tmp_path):
+    """A few hundred transcripts: a first view on a terminal shows how far the import and the index got; import shows its own and
+    leaves the index up to date, so the view after it shows none; a pipe gets no progress."""
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
+    from bench_import import clone_store
+
+    files, sessions, _ = clone_store(STORE, tmp_path / "many", 6)  # copies of the fixture with fresh ids and project paths
+
+    def env(home):
+        return {"CLAUDE_CONFIG_DIR": str(tmp_path / "many"), "CLAUDE_SESSION_TRACKER_HOME": str(tmp_path / home)}
+
+    terminal = on_terminal("usage", "--all-projects", env=env("viewed"))[1]
+    assert f"importing transcripts: 0/{files} files" in terminal and f"importing transcripts: {files}/{files} files\n" in terminal
+    assert f"indexing: {sessions}/{sessions} sessions\n" in terminal
+    out, terminal = on_terminal("import", env=env("imported"))
+    assert f"importing transcripts: {files}/{files} files\n" in terminal and f"index up to date: {sessions} sessions" in out
+    assert on_terminal("usage", "--all-projects", env=env("imported"))[1] == ""  # nothing left to import or index: no progress line
+    assert json.loads(cli("index", "--json", env=env("imported")).stdout)["sessions_read"] == 0
+    piped = cli("import", "--json", env=env("piped"))
+    indexed = json.loads(piped.stdout)["indexed"]
+    assert piped.stderr == "" and indexed["sessions_read"] + indexed["sessions_unchanged"] == sessions
 
 
 def test_where_transcripts_are_looked_for(monkeypatch, tmp_path):

@@ -201,11 +201,11 @@ def refresh_history():
         print(f"claude-sessions: {exc}; showing what was imported before", file=sys.stderr)
 
 
-def import_transcripts(folders=None, since_ns=None, dry_run=False) -> dict:
+def import_transcripts(folders=None, since_ns=None, dry_run=False, written=None) -> dict:
     """Import what is new in Claude Code's transcript stores (``folders``, else the default ones)
     into the user's data home; returns the import's summary. When no file changed since the last
     import (most runs) the importer is not even loaded: the listing that import left answers
-    (``capture/transcript_store.unchanged_files``)."""
+    (``capture/transcript_store.unchanged_files``). ``written(projects)`` is told of each batch written."""
     from ..capture.transcript_store import stores, summary, unchanged_files
     from ..core.fastos import data_home
 
@@ -219,7 +219,7 @@ def import_transcripts(folders=None, since_ns=None, dry_run=False) -> dict:
     from ..capture.importer import Importer
 
     try:
-        return Importer(home, folders, since_ns, dry_run, progress_printer("importing transcripts", "files")).run()
+        return Importer(home, folders, since_ns, dry_run, progress_printer("importing transcripts", "files"), written).run()
     except (OSError, sqlite3.Error) as exc:
         raise CliError(f"cannot import into {home}: {exc}") from None
 
@@ -557,12 +557,17 @@ def summaries_in_scope(args):
 
 def progress_printer(what: str, unit: str = "sessions"):
     """A ``progress(done, total)`` that keeps one line on a terminal's stderr up to date, for long
-    work such as a first index build; silent when stderr is not a terminal or the work is small."""
+    work such as a first index build (from its start, then ten times a second at most); silent when stderr is not a
+    terminal or the work is small."""
     if not sys.stderr.isatty():
         return None
+    import time
+
+    shown = [float("-inf")]
 
     def progress(done: int, total: int) -> None:
-        if total >= 200 and (done % 100 == 0 or done == total):
+        if total >= 200 and (done == total or time.monotonic() - shown[0] >= 0.1):
+            shown[0] = time.monotonic()
             print(f"\r{what}: {done}/{total} {unit}", end="\n" if done == total else "", file=sys.stderr, flush=True)
 
     return progress
@@ -594,9 +599,21 @@ def cmd_import(args) -> int:
     missing = [folder for folder in args.config_dir if not os.path.isdir(os.path.expanduser(folder))]
     if missing:
         raise CliError(f"--config-dir {missing[0]}: no such directory", 2)
-    done = import_transcripts(folders, int(since * 1e9) if since else None, args.dry_run)
+    follower = []  # a second process indexing each batch as it is written, started at the first
+
+    def written(projects):
+        from ..query.index import Follower
+
+        follower[:] = follower or [Follower()]
+        follower[0].send(projects)
+
+    done = import_transcripts(folders, int(since * 1e9) if since else None, args.dry_run, None if args.dry_run else written)
+    for process in follower:
+        process.close()
+    # What was read is indexed now, so the next view answers at once instead of building the index first.
+    indexed = update_index() if done["files_read"] and not args.dry_run else None
     if args.json:
-        emit_json({**done, "dry_run": args.dry_run, "home": data_home()})
+        emit_json({**done, "dry_run": args.dry_run, "home": data_home(), "indexed": indexed})
         return 0
     skipped = {reason: count for reason, count in done["skipped"].items() if count}
     would = "would import" if args.dry_run else "imported"
@@ -605,27 +622,33 @@ def cmd_import(args) -> int:
           f"({done['files_unchanged']} unchanged) from {', '.join(folders)}")
     if skipped:
         print("lines skipped: " + ", ".join(f"{count} {reason.replace('_', ' ')}" for reason, count in sorted(skipped.items())))
+    if indexed:
+        print(f"index up to date: {plural(indexed['sessions_read'] + indexed['sessions_unchanged'], 'session')}")
     if not done["files"]:
         print(f"no Claude Code transcripts found in {', '.join(folders)} (set --config-dir or CLAUDE_CONFIG_DIR)", file=sys.stderr)
     return 0
 
 
-def cmd_index(args) -> int:
-    """Bring the search index up to date with every tracked project (or rebuild it)."""
+def update_index(rebuild: bool = False) -> dict:
+    """Bring the search index up to date with every tracked project (progress on a terminal); its counts and ``index`` path."""
     from ..query.index import Index
 
-    refresh_history()
-    projects = every_project()
-    index = Index(rebuild=args.rebuild)
+    index = Index(rebuild=rebuild)
     try:
-        done = index.update(projects, progress_printer("indexing"))
+        done = index.update(every_project(), progress_printer("indexing"))
     finally:
         index.close()
-    done["index"] = index.path
+    return {**done, "index": index.path}
+
+
+def cmd_index(args) -> int:
+    """Bring the search index up to date with every tracked project (or rebuild it)."""
+    refresh_history()
+    done = update_index(args.rebuild)
     if args.json:
         emit_json(done)
     else:
-        print(f"{index.path}: {plural(done['projects'], 'project')}, {plural(done['sessions_read'], 'session')} read "
+        print(f"{done['index']}: {plural(done['projects'], 'project')}, {plural(done['sessions_read'], 'session')} read "
               f"({plural(done['entries_added'], 'entry', 'entries')}), {done['sessions_unchanged']} unchanged, {done['sessions_removed']} removed")
     return 0
 

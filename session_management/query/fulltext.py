@@ -21,12 +21,18 @@ _LINE_WIDTH = 160  # a snippet line longer than this is cut around its match
 
 def entry_text(entry: dict) -> str:
     """The searchable text of one activity entry: every string of its text fields, nested ones
-    (a tool's input and response) included, each on its own lines."""
+    (a tool's input and response) included, each on its own lines. Half an emoji (a lone
+    surrogate, which JavaScript writes and JSON keeps) becomes U+FFFD: SQLite takes only UTF-8."""
     details = entry.get("details") if isinstance(entry.get("details"), dict) else {}
     parts = []
     for key in TEXT_FIELDS:
         _strings(details.get(key), parts)
-    return "\n".join(parts)
+    text = "\n".join(parts)
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return text.encode("utf-8", "surrogatepass").decode("utf-8", "replace")
+    return text
 
 
 def _strings(value, into: list) -> None:

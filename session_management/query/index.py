@@ -34,6 +34,7 @@ SORTS = ("newest", "relevance")
 LISTED = ("session_id", "status", "session_status", "created_at", "last_activity", "duration_seconds",
           "events", "prompts", "tool_calls", "failures", "subagents", "turns", "cwd", "model")
 _SLOTS = 1024  # entry ids per millisecond
+_BATCH_ROWS = 5000  # rows written per transaction: a commit per session of a few entries was a third of a first build
 _MISSING, _UNKNOWN = -1, None  # folder marks: known to be missing; not to be trusted
 _SETTLED_NS = 2_000_000_000  # a folder's mtime this old cannot still change within the same clock tick
 _FTS = ("entries_words", "entries_grams")  # the word index and the trigram index over entries.text
@@ -71,6 +72,7 @@ class Index:
         if rebuild:
             self._remove()
         self.db = self._open()
+        self._unsaved = 0  # rows written in the open transaction (see _replace)
 
     def _open(self) -> sqlite3.Connection:
         try:
@@ -192,6 +194,9 @@ class Index:
             marks.update(own)
         if stale:
             from .summaries import read_combined, summarize
+
+            if progress:
+                progress(0, len(stale))
         for number, (project, session_dir, session_id, status, fingerprint) in enumerate(stale, 1):
             imported = history.project_folder(home, project)
             try:
@@ -203,6 +208,7 @@ class Index:
             done["entries_added"] += self._replace(project, session_id, fingerprint, data["activity_log"], summarize(data, status))
             if progress:
                 progress(number, len(stale))
+        self._commit()
         self._remember_folders(marks, remembered)  # only now that the sessions they vouch for are all indexed
         self._note_imported_today(changed=bool(done["sessions_read"] or done["sessions_removed"]))
         return done
@@ -290,7 +296,8 @@ class Index:
             raise
 
     def _replace(self, project: str, session_id: str, fingerprint, entries, summary) -> int:
-        """One transaction per session: a writer killed mid-update leaves every session whole."""
+        """Whole sessions per transaction, committed every ``_BATCH_ROWS`` rows (and by ``update`` at
+        its end): a writer killed mid-update leaves every session whole."""
         from .summaries import usage_of
 
         rows = [
@@ -299,7 +306,8 @@ class Index:
             for position, entry in enumerate(entries) if isinstance(entry, dict)
         ]
         db = self.db
-        db.execute("BEGIN IMMEDIATE")
+        if not db.in_transaction:
+            db.execute("BEGIN IMMEDIATE")
         try:
             old = db.execute("SELECT id FROM sessions WHERE project = ? AND session_id = ?", (project, session_id)).fetchone()
             if old:
@@ -328,37 +336,43 @@ class Index:
                                [(entry_id, *row) for entry_id, row in zip(ids, rows)])
                 for fts in _FTS:
                     db.execute(f"INSERT INTO {fts} (rowid, text) SELECT id, text FROM entries WHERE session = ?", (key,))
-            db.execute("COMMIT")
         except BaseException:
             db.execute("ROLLBACK")
             raise
+        self._unsaved += len(rows) + 1
+        if self._unsaved >= _BATCH_ROWS:
+            self._commit()
         return len(rows)
 
+    def _commit(self) -> None:
+        if self.db.in_transaction:
+            self.db.execute("COMMIT")
+        self._unsaved = 0
+
     def _time_ordered_ids(self, timestamps) -> list:
-        """Entry ids that sort like the entries' times (millisecond × 1024, then the next free one),
-        so FTS5 walks matches newest first by id and stops at the limit, however common the word."""
+        """Entry ids that sort like the entries' times (millisecond × 1024, then the next one after
+        those in use in that millisecond; a full millisecond runs on into the next), so FTS5 walks
+        matches newest first by id and stops at the limit, however common the word. One lookup per
+        distinct millisecond: however many sessions share it, nothing is walked id by id."""
         from ..claude_session import parse_timestamp
 
-        keys, last = [], 0
+        ids, following, last = [], {}, 0  # following: millisecond's first id -> the next id free in it
         for stamp in timestamps:
             try:
                 last = _first_id_at(parse_timestamp(stamp))
             except ValueError:
                 pass  # no usable time: keep the previous entry's
-            keys.append(last)
-        taken, seen_up_to, max_key = set(), (min(keys) - 1 if keys else 0), max(keys, default=0)
-        ids = []
-        for key in keys:
+            start = last
             while True:
-                if key > seen_up_to:  # read the ids in use further on (crowded milliseconds run on)
-                    window = (seen_up_to + 1, max(key, max_key) + len(keys) + _SLOTS)
-                    taken.update(entry_id for (entry_id,) in self.db.execute("SELECT id FROM entries WHERE id BETWEEN ? AND ?", window))
-                    seen_up_to = window[1]
-                if key not in taken:
+                if start not in following:
+                    row = self.db.execute("SELECT id FROM entries WHERE id BETWEEN ? AND ? ORDER BY id DESC LIMIT 1",
+                                          (start, start + _SLOTS - 1)).fetchone()
+                    following[start] = row[0] + 1 if row else start
+                if following[start] < start + _SLOTS:
                     break
-                key += 1
-            taken.add(key)
-            ids.append(key)
+                start += _SLOTS  # crowded: on into the next millisecond's ids
+            ids.append(following[start])
+            following[start] += 1
         return ids
 
     def summaries(self, projects) -> list:
@@ -490,6 +504,59 @@ class Index:
 
     def close(self) -> None:
         self.db.close()
+
+
+class Follower:
+    """Brings the index up to date with the projects an import has just written, in a second
+    process, while the import reads on (``send`` each batch's projects; ``close`` waits for it):
+    the two take each a core, and the update after the import finds all but the last batches
+    indexed. A fresh interpreter (``follow``) fed one JSON list per line, not a fork (the import's
+    threads are running); a follower that fails only leaves more to that last update."""
+
+    def __init__(self):
+        import subprocess
+
+        self._process = subprocess.Popen([sys.executable, "-c", "from session_management.query.index import follow; follow()"],
+                                         stdin=subprocess.PIPE, stdout=subprocess.DEVNULL)
+
+    def send(self, projects) -> None:
+        try:
+            self._process.stdin.write((json.dumps(list(projects)) + "\n").encode())
+            self._process.stdin.flush()
+        except OSError:
+            pass  # it stopped: the update after the import does its part
+
+    def close(self) -> None:
+        try:
+            self._process.stdin.close()
+        except OSError:
+            pass
+        self._process.wait()
+
+
+def follow(lines=None) -> None:
+    """The follower: one update for all the batches of projects read meanwhile (a JSON list a
+    line), until the input ends; after a failure it only reads on, so the sender never blocks."""
+    import select
+
+    lines = lines or sys.stdin.buffer
+    index, failed, ended = None, False, False
+    while not ended:
+        projects = set()
+        while True:
+            line = lines.readline()
+            ended = not line
+            projects.update(json.loads(line) if line else ())
+            if ended or not select.select([lines], [], [], 0)[0]:
+                break
+        if projects and not failed:
+            try:
+                index = index or Index()
+                index.update(sorted(projects))
+            except Exception:  # noqa: BLE001 -- derived data: the update after the import does it
+                failed = True
+    if index:
+        index.close()
 
 
 def _to_stderr(message: str) -> None:
