@@ -3,7 +3,8 @@
 Claude Code writes a JSON object on stdin (session id, transcript path, workspace, model, rate
 limits…) after each answer and runs this again; whatever it prints is the line under the prompt.
 It shows the model, this session's tokens and cost, its tool calls and failures, today's spend in
-this project and in all, the 5-hour and 7-day limits when sent, and a plain "over budget".
+this project and in all, the 5-hour and 7-day limits when sent (kept in the quota ledger,
+``store.quota``), and a plain "over budget".
 
 Fast and flat: the figures come from the running totals the hooks keep (``store.tally``), plus
 what the session's journal and transcripts hold beyond them (read, never written), so a refresh
@@ -137,6 +138,7 @@ def build(payload: dict, env, line: Line) -> None:
         session_id = validate_session_id(payload.get("session_id") or env.get("CLAUDE_CODE_SESSION_ID"))
     except ValueError:
         session_id = None
+    _record_quota(payload, env, session_id)
     prices = spend.Prices(config["prices"], fastos.cache_dir(env))
     budget = config["budget"]
     today = time.strftime("%Y-%m-%d", time.gmtime())
@@ -170,6 +172,17 @@ def build(payload: dict, env, line: Line) -> None:
     if "budget" in parts:
         for text in over:
             line.add(line.paint(text, "over"))
+
+
+def _record_quota(payload: dict, env, session_id) -> None:
+    """Keep the ``rate_limits`` figures in the quota ledger (``store.quota``); a failure costs the ledger a sample, never the line."""
+    if isinstance(payload.get("rate_limits"), dict):
+        from ..store import quota
+
+        try:
+            quota.record_sample(fastos.data_home(env), time.time(), session_id or "", _get(payload, "model", "id"), payload["rate_limits"])
+        except OSError:
+            pass
 
 
 def main(env=None) -> int:

@@ -1,0 +1,171 @@
+"""The quota ledger: the 5-hour and weekly limits Claude Code reports to the status line, kept.
+
+In the user's data home (``core.fastos.data_home``), under ``quota/``:
+
+- ``ledger.jsonl``: one line per sample, appended whole by a single ``O_APPEND`` write:
+  ``{"t": epoch seconds, "session", "model", "five_hour": {"used", "resets_at"}, "seven_day": {…}}``
+  (a window only when sent), and one per limit hit (a ``StopFailure`` with ``"error": "rate_limit"``):
+  ``{"t", "session", "hit": window, "resets_at", "message"}``. Each window is named by its
+  ``resets_at``, so a sample belongs to exactly one window.
+- ``last``: the figures of the last sample (a few dozen bytes). A refresh compares its figures with
+  it first and writes only when one changed: a sample costs the same with 10 lines in the ledger as
+  with a million.
+- ``ledger.lock``: taken (``flock``) only to append a changed sample or a hit and rewrite ``last``.
+
+The status line calls ``record_sample``: no ``json``, no ``os`` (see ``core.fastjson`` and
+``core.fastos``); the lines are made here from numbers and checked names.
+"""
+
+import posix
+
+from ..core import fastos
+
+FOLDER = "quota"
+LEDGER = "ledger.jsonl"
+LAST = "last"
+WINDOWS = ("five_hour", "seven_day")
+_NAME_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.:[]/ @")
+
+
+def folder(data_home: str) -> str:
+    return fastos.join(data_home, FOLDER)
+
+
+def ledger_path(data_home: str) -> str:
+    return fastos.join(folder(data_home), LEDGER)
+
+
+def _number(value):
+    """A finite, non-negative number as JSON text, or None."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value < 1e12:
+        return None
+    return repr(int(value)) if value == int(value) else repr(round(float(value), 3))
+
+
+def _name(value) -> str:
+    """A model or session name safe inside a JSON string without escaping (others' characters dropped)."""
+    return "".join(c for c in value[:120] if c in _NAME_CHARS) if isinstance(value, str) else ""
+
+
+def figures(rate_limits) -> str:
+    """The windows of a status line's ``rate_limits`` as the JSON members a sample holds
+    (``"five_hour":{"used":42,"resets_at":…}``), or "" when none carries a used percentage."""
+    parts = []
+    for window in WINDOWS:
+        found = rate_limits.get(window) if isinstance(rate_limits, dict) else None
+        used = _number(found.get("used_percentage")) if isinstance(found, dict) else None
+        if used is not None:
+            resets = _number(found.get("resets_at"))
+            parts.append(f'"{window}":{{"used":{used},"resets_at":{resets or "null"}}}')
+    return ",".join(parts)
+
+
+def record_sample(data_home: str, now: float, session_id: str, model, rate_limits) -> bool:
+    """Append a sample of ``rate_limits`` to the ledger if a figure differs from the last sample's;
+    True if one was appended."""
+    members = figures(rate_limits)
+    if not members:
+        return False
+    key = members.encode()
+    last = fastos.join(folder(data_home), LAST)
+    if _read(last) == key:
+        return False
+    line = f'{{"t":{now:.3f},"session":"{_name(session_id)}","model":"{_name(model)}",{members}}}\n'.encode()
+    with _Lock(folder(data_home)):
+        if _read(last) == key:  # another refresh wrote it meanwhile
+            return False
+        _append(ledger_path(data_home), line)
+        _replace(last, key)
+    return True
+
+
+def record_hit(data_home: str, now: float, session_id: str, message) -> str:
+    """Append a limit hit (a ``StopFailure`` with ``rate_limit``) to the ledger: the window its
+    message names ("5-hour"/"session", "weekly"), else the fullest one of the last sample; returns it."""
+    from ..core.fastjson import loads
+
+    members = _read(fastos.join(folder(data_home), LAST))
+    try:
+        last = loads(b"{" + members + b"}") if members else {}
+    except ValueError:
+        last = {}
+    text = message if isinstance(message, str) else ""
+    lowered = text.lower()
+    if "week" in lowered or "7-day" in lowered:
+        window = "seven_day"
+    elif "5-hour" in lowered or "session limit" in lowered or not last:
+        window = "five_hour"
+    else:
+        window = max(last, key=lambda name: (last[name].get("used") or 0, name == "five_hour"))
+    resets = _number((last.get(window) or {}).get("resets_at"))
+    from ..core.jsontext import to_json
+
+    line = to_json({"t": round(now, 3), "session": _name(session_id), "hit": window, "resets_at": None if resets is None else int(resets),
+                    "message": text[:300]}, separators=(",", ":"))
+    with _Lock(folder(data_home)):
+        _append(ledger_path(data_home), (line + "\n").encode())
+    return window
+
+
+def _read(path: str) -> bytes:
+    try:
+        fd = posix.open(path, posix.O_RDONLY)
+    except OSError:
+        return b""
+    try:
+        return posix.read(fd, 4096)
+    finally:
+        posix.close(fd)
+
+
+def _append(path: str, line: bytes) -> None:
+    """One ``O_APPEND`` write of a newline-ended line (a torn one stays on its own line and is skipped)."""
+    fd = posix.open(path, posix.O_RDWR | posix.O_APPEND | posix.O_CREAT, 0o600)
+    try:
+        posix.write(fd, b"\n" + line if posix.fstat(fd).st_size and not _ends_with_newline(fd) else line)
+    finally:
+        posix.close(fd)
+
+
+def _ends_with_newline(fd: int) -> bool:
+    return posix.pread(fd, 1, posix.fstat(fd).st_size - 1) == b"\n"
+
+
+def _replace(path: str, data: bytes) -> None:
+    """Write ``path`` whole: a temp file beside it, renamed over it (under the ledger's lock)."""
+    temp = path + ".tmp"
+    fd = posix.open(temp, posix.O_WRONLY | posix.O_CREAT | posix.O_TRUNC, 0o600)
+    try:
+        posix.write(fd, data)
+    finally:
+        posix.close(fd)
+    posix.rename(temp, path)
+
+
+class _Lock:
+    """``ledger.lock``, the folder made first (private)."""
+
+    def __init__(self, directory: str):
+        self.directory = directory
+
+    def __enter__(self):
+        import fcntl
+
+        if not fastos.isdir(self.directory):
+            _makedirs(self.directory)
+        self.fd = posix.open(fastos.join(self.directory, "ledger.lock"), posix.O_RDWR | posix.O_CREAT, 0o600)
+        fcntl.flock(self.fd, fcntl.LOCK_EX)
+        return self
+
+    def __exit__(self, *exc):
+        posix.close(self.fd)  # closing drops the flock
+
+
+def _makedirs(path: str) -> None:
+    parent = fastos.dirname(path)
+    if parent and parent != path and not fastos.isdir(parent):
+        _makedirs(parent)
+    try:
+        posix.mkdir(path, 0o700)
+    except FileExistsError:
+        pass
