@@ -860,6 +860,19 @@ def cmd_install(args) -> int:
     return 0 if ready else 1
 
 
+def cmd_limits(args) -> int:
+    from ..core.fastos import data_home
+    from ..query.limits import activity
+    from .limits import run
+
+    def responses() -> list:  # only without rate_limits: every project's responses, for the 5-hour blocks
+        refresh_history()
+        projects = every_project()
+        return from_index(projects, lambda index: activity(index, projects)) if projects else []
+
+    return run(args, data_home(), responses)
+
+
 def cmd_statusline(args) -> int:
     from .statusline import main as statusline_main
 
@@ -985,6 +998,9 @@ every match first: slower for a word found everywhere."""
     sub.add_argument("--format", choices=("json", "markdown", "html"), default="json", help="default: json")
     sub.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of stdout")
     add_export_otlp_arguments(sub)
+
+    sub = command("limits", "the 5-hour and weekly limits: used, reset, pace and forecast, past windows (or 5-hour blocks without a subscription)", cmd_limits)
+    sub.add_argument("--json", action="store_true", help="print JSON")
 
     sub = command("cleanup", "end sessions idle past their timeout; delete archives older than the retention period", cmd_cleanup)
     sub.add_argument("--dry-run", action="store_true", help="say what would be done, change nothing")

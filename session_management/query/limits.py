@@ -1,0 +1,147 @@
+"""The subscription limits read back from the quota ledger (``store.quota``): each 5-hour and weekly
+window (named by its reset) with its samples, peak and hit; the current ones with their pace and a
+forecast; and, for a user who never had ``rate_limits`` (an API key), 5-hour blocks of activity.
+
+Pure functions over plain values (``windows``, ``pace``, ``forecast``, ``summary``, ``blocks``), fed
+by ``read_ledger``: the tests give them series with known answers.
+"""
+
+import json
+
+from ..store import quota
+
+PACE_SAMPLES = 12  # the pace is taken over a window's last samples
+MIN_PACE_SPAN = 60.0  # seconds: two samples closer than this say nothing of a pace
+MAX_GAP = 5 * 3600.0  # a gap between samples longer than a 5-hour window: a sleep or a clock jump, not a pace
+BLOCK_SECONDS = 5 * 3600
+
+
+def read_ledger(data_home: str) -> list:
+    """The ledger's entries (samples and hits) in the order they were written; torn lines skipped."""
+    try:
+        with open(quota.ledger_path(data_home), "rb") as handle:
+            lines = handle.read().split(b"\n")
+    except OSError:
+        return []
+    entries = []
+    for line in lines:
+        try:
+            entry = json.loads(line) if line.strip() else None
+        except ValueError:
+            continue
+        if isinstance(entry, dict) and isinstance(entry.get("t"), (int, float)):
+            entries.append(entry)
+    return entries
+
+
+def windows(entries: list) -> list:
+    """Every window the entries name, oldest reset first: ``{"window", "resets_at", "samples":
+    [(t, used, session, model)] in written order, "peak", "hit", "hit_at"}``. A window is hit when
+    a sample reached 100 % or a limit hit was recorded in it."""
+    found = {}
+    for entry in entries:
+        for name in quota.WINDOWS:
+            figures = entry.get(name)
+            if isinstance(figures, dict) and isinstance(figures.get("used"), (int, float)):
+                window = found.setdefault((name, figures.get("resets_at")), _window(name, figures.get("resets_at")))
+                window["samples"].append((entry["t"], figures["used"], entry.get("session"), entry.get("model")))
+                window["peak"] = max(window["peak"], figures["used"])
+                if figures["used"] >= 100 and window["hit_at"] is None:
+                    window["hit"], window["hit_at"] = True, entry["t"]
+    for entry in entries:
+        if entry.get("hit") in quota.WINDOWS:
+            window = found.get((entry["hit"], entry.get("resets_at"))) or _latest_before(found, entry["hit"], entry["t"])
+            if window is None:
+                window = found.setdefault((entry["hit"], entry.get("resets_at")), _window(entry["hit"], entry.get("resets_at")))
+            window["hit"] = True
+            window["hit_at"] = entry["t"] if window["hit_at"] is None else min(window["hit_at"], entry["t"])
+    return sorted(found.values(), key=lambda w: (w["resets_at"] or 0, w["window"]))
+
+
+def _window(name: str, resets_at) -> dict:
+    return {"window": name, "resets_at": resets_at, "samples": [], "peak": 0, "hit": False, "hit_at": None}
+
+
+def _latest_before(found: dict, name: str, when: float):
+    """The window of kind ``name`` with the latest sample at or before ``when``."""
+    best = None
+    for window in found.values():
+        times = [t for t, *_ in window["samples"] if t <= when]
+        if window["window"] == name and times and (best is None or max(times) > best[0]):
+            best = (max(times), window)
+    return best and best[1]
+
+
+def pace(samples: list):
+    """Percent per hour over the last samples ``[(t, used, …)]`` (written order): the rise over the
+    time between consecutive samples, leaving out pairs whose clock went back or jumped ahead more
+    than a window; None when they span under a minute."""
+    recent = samples[-PACE_SAMPLES:]
+    rise = span = 0.0
+    for (t0, used0, *_), (t1, used1, *_) in zip(recent, recent[1:]):
+        if 0 < t1 - t0 <= MAX_GAP:
+            rise += used1 - used0
+            span += t1 - t0
+    return rise / span * 3600 if span >= MIN_PACE_SPAN else None
+
+
+def forecast(used: float, at: float, per_hour, resets_at):
+    """When, at ``per_hour`` from ``used`` % at time ``at``, the window reaches 100 %, and whether
+    that is before its reset: ``{"at", "before_reset"}``, or None (no pace, not rising, already there)."""
+    if per_hour is None or per_hour <= 0 or used >= 100:
+        return None
+    reach = at + (100 - used) / per_hour * 3600
+    return {"at": reach, "before_reset": resets_at is None or reach < resets_at}
+
+
+def summary(entries: list, now: float) -> dict:
+    """``{"current": {window name: {...}}, "past": [...], "seen": bool}``: the current window of each
+    kind (its reset still ahead of ``now``) with used %, pace and forecast; the others as past."""
+    found = windows(entries)
+    current = {}
+    for window in found:
+        if window["samples"] and window["resets_at"] is not None and window["resets_at"] > now:
+            if window["window"] not in current or window["resets_at"] > current[window["window"]]["resets_at"]:
+                current[window["window"]] = window
+    shown = {}
+    for name, window in current.items():
+        t, used = window["samples"][-1][:2]
+        per_hour = pace(window["samples"])
+        shown[name] = {"window": name, "used": used, "at": t, "resets_at": window["resets_at"], "pace_per_hour": per_hour,
+                       "forecast": forecast(used, t, per_hour, window["resets_at"]), "peak": window["peak"], "hit": window["hit"],
+                       "hit_at": window["hit_at"], "samples": len(window["samples"])}
+    past = [{"window": w["window"], "resets_at": w["resets_at"], "peak": w["peak"], "hit": w["hit"], "hit_at": w["hit_at"], "samples": len(w["samples"])}
+            for w in found if all(w is not c for c in current.values())]
+    return {"seen": bool(found), "current": shown, "past": past}
+
+
+def blocks(stamps: list, now: float) -> list:
+    """5-hour blocks of activity, as ccusage's ``blocks``: ``stamps`` ``[(t, tokens)]``; a block starts
+    at the hour of its first activity and holds what falls in the next 5 hours, a new one starting
+    with the first activity after it. ``{"start", "end", "tokens", "responses", "active"}``."""
+    found = []
+    for t, count in sorted(stamps):
+        if not found or t >= found[-1]["end"]:
+            start = t - t % 3600
+            found.append({"start": start, "end": start + BLOCK_SECONDS, "tokens": 0, "responses": 0, "active": False})
+        found[-1]["tokens"] += count
+        found[-1]["responses"] += 1
+    for block in found:
+        block["active"] = block["start"] <= now < block["end"]
+    return found
+
+
+def activity(index, projects) -> list:
+    """``[(t, 1)]`` for every response the index holds in ``projects`` (for ``blocks``)."""
+    from ..claude_session import parse_timestamp
+
+    marks = ", ".join("?" * len(projects))
+    rows = index.db.execute(f"SELECT e.timestamp FROM entries e JOIN sessions s ON e.session = s.id "
+                            f"WHERE e.action = 'assistant_message' AND s.project IN ({marks})", list(projects)).fetchall()
+    stamps = []
+    for (stamp,) in rows:
+        try:
+            stamps.append((parse_timestamp(stamp).timestamp(), 1))
+        except ValueError:
+            continue
+    return stamps

@@ -1,0 +1,135 @@
+"""The quota ledger the status line keeps from Claude Code's `rate_limits`, `claude-sessions limits`,
+its forecasts on series with known answers, and limit hits."""
+
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from conftest import REPO
+from session_management.query import limits
+from test_statusline import SID, hook, imports_of_a_refresh, payload, project, statusline, transcript  # noqa: F401 (fixtures)
+
+HOUR = 3600.0
+
+
+def ledger() -> Path:
+    return Path(os.environ["HOME"]) / ".local" / "share" / "claude-session-tracker" / "quota" / "ledger.jsonl"
+
+
+def lines() -> list:
+    return [json.loads(line) for line in ledger().read_text().splitlines()] if ledger().exists() else []
+
+
+def rate_limits(five: float, week: float, five_resets: float, week_resets: float) -> dict:
+    return {"five_hour": {"used_percentage": five, "resets_at": five_resets}, "seven_day": {"used_percentage": week, "resets_at": week_resets}}
+
+
+def cli(*args) -> subprocess.CompletedProcess:
+    done = subprocess.run([sys.executable, "-m", "session_management", *args], capture_output=True, text=True, cwd=REPO, timeout=120)
+    assert done.returncode == 0, done.stderr
+    return done
+
+
+def test_each_changed_figure_is_one_sample_and_a_repeat_none(project, transcript):
+    """Three refreshes with the same figures make one line; a changed figure another; a refresh without rate_limits none."""
+    figures = rate_limits(42, 17.5, 2_000_000_000, 2_000_500_000)
+    for _ in range(3):
+        assert "5h 42% 7d 18%" in statusline(project, payload(project, transcript, rate_limits=figures))
+    statusline(project, payload(project, transcript))
+    figures["five_hour"]["used_percentage"] = 43
+    statusline(project, payload(project, transcript, rate_limits=figures))
+    found = lines()
+    assert [(line["five_hour"]["used"], line["seven_day"]["used"]) for line in found] == [(42, 17.5), (43, 17.5)]
+    assert {line["session"] for line in found} == {SID} and {line["model"] for line in found} == {"claude-sonnet-4-5"}
+    assert {line["five_hour"]["resets_at"] for line in found} == {2_000_000_000}
+
+
+def test_a_refresh_with_rate_limits_records_without_json_or_os(project, transcript):
+    """The sample is written by the status line's own cheap path: the ledger module loaded, json, re and os not."""
+    figures = rate_limits(10, 5, 2_000_000_000, 2_000_500_000)
+    statusline(project, payload(project, transcript))  # the project's settings parsed and cached once
+    done = subprocess.run([sys.executable, "-I", "-S", "-X", "importtime", str(REPO / "session_management" / "present" / "statusline_entry.py")],
+                          input=payload(project, transcript, rate_limits=figures), capture_output=True, timeout=30,
+                          env={**{k: v for k, v in os.environ.items() if not k.startswith(("CLAUDE", "COV_"))}, "CLAUDE_PROJECT_DIR": str(project)})
+    imported = {line.split("|")[-1].strip() for line in done.stderr.decode().splitlines()[1:]}
+    assert "session_management.store.quota" in imported
+    assert not imported & {"json", "re", "enum", "os", "datetime"}
+    assert len(lines()) == 1
+    assert "session_management.store.quota" not in imports_of_a_refresh(project, transcript)  # no rate_limits: not even loaded
+
+
+def test_steady_pace_forecasts_the_hour_it_runs_out():
+    """10 % an hour from 20 % at t=0: 80 % at t=6 h, 100 % at t=8 h, before a reset at 9 h."""
+    series = [{"t": h * HOUR, "five_hour": {"used": 20 + 10 * h, "resets_at": 9 * HOUR}} for h in range(7)]
+    window = limits.summary(series, now=6 * HOUR)["current"]["five_hour"]
+    assert window["pace_per_hour"] == 10
+    assert window["forecast"] == {"at": 8 * HOUR, "before_reset": True}
+    late = limits.summary([{**s, "five_hour": {**s["five_hour"], "resets_at": 7 * HOUR}} for s in series], now=6 * HOUR)
+    assert late["current"]["five_hour"]["forecast"]["before_reset"] is False
+
+
+def test_a_reset_mid_series_starts_a_new_window_with_its_own_pace():
+    """A window at 90 % resets; the new one's pace counts only its own samples, the old one is past with its peak."""
+    old = [{"t": h * HOUR, "five_hour": {"used": 70 + 10 * h, "resets_at": 3 * HOUR}} for h in range(3)]
+    new = [{"t": (3 + h) * HOUR, "five_hour": {"used": 5 * h, "resets_at": 8 * HOUR}} for h in range(3)]
+    report = limits.summary(old + new, now=5 * HOUR)
+    assert report["current"]["five_hour"]["pace_per_hour"] == 5 and report["current"]["five_hour"]["used"] == 10
+    assert [(w["resets_at"], w["peak"], w["hit"]) for w in report["past"]] == [(3 * HOUR, 90, False)]
+
+
+def test_two_sessions_at_once_make_one_account_wide_pace():
+    """Two sessions' samples interleave in one window: the pace is the account's, not each session's."""
+    series = [{"t": m * 600.0, "session": "ab"[m % 2], "five_hour": {"used": 10 + m, "resets_at": 5 * HOUR}} for m in range(12)]
+    assert limits.summary(series, now=7000)["current"]["five_hour"]["pace_per_hour"] == 6
+
+
+def test_a_clock_jump_does_not_bend_the_pace():
+    """The clock goes back two hours mid-series, and later jumps a day ahead: those pairs are left out, the pace stays 10 %/h."""
+    series = [{"t": h * HOUR, "five_hour": {"used": 10 * h, "resets_at": 99 * HOUR}} for h in range(4)]
+    series += [{"t": (h - 2) * HOUR, "five_hour": {"used": 10 * h, "resets_at": 99 * HOUR}} for h in range(4, 7)]
+    series.append({"t": 30 * HOUR, "five_hour": {"used": 61, "resets_at": 99 * HOUR}})
+    assert limits.pace([(s["t"], s["five_hour"]["used"]) for s in series]) == 10
+
+
+def test_a_window_that_reached_100_is_hit_and_a_recorded_hit_marks_its_window():
+    """A sample at 100 % marks its window hit at that time; a limit hit without figures marks the window of the last sample before it."""
+    series = [{"t": 0.0, "five_hour": {"used": 90, "resets_at": HOUR}}, {"t": 60.0, "five_hour": {"used": 100, "resets_at": HOUR}},
+              {"t": 2 * HOUR, "five_hour": {"used": 50, "resets_at": 5 * HOUR}}, {"t": 2.5 * HOUR, "hit": "five_hour", "resets_at": None}]
+    found = limits.windows(series)
+    assert [(w["resets_at"], w["hit"], w["hit_at"]) for w in found] == [(HOUR, True, 60.0), (5 * HOUR, True, 2.5 * HOUR)]
+
+
+def test_blocks_start_at_the_hour_of_the_first_activity():
+    """Activity at 9:10, 11:00, 14:05 and 15:00 makes two blocks: 9:00-14:00 and 14:00-19:00."""
+    stamps = [(9 * HOUR + 600, 1), (11 * HOUR, 1), (14 * HOUR + 300, 1), (15 * HOUR, 1)]
+    found = limits.blocks(stamps, now=15 * HOUR)
+    assert [(b["start"], b["end"], b["responses"], b["active"]) for b in found] == [(9 * HOUR, 14 * HOUR, 2, False), (14 * HOUR, 19 * HOUR, 2, True)]
+
+
+def test_limits_shows_the_recorded_windows_with_pace_and_forecast(project, transcript):
+    """`limits` reads what the status line recorded: used, reset, and (with a pace) the forecast; --json the same figures."""
+    resets = time.time() + 4 * HOUR
+    for used in (30, 31):
+        statusline(project, payload(project, transcript, rate_limits=rate_limits(used, 12, resets, resets + 100 * HOUR)))
+    report = json.loads(cli("limits", "--json").stdout)
+    assert report["seen"] and report["current"]["five_hour"]["used"] == 31 and report["current"]["seven_day"]["used"] == 12
+    assert report["current"]["five_hour"]["samples"] == 2
+    text = cli("limits").stdout
+    assert "5-hour   31% used · resets " in text and "weekly   12% used" in text
+
+
+def test_without_rate_limits_limits_says_so_and_shows_blocks(project, transcript):
+    """An API-key user: nothing in the ledger, and `limits` names why and shows the 5-hour blocks of recorded responses."""
+    hook("SessionStart", project, source="startup", transcript_path=str(transcript))
+    transcript.write_text(json.dumps({"type": "assistant", "requestId": "req_1", "timestamp": time.strftime("%Y-%m-%dT%H:%M:%S.000Z", time.gmtime()),
+                                      "message": {"id": "msg_1", "model": "claude-sonnet-4-5", "content": [{"type": "text", "text": "hi"}],
+                                                  "usage": {"input_tokens": 1, "output_tokens": 1}}}) + "\n")
+    hook("Stop", project, transcript_path=str(transcript))
+    statusline(project, payload(project, transcript))
+    assert not ledger().exists()
+    text = cli("limits").stdout
+    assert text.startswith("no rate_limits recorded") and "1 responses  (now)" in text
+    assert json.loads(cli("limits", "--json").stdout)["blocks"][-1]["responses"] == 1
