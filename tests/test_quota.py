@@ -133,3 +133,29 @@ def test_without_rate_limits_limits_says_so_and_shows_blocks(project, transcript
     text = cli("limits").stdout
     assert text.startswith("no rate_limits recorded") and "1 responses  (now)" in text
     assert json.loads(cli("limits", "--json").stdout)["blocks"][-1]["responses"] == 1
+
+
+def show_text(project) -> str:
+    return cli("--runtime-dir", str(project / ".claude" / "runtime"), "show", SID).stdout
+
+
+def test_a_stop_failure_at_the_limit_is_a_hit_in_the_ledger_and_in_show(project, transcript):
+    """StopFailure with error rate_limit: the ledger records a hit in the window of the last sample, `limits` calls it hit, `show` names it."""
+    resets = time.time() + 3 * HOUR
+    hook("SessionStart", project, source="startup", transcript_path=str(transcript))
+    statusline(project, payload(project, transcript, rate_limits=rate_limits(97, 40, resets, resets + 90 * HOUR)))
+    said = "You've hit your 5-hour limit · resets 1:30pm (UTC)"
+    assert hook("StopFailure", project, transcript_path=str(transcript), error="rate_limit", last_assistant_message=said) == b""
+    hit = lines()[-1]
+    assert (hit["hit"], hit["resets_at"], hit["session"], hit["message"]) == ("five_hour", int(resets), SID, said)
+    window = json.loads(cli("limits", "--json").stdout)["current"]["five_hour"]
+    assert window["hit"] and window["hit_at"] == hit["t"] and window["used"] == 97
+    assert f'usage limit hit: "{said}"' in show_text(project)
+
+
+def test_other_api_errors_are_no_limit_hit(project, transcript):
+    """A StopFailure for another error (overloaded) leaves the ledger alone."""
+    hook("SessionStart", project, source="startup", transcript_path=str(transcript))
+    hook("StopFailure", project, transcript_path=str(transcript), error="server_error", last_assistant_message="API Error: 529 overloaded")
+    assert not ledger().exists()
+    assert "turn ended by an API error (server_error)" in show_text(project)

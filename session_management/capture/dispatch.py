@@ -198,6 +198,8 @@ def _record(event: Event, session_id: str) -> str:
     _log_outcome(event, session_id, outcome)
     if outcome == "repeat":
         return outcome
+    if name == "StopFailure" and payload.get("error") == "rate_limit":
+        _record_limit_hit(event, session_id)
     if archive:
         event.manager().archive_session(session_id)
         ended = {"SessionEnd": "the session ended", "StopFailure": "an API error ended the turn; archive_on: stop"}
@@ -212,6 +214,19 @@ def _record(event: Event, session_id: str) -> str:
     if config.get("otlp"):
         _hand_off_shipment(event, session_id)
     return outcome
+
+
+def _record_limit_hit(event: Event, session_id: str) -> None:
+    """A turn stopped by a usage limit: a hit in the user's quota ledger (``store.quota``), beside the session's record."""
+    from ..core.fastos import data_home
+    from ..store import quota
+
+    try:
+        window = quota.record_hit(data_home(), time.time(), session_id, event.payload.get("last_assistant_message"))
+    except Exception as exc:  # the ledger is a view's convenience: never the session's record
+        event.logger.log_error(f"cannot record the limit hit in the quota ledger: {exc}", exc, session_id)
+        return
+    event.logger.log_session_event(session_id, "limit_hit", {"window": window})
 
 
 def _hand_off_shipment(event: Event, session_id: str) -> None:

@@ -55,7 +55,7 @@ def figures(rate_limits) -> str:
         found = rate_limits.get(window) if isinstance(rate_limits, dict) else None
         used = _number(found.get("used_percentage")) if isinstance(found, dict) else None
         if used is not None:
-            resets = _number(found.get("resets_at"))
+            resets = _number(int(found["resets_at"])) if _number(found.get("resets_at")) else None  # whole seconds
             parts.append(f'"{window}":{{"used":{used},"resets_at":{resets or "null"}}}')
     return ",".join(parts)
 
@@ -97,10 +97,10 @@ def record_hit(data_home: str, now: float, session_id: str, message) -> str:
         window = "five_hour"
     else:
         window = max(last, key=lambda name: (last[name].get("used") or 0, name == "five_hour"))
-    resets = _number((last.get(window) or {}).get("resets_at"))
+    resets = (last.get(window) or {}).get("resets_at")
     from ..core.jsontext import to_json
 
-    line = to_json({"t": round(now, 3), "session": _name(session_id), "hit": window, "resets_at": None if resets is None else int(resets),
+    line = to_json({"t": round(now, 3), "session": _name(session_id), "hit": window, "resets_at": resets if isinstance(resets, int) else None,
                     "message": text[:300]}, separators=(",", ":"))
     with _Lock(folder(data_home)):
         _append(ledger_path(data_home), (line + "\n").encode())
