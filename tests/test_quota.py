@@ -47,18 +47,11 @@ def test_each_changed_figure_is_one_sample_and_a_repeat_none(project, transcript
     assert {line["five_hour"]["resets_at"] for line in found} == {2_000_000_000}
 
 
-def test_a_refresh_with_rate_limits_records_without_json_or_os(project, transcript):
-    """The sample is written by the status line's own cheap path: the ledger module loaded, json, re and os not."""
-    figures = rate_limits(10, 5, 2_000_000_000, 2_000_500_000)
+def test_a_refresh_without_rate_limits_loads_no_quota_code(project, transcript):
+    """No rate_limits (an API key): neither the ledger nor the forecast is loaded, and nothing is written."""
     statusline(project, payload(project, transcript))  # the project's settings parsed and cached once
-    done = subprocess.run([sys.executable, "-I", "-S", "-X", "importtime", str(REPO / "session_management" / "present" / "statusline_entry.py")],
-                          input=payload(project, transcript, rate_limits=figures), capture_output=True, timeout=30,
-                          env={**{k: v for k, v in os.environ.items() if not k.startswith(("CLAUDE", "COV_"))}, "CLAUDE_PROJECT_DIR": str(project)})
-    imported = {line.split("|")[-1].strip() for line in done.stderr.decode().splitlines()[1:]}
-    assert "session_management.store.quota" in imported
-    assert not imported & {"json", "re", "enum", "os", "datetime"}
-    assert len(lines()) == 1
-    assert "session_management.store.quota" not in imports_of_a_refresh(project, transcript)  # no rate_limits: not even loaded
+    assert not {"session_management.store.quota", "session_management.query.limits"} & imports_of_a_refresh(project, transcript)
+    assert not ledger().exists()
 
 
 def test_steady_pace_forecasts_the_hour_it_runs_out():
@@ -159,3 +152,30 @@ def test_other_api_errors_are_no_limit_hit(project, transcript):
     hook("StopFailure", project, transcript_path=str(transcript), error="server_error", last_assistant_message="API Error: 529 overloaded")
     assert not ledger().exists()
     assert "turn ended by an API error (server_error)" in show_text(project)
+
+
+def past_samples(five_resets: float, *hours_and_used) -> None:
+    """Samples already in the ledger, ``(hours ago, used %)`` of the 5-hour window resetting at ``five_resets``."""
+    ledger().parent.mkdir(parents=True, exist_ok=True)
+    with ledger().open("a") as handle:
+        for ago, used in hours_and_used:
+            handle.write(json.dumps({"t": time.time() - ago * HOUR, "session": "other", "model": "m", "five_hour": {"used": used, "resets_at": int(five_resets)}}) + "\n")
+
+
+def test_the_line_forecasts_when_the_pace_reaches_the_limit_before_the_reset(project, transcript):
+    """10 %/h from 40 %: 100 % in six hours; with the reset in seven the line says when, in colour; with the reset in five it says nothing more."""
+    soon, later = time.time() + 5 * HOUR, time.time() + 7 * HOUR
+    past_samples(later, (2, 20), (1, 30))
+    line = statusline(project, payload(project, transcript, rate_limits=rate_limits(40, 10, later, later + 99 * HOUR)), TERM="xterm-256color")
+    assert "\033[33m5h 40% → 100% at " in line and line.count("→") == 1
+    ledger().unlink()
+    past_samples(soon, (2, 20), (1, 30))
+    line = statusline(project, payload(project, transcript, rate_limits=rate_limits(40, 10, soon, soon + 99 * HOUR)))
+    assert line.endswith("5h 40% 7d 10%")
+
+
+def test_nothing_about_limits_without_rate_limits_and_red_near_the_limit(project, transcript):
+    """No rate_limits: no limits part at all; 95 % used: bold red."""
+    assert "5h" not in statusline(project, payload(project, transcript)) and "%" not in statusline(project, payload(project, transcript))
+    line = statusline(project, payload(project, transcript, rate_limits=rate_limits(95, 10, time.time() + HOUR, time.time() + 99 * HOUR)), TERM="xterm-256color")
+    assert "\033[1;31m5h 95%\033[0m 7d 10%" in line

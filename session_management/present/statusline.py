@@ -22,7 +22,7 @@ DEADLINE_SECONDS = 3  # a stdin never closed, a hung disk: the parts made by the
 MAX_STDIN_BYTES = 1 << 20
 MAX_UNHARVESTED_BYTES = 8 << 20  # a transcript never harvested (a session begun before the hooks): skip it
 SEPARATOR = " · "
-_STYLES = {"model": "36", "cost": "32", "dim": "2", "failed": "31", "over": "1;31"}
+_STYLES = {"model": "36", "cost": "32", "dim": "2", "failed": "31", "over": "1;31", "warn": "33"}
 
 
 def read_stdin() -> bytes:
@@ -166,12 +166,47 @@ def build(payload: dict, env, line: Line) -> None:
         if budget.get("day") and everywhere is not None and everywhere >= budget["day"]:
             over.append(f"OVER DAILY BUDGET: {money(everywhere)} of {money(budget['day'])}")
     if "limits" in parts:
-        limits = [f"{label} {used:.0f}%" for label, key in (("5h", "five_hour"), ("7d", "seven_day"))
-                  for used in [_get(payload, "rate_limits", key, "used_percentage")] if isinstance(used, (int, float)) and not isinstance(used, bool)]
-        line.add(" ".join(limits))
+        line.add(limits_text(payload, env, line))
     if "budget" in parts:
         for text in over:
             line.add(line.paint(text, "over"))
+
+
+def limits_text(payload: dict, env, line: Line) -> str:
+    """"5h 42% 7d 17%", each window coloured at 70 % and 90 %, and "→ 100% at 14:20" after one whose
+    pace over the ledger's last samples reaches the limit before its reset."""
+    if not isinstance(payload.get("rate_limits"), dict):
+        return ""
+    from ..query.limits import forecast, pace
+
+    recent = None
+    said = []
+    for label, key in (("5h", "five_hour"), ("7d", "seven_day")):
+        used = _get(payload, "rate_limits", key, "used_percentage")
+        if not isinstance(used, (int, float)) or isinstance(used, bool):
+            continue
+        resets = _get(payload, "rate_limits", key, "resets_at")
+        resets = resets if isinstance(resets, (int, float)) and not isinstance(resets, bool) else None
+        if recent is None:
+            recent = _recent_samples(env)
+        samples = [(entry["t"], entry[key]["used"]) for entry in recent
+                   if isinstance(entry.get(key), dict) and entry[key].get("resets_at") == int(resets or 0) and isinstance(entry[key].get("used"), (int, float))]
+        reach = forecast(used, time.time(), pace(samples), resets) if resets else None
+        text = f"{label} {used:.0f}%"
+        if reach and reach["before_reset"]:
+            text += " → 100% at " + time.strftime("%H:%M", time.localtime(reach["at"]))
+        style = "over" if used >= 90 else "warn" if used >= 70 or (reach and reach["before_reset"]) else None
+        said.append(line.paint(text, style) if style else text)
+    return " ".join(said)
+
+
+def _recent_samples(env) -> list:
+    from ..store import quota
+
+    try:
+        return quota.recent(fastos.data_home(env))
+    except OSError:
+        return []
 
 
 def _record_quota(payload: dict, env, session_id) -> None:

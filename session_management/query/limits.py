@@ -6,9 +6,7 @@ Pure functions over plain values (``windows``, ``pace``, ``forecast``, ``summary
 by ``read_ledger``: the tests give them series with known answers.
 """
 
-import json
-
-from ..store import quota
+from ..store import quota  # json only where a whole ledger is read: the status line uses ``pace`` and ``forecast``
 
 PACE_SAMPLES = 12  # the pace is taken over a window's last samples
 MIN_PACE_SPAN = 60.0  # seconds: two samples closer than this say nothing of a pace
@@ -18,6 +16,8 @@ BLOCK_SECONDS = 5 * 3600
 
 def read_ledger(data_home: str) -> list:
     """The ledger's entries (samples and hits) in the order they were written; torn lines skipped."""
+    import json
+
     try:
         with open(quota.ledger_path(data_home), "rb") as handle:
             lines = handle.read().split(b"\n")

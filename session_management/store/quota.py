@@ -12,7 +12,7 @@ In the user's data home (``core.fastos.data_home``), under ``quota/``:
   with a million.
 - ``ledger.lock``: taken (``flock``) only to append a changed sample or a hit and rewrite ``last``.
 
-The status line calls ``record_sample``: no ``json``, no ``os`` (see ``core.fastjson`` and
+The status line calls ``record_sample``, then ``recent`` for its forecast (the ledger's last 4 KB): no ``json``, no ``os`` (see ``core.fastjson`` and
 ``core.fastos``); the lines are made here from numbers and checked names.
 """
 
@@ -24,6 +24,7 @@ FOLDER = "quota"
 LEDGER = "ledger.jsonl"
 LAST = "last"
 WINDOWS = ("five_hour", "seven_day")
+TAIL_BYTES = 4096  # the status line's forecast reads the ledger's last samples: about twenty
 _NAME_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.:[]/ @")
 
 
@@ -105,6 +106,30 @@ def record_hit(data_home: str, now: float, session_id: str, message) -> str:
     with _Lock(folder(data_home)):
         _append(ledger_path(data_home), (line + "\n").encode())
     return window
+
+
+def recent(data_home: str, size: int = TAIL_BYTES) -> list:
+    """The ledger's last entries (those whole in its last ``size`` bytes), oldest first: one read, however long the ledger."""
+    from ..core.fastjson import loads
+
+    try:
+        fd = posix.open(ledger_path(data_home), posix.O_RDONLY)
+    except OSError:
+        return []
+    try:
+        end = posix.fstat(fd).st_size
+        data = posix.pread(fd, size, max(0, end - size))
+    finally:
+        posix.close(fd)
+    entries = []
+    for line in data.split(b"\n")[1 if end > size else 0:]:
+        try:
+            entry = loads(line) if line.startswith(b"{") else None
+        except ValueError:
+            continue
+        if isinstance(entry, dict) and isinstance(entry.get("t"), (int, float)):
+            entries.append(entry)
+    return entries
 
 
 def _read(path: str) -> bytes:
