@@ -10,7 +10,7 @@ from pathlib import Path
 
 from conftest import REPO
 from session_management.query import limits
-from test_statusline import SID, hook, imports_of_a_refresh, payload, project, statusline, transcript  # noqa: F401 (fixtures)
+from test_statusline import PRICES, SID, a_turn, hook, imports_of_a_refresh, payload, project, statusline, transcript  # noqa: F401 (fixtures)
 
 HOUR = 3600.0
 
@@ -179,3 +179,54 @@ def test_nothing_about_limits_without_rate_limits_and_red_near_the_limit(project
     assert "5h" not in statusline(project, payload(project, transcript)) and "%" not in statusline(project, payload(project, transcript))
     line = statusline(project, payload(project, transcript, rate_limits=rate_limits(95, 10, time.time() + HOUR, time.time() + 99 * HOUR)), TERM="xterm-256color")
     assert "\033[1;31m5h 95%\033[0m 7d 10%" in line
+
+
+def budget(project, text: str) -> None:
+    (project / ".claude" / "session-tracking.yaml").write_text(PRICES + f"budget: {text}\n")
+
+
+def test_a_quota_budget_warns_once_per_window_at_a_turn_end(project, transcript):
+    """five_hour_percent 80 with warn: the turn end after a sample at 85 % says so once; the next window over it says so again."""
+    budget(project, "{five_hour_percent: 80, warn: true}")
+    hook("SessionStart", project, source="startup", transcript_path=str(transcript))
+    first, second = time.time() + HOUR, time.time() + 6 * HOUR
+    statusline(project, payload(project, transcript, rate_limits=rate_limits(85, 10, first, first + 99 * HOUR)))
+    said = json.loads(hook("Stop", project, transcript_path=str(transcript)))["systemMessage"]
+    assert said.startswith("5-hour limit budget reached: 85% used (budget 80%, resets ")
+    statusline(project, payload(project, transcript, rate_limits=rate_limits(90, 10, first, first + 99 * HOUR)))
+    assert hook("Stop", project, transcript_path=str(transcript)) == b""
+    statusline(project, payload(project, transcript, rate_limits=rate_limits(81, 10, second, first + 99 * HOUR)))
+    assert json.loads(hook("Stop", project, transcript_path=str(transcript)))["systemMessage"].startswith("5-hour limit budget reached: 81% used")
+
+
+def test_an_enforced_budget_blocks_the_next_prompt_and_an_override_goes_through(project, transcript):
+    """enforce: true over a window's budget: UserPromptSubmit prints the block decision with how to go on; "budget override …" passes; tool calls and turn ends never block."""
+    budget(project, "{seven_day_percent: 50, enforce: true}")
+    hook("SessionStart", project, source="startup", transcript_path=str(transcript))
+    assert hook("UserPromptSubmit", project, prompt="go", transcript_path=str(transcript)) == b""
+    statusline(project, payload(project, transcript, rate_limits=rate_limits(10, 55, time.time() + HOUR, time.time() + 99 * HOUR)))
+    said = json.loads(hook("UserPromptSubmit", project, prompt="go on", transcript_path=str(transcript)))
+    assert said["decision"] == "block" and said["reason"].startswith("Over budget (claude-session-tracker): Weekly limit 55% used (budget 50%, resets ")
+    assert '"budget override"' in said["reason"] and "raise the budget" in said["reason"]
+    assert hook("UserPromptSubmit", project, prompt="Budget override: go on", transcript_path=str(transcript)) == b""
+    assert hook("PostToolUse", project, tool_name="Bash", tool_input={"command": "ls"}, tool_response={"stdout": "x"}, tool_use_id="t1") == b""
+    assert hook("Stop", project, transcript_path=str(transcript)) == b""
+
+
+def test_a_quota_budget_never_blocks_without_enforce(project, transcript):
+    """Over a window's budget without enforce (the default), every prompt goes through and nothing is printed."""
+    budget(project, "{five_hour_percent: 10}")
+    hook("SessionStart", project, source="startup", transcript_path=str(transcript))
+    statusline(project, payload(project, transcript, rate_limits=rate_limits(99, 99, time.time() + HOUR, time.time() + 99 * HOUR)))
+    assert hook("UserPromptSubmit", project, prompt="go", transcript_path=str(transcript)) == b""
+    assert hook("Stop", project, transcript_path=str(transcript)) == b""
+
+
+def test_an_enforced_session_budget_in_dollars_blocks_too(project, transcript):
+    """enforce with a session budget of $0.50: after a turn costing more, the next prompt is blocked, naming the cost."""
+    budget(project, "{session: 0.5, enforce: true}")
+    hook("SessionStart", project, source="startup", transcript_path=str(transcript))
+    a_turn(project, transcript, "msg_1")
+    hook("Stop", project, transcript_path=str(transcript))
+    said = json.loads(hook("UserPromptSubmit", project, prompt="more", transcript_path=str(transcript)))
+    assert said["decision"] == "block" and "this session has cost $" in said["reason"] and "(budget $0.50)" in said["reason"]

@@ -10,7 +10,9 @@ In the user's data home (``core.fastos.data_home``), under ``quota/``:
 - ``last``: the figures of the last sample (a few dozen bytes). A refresh compares its figures with
   it first and writes only when one changed: a sample costs the same with 10 lines in the ledger as
   with a million.
-- ``ledger.lock``: taken (``flock``) only to append a changed sample or a hit and rewrite ``last``.
+- ``warned``: the quota budgets already warned of, one ``window:resets_at:percent`` a line (``mark_once``).
+- ``ledger.lock``: taken (``flock``) only to append a changed sample, a hit or a warning mark, and
+  to rewrite ``last``.
 
 The status line calls ``record_sample``, then ``recent`` for its forecast (the ledger's last 4 KB): no ``json``, no ``os`` (see ``core.fastjson`` and
 ``core.fastos``); the lines are made here from numbers and checked names.
@@ -23,6 +25,7 @@ from ..core import fastos
 FOLDER = "quota"
 LEDGER = "ledger.jsonl"
 LAST = "last"
+WARNED = "warned"
 WINDOWS = ("five_hour", "seven_day")
 TAIL_BYTES = 4096  # the status line's forecast reads the ledger's last samples: about twenty
 _NAME_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.:[]/ @")
@@ -83,13 +86,7 @@ def record_sample(data_home: str, now: float, session_id: str, model, rate_limit
 def record_hit(data_home: str, now: float, session_id: str, message) -> str:
     """Append a limit hit (a ``StopFailure`` with ``rate_limit``) to the ledger: the window its
     message names ("5-hour"/"session", "weekly"), else the fullest one of the last sample; returns it."""
-    from ..core.fastjson import loads
-
-    members = _read(fastos.join(folder(data_home), LAST))
-    try:
-        last = loads(b"{" + members + b"}") if members else {}
-    except ValueError:
-        last = {}
+    last = last_figures(data_home)
     text = message if isinstance(message, str) else ""
     lowered = text.lower()
     if "week" in lowered or "7-day" in lowered:
@@ -130,6 +127,32 @@ def recent(data_home: str, size: int = TAIL_BYTES) -> list:
         if isinstance(entry, dict) and isinstance(entry.get("t"), (int, float)):
             entries.append(entry)
     return entries
+
+
+def last_figures(data_home: str) -> dict:
+    """The last sample's windows, ``{window: {"used", "resets_at"}}``, or {} (never sampled, unreadable)."""
+    from ..core.fastjson import loads
+
+    members = _read(fastos.join(folder(data_home), LAST))
+    try:
+        found = loads(b"{" + members + b"}") if members else {}
+    except ValueError:
+        return {}
+    return {name: figures for name, figures in found.items() if name in WINDOWS and isinstance(figures, dict)}
+
+
+def mark_once(data_home: str, mark: str) -> bool:
+    """Note ``mark`` in ``quota/warned`` (a line each), under the ledger's lock; False if it was already there."""
+    path = fastos.join(folder(data_home), WARNED)
+    with _Lock(folder(data_home)):
+        try:
+            with open(path, "rb") as handle:
+                if mark.encode() in handle.read().split(b"\n"):
+                    return False
+        except FileNotFoundError:
+            pass
+        _append(path, mark.encode() + b"\n")
+    return True
 
 
 def _read(path: str) -> bytes:
