@@ -177,7 +177,7 @@ def limits_text(payload: dict, env, line: Line) -> str:
     pace over the ledger's last samples reaches the limit before its reset."""
     if not isinstance(payload.get("rate_limits"), dict):
         return ""
-    from ..query.limits import forecast, pace
+    from ..store.quota import forecast, pace
 
     recent = None
     said = []

@@ -2,15 +2,14 @@
 window (named by its reset) with its samples, peak and hit; the current ones with their pace and a
 forecast; and, for a user who never had ``rate_limits`` (an API key), 5-hour blocks of activity.
 
-Pure functions over plain values (``windows``, ``pace``, ``forecast``, ``summary``, ``blocks``), fed
-by ``read_ledger``: the tests give them series with known answers.
+Pure functions over plain values (``windows``, ``summary``, ``blocks``, and ``store.quota``'s ``pace``
+and ``forecast``, which the status line runs too), fed by ``read_ledger``: the tests give them series
+with known answers.
 """
 
-from ..store import quota  # json only where a whole ledger is read: the status line uses ``pace`` and ``forecast``
+from ..store import quota
+from ..store.quota import forecast, pace  # noqa: F401 (kept there: the status line's forecast loads no more than the ledger)
 
-PACE_SAMPLES = 12  # the pace is taken over a window's last samples
-MIN_PACE_SPAN = 60.0  # seconds: two samples closer than this say nothing of a pace
-MAX_GAP = 5 * 3600.0  # a gap between samples longer than a 5-hour window: a sleep or a clock jump, not a pace
 BLOCK_SECONDS = 5 * 3600
 
 
@@ -70,28 +69,6 @@ def _latest_before(found: dict, name: str, when: float):
         if window["window"] == name and times and (best is None or max(times) > best[0]):
             best = (max(times), window)
     return best and best[1]
-
-
-def pace(samples: list):
-    """Percent per hour over the last samples ``[(t, used, …)]`` (written order): the rise over the
-    time between consecutive samples, leaving out pairs whose clock went back or jumped ahead more
-    than a window; None when they span under a minute."""
-    recent = samples[-PACE_SAMPLES:]
-    rise = span = 0.0
-    for (t0, used0, *_), (t1, used1, *_) in zip(recent, recent[1:]):
-        if 0 < t1 - t0 <= MAX_GAP:
-            rise += used1 - used0
-            span += t1 - t0
-    return rise / span * 3600 if span >= MIN_PACE_SPAN else None
-
-
-def forecast(used: float, at: float, per_hour, resets_at):
-    """When, at ``per_hour`` from ``used`` % at time ``at``, the window reaches 100 %, and whether
-    that is before its reset: ``{"at", "before_reset"}``, or None (no pace, not rising, already there)."""
-    if per_hour is None or per_hour <= 0 or used >= 100:
-        return None
-    reach = at + (100 - used) / per_hour * 3600
-    return {"at": reach, "before_reset": resets_at is None or reach < resets_at}
 
 
 def summary(entries: list, now: float) -> dict:

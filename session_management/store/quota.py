@@ -14,7 +14,8 @@ In the user's data home (``core.fastos.data_home``), under ``quota/``:
 - ``ledger.lock``: taken (``flock``) only to append a changed sample, a hit or a warning mark, and
   to rewrite ``last``.
 
-The status line calls ``record_sample``, then ``recent`` for its forecast (the ledger's last 4 KB): no ``json``, no ``os`` (see ``core.fastjson`` and
+The status line calls ``record_sample``, then ``recent`` for its forecast (the ledger's last 4 KB) and
+``pace`` and ``forecast`` (here rather than in ``query.limits``: one module fewer to load): no ``json``, no ``os`` (see ``core.fastjson`` and
 ``core.fastos``); the lines are made here from numbers and checked names.
 """
 
@@ -27,6 +28,9 @@ LEDGER = "ledger.jsonl"
 LAST = "last"
 WARNED = "warned"
 WINDOWS = ("five_hour", "seven_day")
+PACE_SAMPLES = 12  # the pace is taken over a window's last samples
+MIN_PACE_SPAN = 60.0  # seconds: two samples closer than this say nothing of a pace
+MAX_GAP = 5 * 3600.0  # a gap between samples longer than a 5-hour window: a sleep or a clock jump, not a pace
 TAIL_BYTES = 4096  # the status line's forecast reads the ledger's last samples: about twenty
 _NAME_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.:[]/ @")
 
@@ -153,6 +157,28 @@ def mark_once(data_home: str, mark: str) -> bool:
             pass
         _append(path, mark.encode() + b"\n")
     return True
+
+
+def pace(samples: list):
+    """Percent per hour over the last samples ``[(t, used, …)]`` (written order): the rise over the
+    time between consecutive samples, leaving out pairs whose clock went back or jumped ahead more
+    than a window; None when they span under a minute."""
+    recent = samples[-PACE_SAMPLES:]
+    rise = span = 0.0
+    for (t0, used0, *_), (t1, used1, *_) in zip(recent, recent[1:]):
+        if 0 < t1 - t0 <= MAX_GAP:
+            rise += used1 - used0
+            span += t1 - t0
+    return rise / span * 3600 if span >= MIN_PACE_SPAN else None
+
+
+def forecast(used: float, at: float, per_hour, resets_at):
+    """When, at ``per_hour`` from ``used`` % at time ``at``, the window reaches 100 %, and whether
+    that is before its reset: ``{"at", "before_reset"}``, or None (no pace, not rising, already there)."""
+    if per_hour is None or per_hour <= 0 or used >= 100:
+        return None
+    reach = at + (100 - used) / per_hour * 3600
+    return {"at": reach, "before_reset": resets_at is None or reach < resets_at}
 
 
 def _read(path: str) -> bytes:
