@@ -143,7 +143,7 @@ def test_a_stop_failure_at_the_limit_is_a_hit_in_the_ledger_and_in_show(project,
     assert (hit["hit"], hit["resets_at"], hit["session"], hit["message"]) == ("five_hour", int(resets), SID, said)
     window = json.loads(cli("limits", "--json").stdout)["current"]["five_hour"]
     assert window["hit"] and window["hit_at"] == hit["t"] and window["used"] == 97
-    assert f'usage limit hit: "{said}"' in show_text(project)
+    assert f'usage limit hit "{said}": turn ended by an API error (rate_limit)' in show_text(project)
 
 
 def test_other_api_errors_are_no_limit_hit(project, transcript):
@@ -230,3 +230,15 @@ def test_an_enforced_session_budget_in_dollars_blocks_too(project, transcript):
     hook("Stop", project, transcript_path=str(transcript))
     said = json.loads(hook("UserPromptSubmit", project, prompt="more", transcript_path=str(transcript)))
     assert said["decision"] == "block" and "this session has cost $" in said["reason"] and "(budget $0.50)" in said["reason"]
+
+
+def test_a_budget_warns_from_the_first_turn_on_a_fresh_machine(project, transcript):
+    """No prices: in the config and an empty rates cache: the first turn end over budget learns the model's price and warns."""
+    cache = Path(os.environ["HOME"]) / ".cache" / "claude-session-tracker" / "prices-cache.json"
+    (project / ".claude" / "session-tracking.yaml").write_text("budget: {session: 0.25, warn: true}\n")
+    hook("SessionStart", project, source="startup", transcript_path=str(transcript))
+    a_turn(project, transcript, "msg_1")
+    assert not cache.exists()
+    said = json.loads(hook("Stop", project, transcript_path=str(transcript)))["systemMessage"]
+    assert said.startswith("Session budget reached: this session has cost $0.54 (budget $0.25")
+    assert "claude-sonnet-4-5" in json.loads(cache.read_text())["models"]

@@ -60,6 +60,22 @@ def quota_over(budget: dict) -> list:
     return over
 
 
+def _rates_for(by_models, custom: dict) -> dict:
+    """The cached rates, after asking genai-prices once for each model with requests in ``by_models``
+    that neither the config nor the cache prices yet (the first turn on a fresh machine: a third of a
+    second, once per model; a model genai-prices does not know is cached as unknown, never asked again)."""
+    cached = rates.read_cache(rates.cache_path(cache_dir())).get("models", {})
+    missing = {model for by_model in by_models for model, totals in by_model.items()
+               if totals.get("requests") and rates.given(model, custom) is None and model not in cached}
+    if missing:
+        from ..core.sitepackages import enable_site_packages
+
+        enable_site_packages()
+        learned = {model: rates.library_rates(model, cache_dir()) for model in sorted(missing)}
+        cached = {**cached, **learned}
+    return cached
+
+
 def _resets(resets) -> str:
     return f", resets {time.strftime('%H:%M', time.localtime(resets))}" if isinstance(resets, (int, float)) else ""
 
@@ -68,15 +84,15 @@ def over_budget(event, session_id: str) -> list:
     """What the budget (``enforce: true``) says is over for a new prompt: the session's cost, today's
     across projects, a window's percent. Priced from known rates only (an unpriced model is never over)."""
     budget, prices = event.config["budget"], event.config["prices"]
-    cached = rates.read_cache(rates.cache_path(cache_dir())).get("models", {})
     reasons = []
     if budget.get("session"):
         tally = _tally.read_tally(event.runtime_dir, session_id)
-        spent = rates.known_total(tally["by_model"], prices, cached) if tally else None
+        spent = rates.known_total(tally["by_model"], prices, _rates_for([tally["by_model"]], prices)) if tally else None
         if spent is not None and spent >= budget["session"]:
             reasons.append(f"this session has cost ${spent:.2f} (budget ${budget['session']:.2f})")
     if budget.get("day"):
         day = _tally.read_day(cache_dir(), time.strftime("%Y-%m-%d", time.gmtime()))
+        cached = _rates_for(day["projects"].values(), prices)
         costs = [rates.known_total(models, prices, cached) for models in day["projects"].values()]
         if costs and None not in costs and sum(costs) >= budget["day"]:
             reasons.append(f"${sum(costs):.2f} spent today across projects (budget ${budget['day']:.2f})")
@@ -89,7 +105,7 @@ def _crossed(warned: list, scope: str, limit: float, by_project: dict, custom: d
     mark = f"{scope}:{limit}"
     if mark in warned:
         return []
-    cached = rates.read_cache(rates.cache_path(cache_dir())).get("models", {})
+    cached = _rates_for(by_project.values(), custom)
     spent = 0.0
     for by_model in by_project.values():
         cost = rates.known_total(by_model, custom, cached)
