@@ -9,6 +9,7 @@ import time
 from pathlib import Path
 
 from conftest import REPO
+from session_management.present.formats import cost_text
 from session_management.query import limits
 from test_statusline import PRICES, SID, a_turn, hook, imports_of_a_refresh, payload, project, statusline, transcript  # noqa: F401 (fixtures)
 
@@ -242,3 +243,30 @@ def test_a_budget_warns_from_the_first_turn_on_a_fresh_machine(project, transcri
     said = json.loads(hook("Stop", project, transcript_path=str(transcript)))["systemMessage"]
     assert said.startswith("Session budget reached: this session has cost $0.54 (budget $0.25")
     assert "claude-sonnet-4-5" in json.loads(cache.read_text())["models"]
+
+
+def test_spend_is_split_by_session_project_and_model_within_the_window():
+    """Responses of two sessions in two projects: those inside the window add up per session, project and model; one before it is left out."""
+    usage = {"input_tokens": 10, "output_tokens": 5}
+    responses = [(100.0, "/p/a", "s1", "opus", usage), (200.0, "/p/a", "s1", "sonnet", usage), (300.0, "/p/b", "s2", "sonnet", usage),
+                 (50.0, "/p/b", "s2", "sonnet", usage)]
+    found = limits.spend(responses, start=60.0, end=400.0)
+    assert {key: sum(t["requests"] for t in models.values()) for key, models in found["session"].items()} == {"s1": 2, "s2": 1}
+    assert {key: sum(t["input_tokens"] for t in models.values()) for key, models in found["project"].items()} == {"/p/a": 20, "/p/b": 10}
+    assert {key: models[key]["output_tokens"] for key, models in found["model"].items()} == {"opus": 5, "sonnet": 10}
+
+
+def test_limits_names_what_used_the_current_window(project, transcript):
+    """A recorded turn inside the 5-hour window: `limits --json` gives its session, project and model with the tokens and cost `show` gives."""
+    hook("SessionStart", project, source="startup", transcript_path=str(transcript))
+    a_turn(project, transcript, "msg_1")
+    hook("Stop", project, transcript_path=str(transcript))
+    resets = time.time() + 4 * HOUR
+    statusline(project, payload(project, transcript, rate_limits=rate_limits(30, 12, resets, resets + 100 * HOUR)))
+    runtime = ["--runtime-dir", str(project / ".claude" / "runtime")]
+    spent = json.loads(cli(*runtime, "limits", "--json").stdout)["current"]["five_hour"]["spend"]
+    cost = json.loads(cli(*runtime, "show", SID, "--json").stdout)["usage"]["cost_usd"]
+    assert spent["session"] == [{"key": SID, "tokens": 451000, "cost_usd": cost}]
+    assert spent["project"] == [{"key": str(project), "tokens": 451000, "cost_usd": cost}]
+    assert [row["key"] for row in spent["model"]] == ["claude-sonnet-4-5"]
+    assert f"by session  {SID[:30]} 451.0k tok {cost_text(cost)}" in cli(*runtime, "limits").stdout

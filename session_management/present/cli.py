@@ -862,15 +862,14 @@ def cmd_install(args) -> int:
 
 def cmd_limits(args) -> int:
     from ..core.fastos import data_home
-    from ..query.limits import activity
     from .limits import run
 
-    def responses() -> list:  # only without rate_limits: every project's responses, for the 5-hour blocks
+    def with_index(read):  # every project's records, as the views across projects read them
         refresh_history()
         projects = every_project()
-        return from_index(projects, lambda index: activity(index, projects)) if projects else []
+        return from_index(projects, lambda index: read(index, projects)) if projects else read(None, [])
 
-    return run(args, data_home(), responses)
+    return run(args, data_home(), with_index, pricer_in_scope(args))
 
 
 def cmd_statusline(args) -> int:

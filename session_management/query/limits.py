@@ -108,6 +108,62 @@ def blocks(stamps: list, now: float) -> list:
     return found
 
 
+WINDOW_SECONDS = {"five_hour": 5 * 3600, "seven_day": 7 * 86400}
+
+
+def window_start(window: dict):
+    """When a window began: its reset less its length (None without a reset)."""
+    return None if window.get("resets_at") is None else window["resets_at"] - WINDOW_SECONDS[window["window"]]
+
+
+def spend(responses: list, start: float, end: float) -> dict:
+    """What the responses ``[(t, project, session, model, usage)]`` between ``start`` and ``end``
+    used, ``{"session"|"project"|"model": {key: {model: token totals}}}`` (``core.tokens``)."""
+    from ..core import tokens
+
+    found = {"session": {}, "project": {}, "model": {}}
+    for t, project, session, model, usage in responses:
+        if start <= t < end:
+            for by, key in (("session", session), ("project", project), ("model", model)):
+                tokens.add(found[by].setdefault(key, {}).setdefault(model, tokens.empty()), usage)
+    return found
+
+
+def responses_between(index, projects, start: float, end: float) -> list:
+    """``(t, project, session, model, usage)`` of each API response recorded in ``projects`` between
+    ``start`` and ``end``: the sessions the index says were active then, read whole (once a response)."""
+    import os
+
+    from ..claude_session import parse_timestamp
+    from ..core.timestamps import format_epoch
+    from ..core.tokens import is_request
+    from ..store import catalog, history
+    from .summaries import read_combined
+
+    marks = ", ".join("?" * len(projects))
+    rows = index.db.execute(f"SELECT project, session_id, status FROM sessions WHERE project IN ({marks}) AND last_activity >= ? AND created_at < ?",
+                            [*projects, format_epoch(start), format_epoch(end)]).fetchall()
+    found, seen = [], set()
+    for project, session_id, status in rows:
+        try:
+            data = read_combined(os.path.join(project, ".claude", "runtime", "sessions"), history.project_folder(catalog.home(), project), session_id, status)
+        except (KeyError, OSError, ValueError):
+            continue
+        for entry in data["activity_log"]:
+            details = entry.get("details") if isinstance(entry, dict) and entry.get("action") == "assistant_message" else None
+            if not isinstance(details, dict) or not isinstance(details.get("usage"), dict) or not is_request(details.get("model")):
+                continue
+            key = (details.get("message_id"), details.get("request_id"))
+            try:
+                moment = parse_timestamp(entry.get("timestamp")).timestamp()
+            except ValueError:
+                continue
+            if key not in seen and start <= moment < end:
+                seen.add(key)
+                found.append((moment, project, session_id, str(details.get("model")), details["usage"]))
+    return found
+
+
 def activity(index, projects) -> list:
     """``[(t, 1)]`` for every response the index holds in ``projects`` (for ``blocks``)."""
     from ..claude_session import parse_timestamp
