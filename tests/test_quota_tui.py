@@ -1,4 +1,4 @@
-"""The quota ledger from the real Claude Code TUI (2.1.332) made a subscriber, in tmux, against the
+"""The quota ledger from the real Claude Code TUI (2.1.332; 2.1.197 too for the samples) made a subscriber, in tmux, against the
 fake API sending the `anthropic-ratelimit-unified-*` headers."""
 
 import json
@@ -9,7 +9,7 @@ import time
 
 import pytest
 
-from claude_cli import ClaudeProject, claude_binary
+from claude_cli import CLAUDE_CODE_OLD_VERSION, CLAUDE_CODE_VERSION, ClaudeProject, claude_binary
 from conftest import REPO
 from fake_api import FakeAnthropic, failure, text, unified_limits
 from test_statusline_tui import Tmux, status_row
@@ -17,15 +17,18 @@ from test_statusline_tui import Tmux, status_row
 pytestmark = pytest.mark.e2e
 
 
-def subscriber_tui(tmp_path, project: ClaudeProject, name: str) -> Tmux:
-    """The TUI in ``project`` logged in as a Max subscriber (an OAuth token, no API key), our status line installed."""
+def subscriber_tui(tmp_path, project: ClaudeProject, name: str, subscriber: bool = True) -> Tmux:
+    """The TUI in ``project`` logged in as a Max subscriber (an OAuth token, no API key; else with the
+    project's API key), our status line installed."""
     done = subprocess.run([sys.executable, "-m", "session_management", "install", str(project.dir), "--statusline", "--claude", str(project.binary)],
                           capture_output=True, text=True, cwd=REPO, timeout=120)
     assert done.returncode == 0, done.stderr
     (project.home / ".claude").mkdir(exist_ok=True)
     (project.home / ".claude" / "settings.json").write_text(json.dumps({"tui": "default"}))  # no fullscreen-renderer dialog
-    env = {key: value for key, value in project.env().items() if key != "ANTHROPIC_API_KEY"}
-    env.update(CLAUDE_CODE_OAUTH_TOKEN="sk-ant-oat01-fake-not-secret", CLAUDE_CODE_SUBSCRIPTION_TYPE="max")
+    env = project.env()
+    if subscriber:
+        del env["ANTHROPIC_API_KEY"]
+        env.update(CLAUDE_CODE_OAUTH_TOKEN="sk-ant-oat01-fake-not-secret", CLAUDE_CODE_SUBSCRIPTION_TYPE="max")
     script = tmp_path / "claude.sh"
     exports = "".join(f"export {key}={json.dumps(value)}\n" for key, value in env.items() if key.isidentifier())
     script.write_text(f"{exports}cd {json.dumps(str(project.dir))}\nexec {json.dumps(str(project.binary))}\n")
@@ -54,7 +57,8 @@ def first_turn(tui: Tmux, project: ClaudeProject) -> None:
     wait(lambda: len(ledger_lines(project)) >= 1)
 
 
-def test_the_ledger_holds_each_turns_figures_once(tmp_path):
+@pytest.mark.parametrize("version", [CLAUDE_CODE_VERSION, CLAUDE_CODE_OLD_VERSION])
+def test_the_ledger_holds_each_turns_figures_once(tmp_path, version):
     """Two turns whose responses carry 10 %/5 % then 20 %/6 %: the ledger holds those two samples, once each, with
     the resets the API sent; the line under the prompt shows the second; `limits` reads them."""
     if shutil.which("tmux") is None:
@@ -66,7 +70,7 @@ def test_the_ledger_holds_each_turns_figures_once(tmp_path):
         return unified_limits(*figures[min(turns, 2)], five_resets, seven_resets)
 
     with FakeAnthropic([text("First answer"), text("Second answer")], limits=limits) as api:
-        project = ClaudeProject(tmp_path, claude_binary(), api.url)
+        project = ClaudeProject(tmp_path, claude_binary(version), api.url)
         tui = subscriber_tui(tmp_path, project, "quota")
         try:
             first_turn(tui, project)
@@ -137,3 +141,27 @@ def test_an_enforced_budget_blocks_the_next_prompt_in_the_tui_and_an_override_go
             tui.close()
     assert "Over budget (claude-session-tracker): 5-hour limit 20% used (budget 15%" in " ".join(blocked.split())
     assert requests == 1
+
+
+def test_with_an_api_key_nothing_is_recorded_and_limits_shows_blocks(tmp_path):
+    """An API-key login (the fake sends the headers all the same): no rate_limits, no ledger; `limits` says so and shows the turn's block."""
+    if shutil.which("tmux") is None:
+        pytest.skip("tmux is not installed")
+    resets = int(time.time()) + 3 * 3600
+    with FakeAnthropic([text("First answer")], limits=lambda turns: unified_limits(0.3, 0.1, resets, resets + 99 * 3600)) as api:
+        project = ClaudeProject(tmp_path, claude_binary(), api.url)
+        trust = json.loads((project.home / ".claude.json").read_text())
+        trust["customApiKeyResponses"] = {"approved": [project.env()["ANTHROPIC_API_KEY"][-20:]], "rejected": []}
+        (project.home / ".claude.json").write_text(json.dumps(trust))
+        tui = subscriber_tui(tmp_path, project, "quota-key", subscriber=False)
+        try:
+            tui.wait_for(lambda screen: "today $" in screen)
+            tui.type("first")
+            screen = tui.wait_for(lambda screen: "First answer" in screen and "session " in status_row(screen))
+            wait(lambda: (project.runtime / "tallies").is_dir())  # the Stop hook ran
+            time.sleep(1)
+        finally:
+            tui.close()
+    assert "5h" not in status_row(screen) and ledger_lines(project) == []
+    done = subprocess.run([sys.executable, "-m", "session_management", "limits"], capture_output=True, text=True, cwd=REPO, env=project.env(), timeout=120)
+    assert done.stdout.startswith("no rate_limits recorded") and "responses  (now)" in done.stdout, done.stdout + done.stderr
