@@ -270,3 +270,24 @@ def test_limits_names_what_used_the_current_window(project, transcript):
     assert spent["project"] == [{"key": str(project), "tokens": 451000, "cost_usd": cost}]
     assert [row["key"] for row in spent["model"]] == ["claude-sonnet-4-5"]
     assert f"by session  {SID[:30]} 451.0k tok {cost_text(cost)}" in cli(*runtime, "limits").stdout
+
+
+def test_the_reset_the_tui_printed_is_read_when_no_sample_names_it():
+    """"resets 1:30pm (UTC)" at 14:00 UTC is tomorrow's 13:30; "resets Dec 9, 3pm (Europe/Paris)" is 14:00 UTC that day; other text, nothing."""
+    from datetime import datetime, timezone
+
+    from session_management.store.quota import reset_in_message
+
+    now = datetime(2026, 12, 7, 14, 0, tzinfo=timezone.utc).timestamp()
+    at = lambda *moment: datetime(*moment, tzinfo=timezone.utc).timestamp()  # noqa: E731
+    assert reset_in_message("You've hit your 5-hour limit · resets 1:30pm (UTC)", now) == at(2026, 12, 8, 13, 30)
+    assert reset_in_message("You've hit your weekly limit · resets Dec 9, 3pm (Europe/Paris)", now) == at(2026, 12, 9, 14, 0)
+    assert reset_in_message("API Error: 429 rate_limit_error", now) is None
+
+
+def test_a_hit_before_any_sample_keeps_the_reset_from_its_message(project, transcript):
+    """A StopFailure at the limit with no sample in the ledger (the status line not installed): the hit's reset is the one its message names."""
+    hook("SessionStart", project, source="startup", transcript_path=str(transcript))
+    hook("StopFailure", project, transcript_path=str(transcript), error="rate_limit", last_assistant_message="You've hit your 5-hour limit · resets 1:30pm (UTC)")
+    [hit] = lines()
+    assert hit["hit"] == "five_hour" and time.gmtime(hit["resets_at"])[3:5] == (13, 30) and 0 < hit["resets_at"] - time.time() <= 24 * HOUR

@@ -100,6 +100,8 @@ def record_hit(data_home: str, now: float, session_id: str, message) -> str:
     else:
         window = max(last, key=lambda name: (last[name].get("used") or 0, name == "five_hour"))
     resets = (last.get(window) or {}).get("resets_at")
+    if not isinstance(resets, int) or resets <= now:  # no sample of this window yet: the reset the TUI printed
+        resets = reset_in_message(text, now)
     from ..core.jsontext import to_json
 
     line = to_json({"t": round(now, 3), "session": _name(session_id), "hit": window, "resets_at": resets if isinstance(resets, int) else None,
@@ -107,6 +109,33 @@ def record_hit(data_home: str, now: float, session_id: str, message) -> str:
     with _Lock(folder(data_home)):
         _append(ledger_path(data_home), (line + "\n").encode())
     return window
+
+
+def reset_in_message(text: str, now: float):
+    """The epoch of the reset Claude Code names in its limit message ("resets 1:30pm (UTC)",
+    "resets Dec 9, 3pm (Europe/Paris)"): the first such moment after ``now``; None if unreadable."""
+    import re
+    from datetime import datetime, timedelta, timezone
+
+    found = re.search(r"resets (?:([A-Z][a-z]{2}) (\d{1,2}), )?(\d{1,2})(?::(\d{2}))?\s*([ap]m) \(([^)]+)\)", text or "")
+    if not found:
+        return None
+    month, day, hour, minute, half, zone = found.groups()
+    try:
+        from zoneinfo import ZoneInfo
+
+        tz = timezone.utc if zone == "UTC" else ZoneInfo(zone)
+        start = datetime.fromtimestamp(now, tz)
+        moment = start.replace(hour=int(hour) % 12 + (12 if half == "pm" else 0), minute=int(minute or 0), second=0, microsecond=0)
+        if month:
+            moment = moment.replace(month=datetime.strptime(month, "%b").month, day=int(day))
+            if moment <= start:
+                moment = moment.replace(year=moment.year + 1)
+        elif moment <= start:
+            moment += timedelta(days=1)
+    except (ValueError, KeyError, ImportError, OSError):
+        return None
+    return int(moment.timestamp())
 
 
 def recent(data_home: str, size: int = TAIL_BYTES) -> list:
