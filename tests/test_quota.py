@@ -291,3 +291,39 @@ def test_a_hit_before_any_sample_keeps_the_reset_from_its_message(project, trans
     hook("StopFailure", project, transcript_path=str(transcript), error="rate_limit", last_assistant_message="You've hit your 5-hour limit · resets 1:30pm (UTC)")
     [hit] = lines()
     assert hit["hit"] == "five_hour" and time.gmtime(hit["resets_at"])[3:5] == (13, 30) and 0 < hit["resets_at"] - time.time() <= 24 * HOUR
+
+
+def dashboard(project):
+    """The dashboard app over ``project``, through Starlette's test client."""
+    from starlette.testclient import TestClient
+
+    from session_management.present.web.app import build_app
+    from session_management.present.web.data import Data
+    from session_management.present.web.guard import allowed_hosts
+
+    data = Data(lambda: [str(project)], str(project.parent / "index.sqlite"))
+    return TestClient(build_app(data, allowed_hosts("127.0.0.1", 8765)), base_url="http://127.0.0.1:8765")
+
+
+def test_the_dashboard_limits_page_charts_windows_resets_hits_and_the_forecast(project, transcript):
+    """/limits: a card for the current 5-hour window with its forecast, its series with the reset mark and the forecast line, a past window hit, the tokens by session."""
+    hook("SessionStart", project, source="startup", transcript_path=str(transcript))
+    a_turn(project, transcript, "msg_1")
+    hook("Stop", project, transcript_path=str(transcript))
+    old, resets = time.time() - HOUR, time.time() + 7 * HOUR
+    past_samples(old, (3, 90), (2, 100))
+    past_samples(resets, (2, 20), (1, 30))
+    statusline(project, payload(project, transcript, rate_limits=rate_limits(40, 10, resets, resets + 99 * HOUR)))
+    page = dashboard(project).get("/limits").text
+    assert '<div class="card"><b>40%</b><span>5-hour · resets ' in page and "(before the reset)" in page
+    assert page.count('class="reset"') >= 2 and page.count('class="forecast"') == 1 and page.count('class="hit"') == 1
+    assert "tokens by session" in page and SID in page and "Past windows" in page and "hit at " in page
+
+
+def test_the_dashboard_limits_page_without_rate_limits_shows_blocks(project, transcript):
+    """/limits with nothing in the ledger says why and charts the 5-hour blocks of the recorded responses."""
+    hook("SessionStart", project, source="startup", transcript_path=str(transcript))
+    a_turn(project, transcript, "msg_1")
+    hook("Stop", project, transcript_path=str(transcript))
+    page = dashboard(project).get("/limits").text
+    assert "No rate_limits recorded" in page and 'aria-label="responses per 5-hour block"' in page
