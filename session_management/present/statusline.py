@@ -186,12 +186,12 @@ def limits_text(payload: dict, env, line: Line) -> str:
         if not isinstance(used, (int, float)) or isinstance(used, bool):
             continue
         resets = _get(payload, "rate_limits", key, "resets_at")
-        resets = resets if isinstance(resets, (int, float)) and not isinstance(resets, bool) else None
-        if recent is None:
-            recent = _recent_samples(env)
-        samples = [(entry["t"], entry[key]["used"]) for entry in recent
-                   if isinstance(entry.get(key), dict) and entry[key].get("resets_at") == int(resets or 0) and isinstance(entry[key].get("used"), (int, float))]
-        reach = forecast(used, time.time(), pace(samples), resets) if resets else None
+        reach = None
+        if isinstance(resets, (int, float)) and not isinstance(resets, bool) and used < 100:  # a window to forecast
+            recent = _recent_samples(env) if recent is None else recent
+            samples = [(entry["t"], entry[key]["used"]) for entry in recent
+                       if isinstance(entry.get(key), dict) and entry[key].get("resets_at") == int(resets) and isinstance(entry[key].get("used"), (int, float))]
+            reach = forecast(used, time.time(), pace(samples), resets)
         text = f"{label} {used:.0f}%"
         if reach and reach["before_reset"]:
             text += " → 100% at " + time.strftime("%H:%M", time.localtime(reach["at"]))
