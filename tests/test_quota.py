@@ -21,7 +21,7 @@ def ledger() -> Path:
 
 
 def lines() -> list:
-    return [json.loads(line) for line in ledger().read_text().splitlines()] if ledger().exists() else []
+    return [json.loads(line) for line in ledger().read_text().splitlines() if line] if ledger().exists() else []
 
 
 def rate_limits(five: float, week: float, five_resets: float, week_resets: float) -> dict:
@@ -327,3 +327,15 @@ def test_the_dashboard_limits_page_without_rate_limits_shows_blocks(project, tra
     hook("Stop", project, transcript_path=str(transcript))
     page = dashboard(project).get("/limits").text
     assert "No rate_limits recorded" in page and 'aria-label="responses per 5-hour block"' in page
+
+
+def test_refreshes_at_once_with_the_same_figures_record_one_sample(project, transcript):
+    """Eight status-line processes started together with the same new figures append one sample between them (the ledger's lock)."""
+    statusline(project, payload(project, transcript))  # the project's settings parsed and cached once
+    data = payload(project, transcript, rate_limits=rate_limits(55, 21, 2_000_000_000, 2_000_500_000))
+    entry = str(REPO / "session_management" / "present" / "statusline_entry.py")
+    env = {**{k: v for k, v in os.environ.items() if not k.startswith("CLAUDE")}, "CLAUDE_PROJECT_DIR": str(project)}
+    running = [subprocess.Popen([sys.executable, "-I", "-S", entry], stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, env=env) for _ in range(8)]
+    for process in running:
+        process.communicate(data, timeout=60)
+    assert [(line["five_hour"]["used"], line["seven_day"]["used"]) for line in lines()] == [(55, 21)]

@@ -37,7 +37,7 @@ def subscriber_tui(tmp_path, project: ClaudeProject, name: str, subscriber: bool
 
 def ledger_lines(project: ClaudeProject) -> list:
     path = project.home / ".local" / "share" / "claude-session-tracker" / "quota" / "ledger.jsonl"
-    return [json.loads(line) for line in path.read_text().splitlines()] if path.exists() else []
+    return [json.loads(line) for line in path.read_text().splitlines() if line] if path.exists() else []
 
 
 def wait(predicate, timeout: float = 60):

@@ -138,7 +138,7 @@ def build(payload: dict, env, line: Line) -> None:
         session_id = validate_session_id(payload.get("session_id") or env.get("CLAUDE_CODE_SESSION_ID"))
     except ValueError:
         session_id = None
-    _record_quota(payload, env, session_id)
+    ledger_tail = _record_quota(payload, env, session_id)
     prices = spend.Prices(config["prices"], fastos.cache_dir(env))
     budget = config["budget"]
     today = time.strftime("%Y-%m-%d", time.gmtime())
@@ -166,18 +166,18 @@ def build(payload: dict, env, line: Line) -> None:
         if budget.get("day") and everywhere is not None and everywhere >= budget["day"]:
             over.append(f"OVER DAILY BUDGET: {money(everywhere)} of {money(budget['day'])}")
     if "limits" in parts:
-        line.add(limits_text(payload, env, line))
+        line.add(limits_text(payload, ledger_tail, line))
     if "budget" in parts:
         for text in over:
             line.add(line.paint(text, "over"))
 
 
-def limits_text(payload: dict, env, line: Line) -> str:
+def limits_text(payload: dict, ledger_tail: bytes, line: Line) -> str:
     """"5h 42% 7d 17%", each window coloured at 70 % and 90 %, and "→ 100% at 14:20" after one whose
-    pace over the ledger's last samples reaches the limit before its reset."""
+    pace over the ledger's last samples (``ledger_tail``) reaches the limit before its reset."""
     if not isinstance(payload.get("rate_limits"), dict):
         return ""
-    from ..store.quota import forecast, pace
+    from ..store.quota import entries, forecast, pace
 
     recent = None
     said = []
@@ -188,7 +188,7 @@ def limits_text(payload: dict, env, line: Line) -> str:
         resets = _get(payload, "rate_limits", key, "resets_at")
         reach = None
         if isinstance(resets, (int, float)) and not isinstance(resets, bool) and used < 100:  # a window to forecast
-            recent = _recent_samples(env) if recent is None else recent
+            recent = entries(ledger_tail) if recent is None else recent
             samples = [(entry["t"], entry[key]["used"]) for entry in recent
                        if isinstance(entry.get(key), dict) and entry[key].get("resets_at") == int(resets) and isinstance(entry[key].get("used"), (int, float))]
             reach = forecast(used, time.time(), pace(samples), resets)
@@ -200,24 +200,17 @@ def limits_text(payload: dict, env, line: Line) -> str:
     return " ".join(said)
 
 
-def _recent_samples(env) -> list:
+def _record_quota(payload: dict, env, session_id) -> bytes:
+    """Keep the ``rate_limits`` figures in the quota ledger (``store.quota``); returns its last bytes
+    for the forecast. A failure costs the ledger a sample and the line its forecast, nothing more."""
+    if not isinstance(payload.get("rate_limits"), dict):
+        return b""
     from ..store import quota
 
     try:
-        return quota.recent(fastos.data_home(env))
+        return quota.record_sample(fastos.data_home(env), time.time(), session_id or "", _get(payload, "model", "id"), payload["rate_limits"])
     except OSError:
-        return []
-
-
-def _record_quota(payload: dict, env, session_id) -> None:
-    """Keep the ``rate_limits`` figures in the quota ledger (``store.quota``); a failure costs the ledger a sample, never the line."""
-    if isinstance(payload.get("rate_limits"), dict):
-        from ..store import quota
-
-        try:
-            quota.record_sample(fastos.data_home(env), time.time(), session_id or "", _get(payload, "model", "id"), payload["rate_limits"])
-        except OSError:
-            pass
+        return b""
 
 
 def main(env=None) -> int:

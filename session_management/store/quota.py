@@ -2,21 +2,23 @@
 
 In the user's data home (``core.fastos.data_home``), under ``quota/``:
 
-- ``ledger.jsonl``: one line per sample, appended whole by a single ``O_APPEND`` write:
+- ``ledger.jsonl``: one line per sample, appended whole by a single ``O_APPEND`` write (newline
+  first, as the journal's records: a torn line stays on its own and is skipped):
   ``{"t": epoch seconds, "session", "model", "five_hour": {"used", "resets_at"}, "seven_day": {…}}``
   (a window only when sent), and one per limit hit (a ``StopFailure`` with ``"error": "rate_limit"``):
   ``{"t", "session", "hit": window, "resets_at", "message"}``. Each window is named by its
   ``resets_at``, so a sample belongs to exactly one window.
-- ``last``: the figures of the last sample (a few dozen bytes). A refresh compares its figures with
-  it first and writes only when one changed: a sample costs the same with 10 lines in the ledger as
-  with a million.
+  A refresh reads the ledger's last 4 KB (one ``pread``), compares its figures with the last
+  sample's there and appends only when one changed: a sample costs the same with 10 lines in the
+  ledger as with a million.
 - ``warned``: the quota budgets already warned of, one ``window:resets_at:percent`` a line (``mark_once``).
-- ``ledger.lock``: taken (``flock``) only to append a changed sample, a hit or a warning mark, and
-  to rewrite ``last``.
+- ``ledger.lock``: taken (``lockf``, from the built-in ``posix``) only to append a changed sample, a
+  hit or a warning mark.
 
-The status line calls ``record_sample``, then ``recent`` for its forecast (the ledger's last 4 KB) and
-``pace`` and ``forecast`` (here rather than in ``query.limits``: one module fewer to load): no ``json``, no ``os`` (see ``core.fastjson`` and
-``core.fastos``); the lines are made here from numbers and checked names.
+The status line calls ``record_sample``, which hands back those last 4 KB for its forecast
+(``entries``, ``pace``, ``forecast``: here rather than in ``query.limits``, one module fewer to
+load): no ``json``, no ``os``, no ``fcntl`` (see ``core.fastjson`` and ``core.fastos``); the lines
+are made here from numbers and checked names.
 """
 
 import posix
@@ -25,7 +27,6 @@ from ..core import fastos
 
 FOLDER = "quota"
 LEDGER = "ledger.jsonl"
-LAST = "last"
 WARNED = "warned"
 WINDOWS = ("five_hour", "seven_day")
 PACE_SAMPLES = 12  # the pace is taken over a window's last samples
@@ -68,23 +69,31 @@ def figures(rate_limits) -> str:
     return ",".join(parts)
 
 
-def record_sample(data_home: str, now: float, session_id: str, model, rate_limits) -> bool:
+def record_sample(data_home: str, now: float, session_id: str, model, rate_limits) -> bytes:
     """Append a sample of ``rate_limits`` to the ledger if a figure differs from the last sample's;
-    True if one was appended."""
+    returns the ledger's last bytes, the sample included (for ``entries``)."""
     members = figures(rate_limits)
     if not members:
-        return False
-    key = members.encode()
-    last = fastos.join(folder(data_home), LAST)
-    if _read(last) == key:
-        return False
-    line = f'{{"t":{now:.3f},"session":"{_name(session_id)}","model":"{_name(model)}",{members}}}\n'.encode()
+        return b""
+    path, ending = ledger_path(data_home), b"," + members.encode() + b"}"
+    tail = _tail(path)
+    if _last_sample(tail).endswith(ending):
+        return tail
+    line = f'\n{{"t":{now:.3f},"session":"{_name(session_id)}","model":"{_name(model)}",{members}}}'.encode()
     with _Lock(folder(data_home)):
-        if _read(last) == key:  # another refresh wrote it meanwhile
-            return False
-        _append(ledger_path(data_home), line)
-        _replace(last, key)
-    return True
+        tail = _tail(path)
+        if _last_sample(tail).endswith(ending):  # another refresh wrote it meanwhile
+            return tail
+        _append(path, line)
+    return tail + line
+
+
+def _last_sample(tail: bytes) -> bytes:
+    """The last sample's line in the ledger's ``tail`` (hits left out), or b""."""
+    for line in reversed(tail.split(b"\n")):
+        if line.startswith(b'{"t":') and b'"hit":' not in line:
+            return line
+    return b""
 
 
 def record_hit(data_home: str, now: float, session_id: str, message) -> str:
@@ -107,7 +116,7 @@ def record_hit(data_home: str, now: float, session_id: str, message) -> str:
     line = to_json({"t": round(now, 3), "session": _name(session_id), "hit": window, "resets_at": resets if isinstance(resets, int) else None,
                     "message": text[:300]}, separators=(",", ":"))
     with _Lock(folder(data_home)):
-        _append(ledger_path(data_home), (line + "\n").encode())
+        _append(ledger_path(data_home), ("\n" + line).encode())
     return window
 
 
@@ -138,40 +147,37 @@ def reset_in_message(text: str, now: float):
     return int(moment.timestamp())
 
 
-def recent(data_home: str, size: int = TAIL_BYTES) -> list:
-    """The ledger's last entries (those whole in its last ``size`` bytes), oldest first: one read, however long the ledger."""
-    from ..core.fastjson import loads
-
+def _tail(path: str, size: int = TAIL_BYTES) -> bytes:
+    """The last ``size`` bytes of ``path`` (b"" if it is missing): one read, however long the file."""
     try:
-        fd = posix.open(ledger_path(data_home), posix.O_RDONLY)
+        fd = posix.open(path, posix.O_RDONLY)
     except OSError:
-        return []
+        return b""
     try:
-        end = posix.fstat(fd).st_size
-        data = posix.pread(fd, size, max(0, end - size))
+        return posix.pread(fd, size, max(0, posix.fstat(fd).st_size - size))
     finally:
         posix.close(fd)
-    entries = []
-    for line in data.split(b"\n")[1 if end > size else 0:]:
+
+
+def entries(tail: bytes) -> list:
+    """The entries whole in the ledger's ``tail`` (see ``record_sample``), oldest first."""
+    from ..core.fastjson import loads
+
+    found = []
+    for line in tail.split(b"\n"):
         try:
             entry = loads(line) if line.startswith(b"{") else None
         except ValueError:
             continue
         if isinstance(entry, dict) and isinstance(entry.get("t"), (int, float)):
-            entries.append(entry)
-    return entries
+            found.append(entry)
+    return found
 
 
 def last_figures(data_home: str) -> dict:
     """The last sample's windows, ``{window: {"used", "resets_at"}}``, or {} (never sampled, unreadable)."""
-    from ..core.fastjson import loads
-
-    members = _read(fastos.join(folder(data_home), LAST))
-    try:
-        found = loads(b"{" + members + b"}") if members else {}
-    except ValueError:
-        return {}
-    return {name: figures for name, figures in found.items() if name in WINDOWS and isinstance(figures, dict)}
+    found = entries(_last_sample(_tail(ledger_path(data_home))))
+    return {name: figures for name, figures in found[0].items() if name in WINDOWS and isinstance(figures, dict)} if found else {}
 
 
 def mark_once(data_home: str, mark: str) -> bool:
@@ -184,7 +190,7 @@ def mark_once(data_home: str, mark: str) -> bool:
                     return False
         except FileNotFoundError:
             pass
-        _append(path, mark.encode() + b"\n")
+        _append(path, b"\n" + mark.encode())
     return True
 
 
@@ -210,39 +216,13 @@ def forecast(used: float, at: float, per_hour, resets_at):
     return {"at": reach, "before_reset": resets_at is None or reach < resets_at}
 
 
-def _read(path: str) -> bytes:
-    try:
-        fd = posix.open(path, posix.O_RDONLY)
-    except OSError:
-        return b""
-    try:
-        return posix.read(fd, 4096)
-    finally:
-        posix.close(fd)
-
-
 def _append(path: str, line: bytes) -> None:
-    """One ``O_APPEND`` write of a newline-ended line (a torn one stays on its own line and is skipped)."""
-    fd = posix.open(path, posix.O_RDWR | posix.O_APPEND | posix.O_CREAT, 0o600)
+    """One ``O_APPEND`` write of ``line`` (newline first)."""
+    fd = posix.open(path, posix.O_WRONLY | posix.O_APPEND | posix.O_CREAT, 0o600)
     try:
-        posix.write(fd, b"\n" + line if posix.fstat(fd).st_size and not _ends_with_newline(fd) else line)
+        posix.write(fd, line)
     finally:
         posix.close(fd)
-
-
-def _ends_with_newline(fd: int) -> bool:
-    return posix.pread(fd, 1, posix.fstat(fd).st_size - 1) == b"\n"
-
-
-def _replace(path: str, data: bytes) -> None:
-    """Write ``path`` whole: a temp file beside it, renamed over it (under the ledger's lock)."""
-    temp = path + ".tmp"
-    fd = posix.open(temp, posix.O_WRONLY | posix.O_CREAT | posix.O_TRUNC, 0o600)
-    try:
-        posix.write(fd, data)
-    finally:
-        posix.close(fd)
-    posix.rename(temp, path)
 
 
 class _Lock:
@@ -252,16 +232,14 @@ class _Lock:
         self.directory = directory
 
     def __enter__(self):
-        import fcntl
-
         if not fastos.isdir(self.directory):
             _makedirs(self.directory)
         self.fd = posix.open(fastos.join(self.directory, "ledger.lock"), posix.O_RDWR | posix.O_CREAT, 0o600)
-        fcntl.flock(self.fd, fcntl.LOCK_EX)
+        posix.lockf(self.fd, posix.F_LOCK, 0)  # waits; the kernel drops it with the process
         return self
 
     def __exit__(self, *exc):
-        posix.close(self.fd)  # closing drops the flock
+        posix.close(self.fd)  # closing drops the lock
 
 
 def _makedirs(path: str) -> None:
