@@ -88,19 +88,24 @@ if [ "$uninstall" = 1 ] && [ "$otlp" = 1 ]; then
   echo "install.sh: --otlp adds the OpenTelemetry exporter when installing; it does not go with --uninstall" >&2; exit 2
 fi
 
-if [ "$uninstall" = 1 ]; then
-  # Removing needs only the standard library: use the hooks' interpreter if there, else python3.
-  runner="${python:-python3}"; venv_ready && runner="$VENV/bin/python"
-  PYTHONPATH="$REPO" exec "$runner" -m session_management install ${args[@]+"${args[@]}"}
-fi
-
-if ! venv_ready; then
+choose_python() {
+  # --python PATH if given (checked), else the first new enough one found; dies saying what to install.
   if [ -n "$python" ]; then
     command -v "$python" >/dev/null 2>&1 || die "$python not found; pass --python PATH"
     is_new_enough "$python" || die "$python is $("$python" -c 'import platform; print(platform.python_version())' 2>/dev/null || echo 'not a working Python'); claude-session-tracker needs Python 3.11 or newer"
   else
     python=$(find_python) || die "needs Python 3.11 or newer, and none is on PATH (python3 is $(python3 -c 'import platform; print(platform.python_version())' 2>/dev/null || echo missing)): install one (python.org, 'brew install python@3.13', 'apt-get install python3.11', 'uv python install 3.13') or pass --python PATH"
   fi
+}
+
+if [ "$uninstall" = 1 ]; then
+  # Removing needs only the standard library: use the hooks' interpreter if there, else a 3.11+.
+  if venv_ready; then python="$VENV/bin/python"; else choose_python; fi
+  PYTHONPATH="$REPO" exec "$python" -m session_management install ${args[@]+"${args[@]}"}
+fi
+
+if ! venv_ready; then
+  choose_python
   echo "Creating the hooks' virtualenv at $VENV with $python (or bringing it up to date)"
   if [ -x "$VENV/bin/python" ] && ! is_new_enough "$VENV/bin/python"; then
     "$python" -m venv --clear "$VENV" || die "could not rebuild the virtualenv at $VENV with $python"

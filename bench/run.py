@@ -138,8 +138,8 @@ def bench_failures(rounds: int) -> list:
         process.stdin.close()
     shutil.rmtree(project)
     return [
-        ("1. UserPromptSubmit after its lock's holder was killed", statistics.median(samples["after a killed holder"]), statistics.median(samples["plain"]), "ms"),
-        ("1. Stop with stdin never closed: exits after (vs its timeout)", statistics.median(waits), STDIN_TIMEOUT, "s"),
+        ("1. after a killed lock holder: UserPromptSubmit", statistics.median(samples["after a killed holder"]), statistics.median(samples["plain"]), "ms"),
+        ("1. stdin never closed: Stop exits after (vs its timeout)", statistics.median(waits), STDIN_TIMEOUT, "s"),
     ]
 
 

@@ -18,7 +18,7 @@ def test_quick_benchmark_run_prints_every_row(tmp_path):
     assert result.returncode == 0, result.stderr
     lines = result.stdout.splitlines()
     assert lines[1].split() == ["benchmark", "median", "baseline", "ratio"]
-    for prefix in ("1. PostToolUse Bash", "1. UserPromptSubmit", "2. PostToolUse, 300 events", "2. Stop (fold + archive), 300", "2. Stop with harvest, 300",
+    for prefix in ("1. PostToolUse Bash", "1. UserPromptSubmit", "1. after a killed lock holder", "1. stdin never closed", "2. PostToolUse, 300 events", "2. Stop (fold + archive), 300", "2. Stop with harvest, 300",
                    "3. 8 PostToolUse hooks", "5. list, 200 sessions, cached", "5. show, one session", "6. peak memory",
                    "7. index build", "7. search a rare word", "7. list --all-projects,", "8. PostToolUse with otlp:", "8. Stop with otlp:",
                    "8. export --otlp, 50 sessions", "9. dashboard sessions page, 200 sessions, warm", "9. dashboard live update",

@@ -131,7 +131,7 @@ def test_stats_over_all_and_one(run):
     assert stats["tools"]["Bash"]["calls"] == 6 and stats["tools"]["Bash"]["failures"] == 2
     assert stats["tools"]["Bash"]["total_ms"] > 0
     code, out, _ = run("stats", "aaaa1")
-    assert code == 0 and out.startswith("1 session(s) · 2 prompts (2.0 per session) · 6 tool calls · 1 failures (16.7%)")
+    assert code == 0 and out.startswith("1 session · 2 prompts (2.0 per session) · 6 tool calls · 1 failure (16.7%)\ntokens - · cost - (no response recorded)\n")
     assert "TOOL" in out and "Bash" in out
 
 
@@ -307,3 +307,84 @@ def test_demo_replays_through_the_real_hooks(tmp_path):
     assert "Find the failing test and fix it" in result.stdout and "subagent" in result.stdout
     assert "8 requests · cost $" in result.stdout and "[subagent" in result.stdout  # the transcripts were replayed too
     assert report.read_text().startswith("<!DOCTYPE html>")
+
+
+@pytest.mark.parametrize("argv", [("list", "--limit", "0"), ("list", "--limit=-3"), ("search", "word", "--limit", "0"),
+                                  ("list", "--frob"), ("search", "word", "--frob"), ("usage", "--frob"), ("show", "abc", "--frob")])
+def test_a_usage_error_is_one_line_with_its_commands_usage(tmp_path, argv):
+    """A --limit below 1 or an unknown option is one line on stderr naming the command and its usage, exit 2, nothing on stdout."""
+    done = run_module(*argv, cwd=tmp_path)
+    assert (done.returncode, done.stdout) == (2, "")
+    [line] = done.stderr.splitlines()
+    assert line.startswith(f"claude-sessions {argv[0]}: error: ") and f"; usage: claude-sessions {argv[0]} [-h]" in line
+
+
+def test_demo_to_a_path_that_cannot_be_written_fails_before_any_work(tmp_path):
+    """demo -o into a missing folder, or onto a folder, says so in one line and exits 1 before replaying anything."""
+    temp = tmp_path / "tmp"
+    temp.mkdir()
+    for target in (tmp_path / "missing" / "report.html", tmp_path):
+        done = subprocess.run([sys.executable, "-m", "session_management", "demo", "-o", str(target)], cwd=tmp_path,
+                              capture_output=True, text=True, timeout=60, env={**os.environ, "TMPDIR": str(temp)})
+        assert (done.returncode, done.stdout) == (1, "")
+        assert done.stderr.startswith(f"claude-sessions: cannot write {target}: ") and len(done.stderr.splitlines()) == 1
+    assert list(temp.iterdir()) == []  # no demo project was made
+
+
+def test_serve_on_a_port_in_use_fails_before_announcing(tmp_path):
+    """serve --port on a port another server listens on is one line on stderr and exit 1, with no dashboard URL printed."""
+    import socket
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        done = run_module("serve", "--all-projects", "--port", port, cwd=tmp_path)
+    assert (done.returncode, done.stdout) == (1, "")
+    assert done.stderr == f"claude-sessions: cannot listen on 127.0.0.1:{port}: Address already in use (another server? choose a free one with --port)\n"
+
+
+def test_uninstall_is_install_uninstall(tmp_path):
+    """claude-sessions uninstall PROJECT does what install --uninstall PROJECT does: the same words, the same files left."""
+    said, left = [], []
+    for name, command in (("one", ("uninstall",)), ("two", ("install", "--uninstall"))):
+        project = tmp_path / name
+        project.mkdir()
+        assert run_module("install", project, cwd=tmp_path).returncode == 0
+        done = run_module(*command, project, cwd=tmp_path)
+        assert done.returncode == 0, done.stderr
+        said.append(done.stdout.replace(str(project), "PROJECT"))
+        left.append(sorted(str(path.relative_to(project)) for path in project.rglob("*")))
+    assert said[0] == said[1] and "removed tracking hooks" in said[0] and left[0] == left[1]
+    assert run_module("uninstall", "--global", tmp_path / "one", cwd=tmp_path).returncode == 2  # as install --uninstall --global PROJECT
+
+
+def test_show_and_export_open_any_listed_session_from_anywhere(tmp_path):
+    """show and export ID open a session of another project, or of the imported history, from any folder:
+    the current project first, then every project; a prefix matching in two places asks for more characters."""
+    from conftest import FIXTURES
+
+    env = {**os.environ, "CLAUDE_CONFIG_DIR": str(FIXTURES / "transcripts-2.1.197")}  # imported history of projects not on disk
+    for name, session_id in (("a", "aaaa1111-0000-0000-0000-000000000001"), ("b", "aaaa2222-0000-0000-0000-000000000002"),
+                             ("b", "cccc3333-0000-0000-0000-000000000003")):
+        (tmp_path / name).mkdir(exist_ok=True)
+        replay(tmp_path / name, session_id)
+    (tmp_path / "elsewhere").mkdir()
+
+    def claude_sessions(*args, cwd):
+        return subprocess.run([sys.executable, "-m", "session_management", *args], cwd=cwd, env=env, capture_output=True, text=True, timeout=60)
+
+    listed = claude_sessions("list", "--all-projects", cwd=tmp_path / "elsewhere").stdout
+    assert "cccc3333" in listed and "f6a92ab2" in listed
+    for folder in (tmp_path / "a", tmp_path / "elsewhere"):
+        shown = claude_sessions("show", "cccc3333", cwd=folder)
+        assert shown.returncode == 0 and shown.stdout.startswith("Session cccc3333-0000-0000-0000-000000000003  (ended)")
+        imported = claude_sessions("show", "f6a92ab2", cwd=folder)
+        assert imported.returncode == 0 and "imported from Claude Code's transcript" in imported.stdout
+        exported = claude_sessions("export", "cccc", "--format", "markdown", cwd=folder)
+        assert exported.returncode == 0 and exported.stdout.startswith("# Session `cccc3333-0000-0000-0000-000000000003`")
+    here_first = claude_sessions("show", "aaaa", cwd=tmp_path / "a")
+    assert here_first.returncode == 0 and here_first.stdout.startswith("Session aaaa1111-")
+    both = claude_sessions("show", "aaaa", cwd=tmp_path / "elsewhere")
+    assert (both.returncode, both.stdout) == (2, "") and len(both.stderr.splitlines()) == 1
+    assert "'aaaa' matches sessions in 2 places" in both.stderr and "give more characters" in both.stderr

@@ -84,7 +84,7 @@ def test_every_part_of_a_live_session_page_follows_its_events(live):
     expect(chart.locator("[data-kind=decision]")).to_have_count(1)
     expect(page.locator("#cards .card", has_text="decisions").locator("b")).to_have_text("1")
     expect(page.locator("#usage")).to_contain_text("claude-opus-5-5")  # tokens and cost per model
-    expect(page.locator("#cards .card", has_text="tokens").locator("b")).to_have_text("1,500")
+    expect(page.locator("#cards .card", has_text="tokens").locator("b")).to_have_text("1.5k")
     assert page.locator("#event-count").inner_text() == str(page.locator("#events details").count())
     assert page.evaluate("window.loadedOnce") is True  # the same page: no reload
 

@@ -67,3 +67,54 @@ def test_demo_on_a_fresh_machine_creates_no_user_folder(tmp_path):
     assert not (home / ".cache" / "claude-session-tracker").exists()
     listed = claude_sessions("list", "--all-projects", cwd=tmp_path)
     assert listed.returncode == 1 and listed.stderr.startswith("nothing tracked yet")
+
+
+def test_demo_keeps_one_demo_folder_at_a_time(tmp_path):
+    """Each demo removes the previous demo's folder, so they do not pile up in the temporary folder, and
+    removes nothing else: a folder without the demo's mark, a link to a marked one, a demo still running."""
+    import fcntl
+
+    temp = tmp_path / "tmp"
+    (temp / "claude-sessions-demo-mine").mkdir(parents=True)  # a folder of the same name, not made by a demo
+    (temp / "elsewhere").mkdir()
+    (temp / "elsewhere" / ".claude-sessions-demo").write_text("")
+    (temp / "claude-sessions-demo-link").symlink_to(temp / "elsewhere")
+    running = temp / "claude-sessions-demo-running"
+    running.mkdir()
+    env = {**os.environ, "TMPDIR": str(temp)}
+
+    def demo() -> Path:
+        done = claude_sessions("demo", cwd=tmp_path, env=env)
+        assert done.returncode == 0, done.stderr
+        [folder] = [line.split()[5] for line in done.stderr.splitlines() if line.startswith("The demo project stays in ")]
+        assert (Path(folder) / "session-report.html").read_text().startswith("<!DOCTYPE html>")  # the report it names
+        return Path(folder)
+
+    with open(running / ".claude-sessions-demo", "w") as mark:
+        fcntl.flock(mark, fcntl.LOCK_SH)  # as a demo holds it while it runs
+        first = demo()
+        second = demo()
+    assert not first.exists() and second.parent == temp
+    assert sorted(p.name for p in temp.iterdir()) == sorted(["claude-sessions-demo-mine", "claude-sessions-demo-link", "elsewhere",
+                                                             "claude-sessions-demo-running", second.name])
+    assert (temp / "elsewhere" / ".claude-sessions-demo").exists()
+    assert claude_sessions("demo", cwd=tmp_path, env=env).returncode == 0 and not second.exists() and not running.exists()  # no longer running
+
+
+def test_the_readmes_first_list_example_is_what_the_demo_prints(tmp_path):
+    """The README's first example, demo then the list it suggests, is what a reader gets: the same lines but for the folder and times."""
+    import re
+
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text()
+    block = readme.split("$ .venv-hooks/bin/claude-sessions demo\n", 1)[1].split("```", 1)[0].splitlines()
+    folder = re.search(r"/tmp/claude-sessions-demo-\w+", block[1]).group(0)
+    temp = tmp_path / "tmp"
+    temp.mkdir()
+    demo = claude_sessions("demo", cwd=tmp_path, env={**os.environ, "TMPDIR": str(temp)})
+    [ours] = temp.iterdir()
+    told = [line.replace(str(ours), folder).replace(f"{sys.executable} -m session_management", ".venv-hooks/bin/claude-sessions")
+            for line in demo.stderr.splitlines()[-2:]]
+    assert told == block[1:3]
+    listed = claude_sessions("--runtime-dir", ours / ".claude" / "runtime", "list", cwd=tmp_path).stdout.splitlines()
+    untimed = lambda row: row.split()[:3] + row.split()[8:]  # noqa: E731 (not the start, last activity and duration)
+    assert listed[0] == block[4] and list(map(untimed, listed[1:])) == list(map(untimed, block[5:]))

@@ -114,6 +114,29 @@ def test_a_project_with_no_session_yet_gives_empty_json(empty_project):
     assert code == 0 and out.startswith("nothing new to send")
 
 
+@pytest.fixture
+def installed_project(tmp_path):
+    """A project right after ``claude-sessions install`` and before any session: hooks in its
+    settings, no ``.claude/runtime`` yet."""
+    project = tmp_path / "installed"
+    project.mkdir()
+    assert run("install", project, cwd=tmp_path)[0] == 0
+    assert not (project / ".claude" / "runtime").exists()
+    return project
+
+
+def test_right_after_install_the_project_is_tracked_with_no_session(installed_project):
+    """Right after install, list says the project is tracked and has no session yet (exit 1), --json gives [] (exit 0), doctor passes."""
+    code, out, err = run("list", cwd=installed_project)
+    assert (code, out) == (1, "") and len(err.splitlines()) == 1
+    assert err.startswith(f"no sessions recorded in {installed_project} yet (it is tracked") and "no .claude/runtime" not in err
+    assert run("list", "--json", cwd=installed_project)[:2] == (0, "[]\n")
+    assert run("list", "--json", cwd=installed_project / ".claude")[:2] == (0, "[]\n")  # from a folder inside it too
+    code, out, _ = run("doctor", cwd=installed_project)
+    assert code == 0 and "FAIL" not in out
+    assert not (installed_project / ".claude" / "runtime").exists()  # looking wrote nothing
+
+
 def test_an_empty_index_and_a_catalog_of_empty_or_missing_projects(empty_project, outside):
     """A zero-byte index file and a catalog whose projects have no session (or are gone) answer like an empty project."""
     from session_management.store import catalog
@@ -125,7 +148,7 @@ def test_an_empty_index_and_a_catalog_of_empty_or_missing_projects(empty_project
     cache.mkdir(parents=True)
     (cache / "index.sqlite").write_bytes(b"")
     code, _, err = run("list", "--all-projects", cwd=outside)
-    assert code == 1 and err == f"no sessions recorded in {empty_project}\n"
+    assert code == 1 and err.startswith(f"no sessions recorded in {empty_project} yet") and len(err.splitlines()) == 1
     code, _, err = run("search", "anything", "--all-projects", cwd=outside)
     assert code == 1 and err == "nothing matches 'anything'\n"
     code, out, _ = run("projects", "--json", cwd=outside)

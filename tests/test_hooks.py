@@ -280,7 +280,7 @@ def test_stdin_left_open_does_not_hang_the_hook(project):
 
 def test_large_output_is_capped_and_secrets_redacted(hook, project):
     """A 5 MB tool response is stored under the cap; keys in it are redacted everywhere."""
-    secret = "ghp_" + "A" * 36
+    secret = "ghp_" + "q8Zk3LmN5pR7tV9xB2dF4hJ6kL8mN0pQ2rS4"
     big = ("line of output\n" * 400000) + f"GITHUB_TOKEN={secret}\n"
     hook("PostToolUse", event("PostToolUse", tool_name="Read", tool_input={"file_path": "/big"}, tool_response={"content": big}), project)
     [entry] = session(project).activity_log

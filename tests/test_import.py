@@ -147,7 +147,7 @@ def test_bad_input_is_counted_not_fatal(store, tmp_path):
     folder = store / "projects" / "-tmp-bad-project"
     folder.mkdir()
     image = {"type": "image", "source": {"type": "base64", "media_type": "image/png", "data": "A" * 5_000_000}}
-    aws, bearer = "AKIAIOSFODNN7EXAMPLE", "Bearer abcdefghijklmnop0123456789"
+    aws, bearer = "AKIA" + "Q3ZRTW7LMB4XKJ2D", "Bearer " + "mF9xB5f4Jq7sLk2Pq8Vn3Xz1"  # random-looking: AWS's EXAMPLE key is a placeholder
     response = {"id": "msg_bad1", "model": "claude-x", "content": [{"type": "text", "text": f"key {aws} and {bearer}"}],
                 "stop_reason": "end_turn", "usage": {"input_tokens": 3, "output_tokens": 4}}
     (folder / f"{session_id}.jsonl").write_bytes(b"".join([
@@ -167,7 +167,7 @@ def test_bad_input_is_counted_not_fatal(store, tmp_path):
     bad = imported_sessions()[session_id]
     assert [e["details"]["prompt"] for e in bad["activity_log"] if e["action"] == "user_input"] == ["first prompt", "look at this"]
     text = Path(history.session_path(history.project_folder(catalog.home(), "/tmp/bad-project"), session_id)).read_text()
-    assert aws not in text and "abcdefghijklmnop0123456789" not in text and len(text) < 100_000
+    assert aws not in text and "mF9xB5f4Jq7sLk2Pq8Vn3Xz1" not in text and len(text) < 100_000
     with open(folder / f"{session_id}.jsonl", "ab") as handle:
         handle.write(b"\n")  # the last line is finished: the next import takes it, once
     cli("import", "--config-dir", str(store))

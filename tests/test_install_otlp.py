@@ -24,9 +24,9 @@ def wired_command(project: Path, event: str) -> str:
     return settings["hooks"][event][0]["hooks"][0]["command"]
 
 
-def run_hook(project: Path, event: str, **fields) -> None:
+def run_hook(project: Path, event: str, session_id: str, **fields) -> None:
     """One event through the command install wired, as Claude Code runs it."""
-    payload = {"session_id": "0715a000-0000-0000-0000-000000000001", "hook_event_name": event, "cwd": str(project), **fields}
+    payload = {"session_id": session_id, "hook_event_name": event, "cwd": str(project), **fields}
     env = {k: v for k, v in os.environ.items() if not k.startswith(("CLAUDE", "COV_", "OTEL_"))}
     env["CLAUDE_PROJECT_DIR"] = str(project)
     done = subprocess.run(["sh", "-c", wired_command(project, event)], input=json.dumps(payload).encode(), env=env, capture_output=True, timeout=60)
@@ -38,10 +38,12 @@ def backend_project(project: Path) -> str:
 
 
 def shipped_turn_names(project: Path, phoenix) -> list:
-    """One turn through the hooks install wired; the span names Phoenix then holds for the project."""
-    run_hook(project, "SessionStart", source="startup")
-    run_hook(project, "UserPromptSubmit", prompt="ship this turn")
-    run_hook(project, "Stop", last_assistant_message="shipped")
+    """One turn through the hooks install wired; the span names Phoenix then holds for the project.
+    A session id of its own: span ids derive from it, and Phoenix keeps one span per id."""
+    session_id = str(uuid.uuid4())
+    run_hook(project, "SessionStart", session_id, source="startup")
+    run_hook(project, "UserPromptSubmit", session_id, prompt="ship this turn")
+    run_hook(project, "Stop", session_id, last_assistant_message="shipped")
     names = [span["name"] for span in phoenix.wait_for_spans(backend_project(project), 2)]
     assert "turn 1" in names, (project / ".claude" / "runtime" / "logs" / "toolkit.log").read_text()[-3000:]
     return names

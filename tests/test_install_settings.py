@@ -92,7 +92,7 @@ def test_install_twice_uninstall_reinstall_on_any_settings(tmp_path, where, orig
         theirs = [group for group in groups if not ours_by_event({"hooks": {event: [group]}})]
         assert theirs == (original.get("hooks") or {}).get(event, [])
         assert groups[: len(theirs)] == theirs
-    if indent is not None and installed:
+    if indent is not None and original:  # "{}" shows no indentation to keep
         assert target.read_text().splitlines()[1].startswith(" " * indent if isinstance(indent, int) else indent)
 
     first = target.read_bytes()
@@ -184,6 +184,8 @@ def test_a_settings_file_install_created_is_removed_by_uninstall(tmp_path):
         claude_sessions("install", "--uninstall", project, home=home)
     assert not (mine / ".claude" / "settings.json").exists()
     assert json.loads((theirs / ".claude" / "settings.json").read_text()) == {}
+    again = claude_sessions("install", "--uninstall", mine, home=home)
+    assert "no tracking hooks of ours there, nothing changed" in again.stdout and not (mine / ".claude" / "settings.json").exists()
 
 
 def test_a_symlinked_settings_file_stays_a_link(tmp_path):

@@ -197,7 +197,9 @@ def test_a_missing_exporter_is_one_clear_line(tmp_path):
     code = "import sys; sys.modules['opentelemetry.exporter.otlp.proto.http.trace_exporter'] = None; from session_management.present.cli import main; sys.exit(main(sys.argv[1:]))"
     done = subprocess.run([sys.executable, "-c", code, "export", "--otlp", "--all"], cwd=project, capture_output=True, text=True, env=python_env())
     assert done.returncode == 1 and done.stdout == ""
-    assert done.stderr.strip().splitlines() == ["claude-sessions: the OTLP exporter is not installed: pip install 'claude-session-tracker[otlp]'"]
+    [line] = done.stderr.strip().splitlines()
+    assert line.startswith("claude-sessions: the OTLP exporter is not installed: add it with ./install.sh --otlp")
+    assert "claude-sessions install --otlp" in line and "pip install" not in line  # the package is not on PyPI
 
 
 def log_records(project, event=None, message=None) -> list:
@@ -311,8 +313,8 @@ def test_a_secret_never_reaches_the_backend(phoenix, tmp_path, capsys):
 
     project = project_with_config(tmp_path, phoenix, ship_on="manual")
     session_id = str(uuid.uuid4())
-    secret = "sk-ant-api03-" + "Q" * 40 + "-" + "w" * 20 + "AA"
-    aws = "AKIA" + "Z" * 16
+    secret = "sk-ant-api03-" + "Qm7rT2xK9pL4vN8bW3cZ6hJd5sF1gY0a" + "-" + "w3Lk8Zp2Rt6Vn9Xc4Bq7" + "AA"  # random-looking: a run of one letter is a placeholder
+    aws = "AKIA" + "Q3ZRTW7LMB4XKJ2D"
     events = demo_events(project, session_id)
     events[1][1]["prompt"] = f"deploy with {secret} please"
     events[2][1]["tool_response"]["stdout"] = f"AWS_ACCESS_KEY_ID={aws}\nok"

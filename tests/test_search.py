@@ -357,7 +357,8 @@ def test_the_quick_reading_of_a_plain_line_agrees_with_argparse(argv):
                                   ["search", "--sort", "oldest", "w"], ["search", "--json=1", "w"], ["search", "--bogus", "w"], ["show", "x"],
                                   ["usage", "--by", "year"], ["usage", "extra"], ["usage", "--all"], ["usage", "-h"], ["usage", "--since"],
                                   ["list", "x"], ["list", "--status", "gone"], ["list", "--limit"], ["list", "--all"], ["list", "--help"],
-                                  ["import", "--dry-run"], ["import", "--since", "1d"], ["import", "x"], ["import", "--json=1"]])
+                                  ["import", "--dry-run"], ["import", "--since", "1d"], ["import", "x"], ["import", "--json=1"],
+                                  ["list", "--limit", "0"], ["search", "--limit=-2", "w"]])
 def test_anything_but_a_plain_line_is_left_to_argparse(argv):
     """Help, mistakes and other commands are not read quickly, so argparse answers them as always."""
     from session_management.present import cli as cli_module

@@ -103,7 +103,7 @@ def test_usage_groups_by_day_model_agent_session_and_month(project, capsys):
     code, out, _ = run(capsys, "usage")
     lines = out.splitlines()
     assert [line.split()[0] for line in lines[1:]] == ["2026-11-20", "2026-11-21", "TOTAL"]
-    assert lines[-1].split()[1:7] == ["4", "1015", "1170", "3000", "2000", "7185"]
+    assert lines[-1].split()[1:7] == ["4", "1.0k", "1.2k", "3.0k", "2.0k", "7.2k"]  # tokens read as in list
     by_model = json.loads(run(capsys, "usage", "--by", "model", "--json")[1])
     assert [row["model"] for row in by_model["rows"]] == ["claude-haiku-4-5", SONNET, "my-private-model"]
     assert by_model["totals"]["requests"] == 4 and by_model["by_model"]["my-private-model"]["cost_usd"] is None
@@ -129,7 +129,7 @@ def test_reports_show_tokens_and_cost(project, capsys, tmp_path):
 def test_show_prints_the_conversation_and_cost_per_turn(project, capsys):
     """The timeline has the assistant's responses and, at each turn end, what the turn cost."""
     code, out, _ = run(capsys, "show", "aaaa0001")
-    assert code == 0 and '"one"  (claude-sonnet-4-5, 2,103 tokens)' in out
+    assert code == 0 and '"one"  (claude-sonnet-4-5, 2.1k tokens)' in out
     [turn] = [row for row in out.splitlines() if " turn end " in row]
     assert "[5.2k tokens, $0.0125]" in turn
 
@@ -209,3 +209,28 @@ def test_usage_across_projects_counts_a_new_session_and_no_row_for_one_without_r
     assert sum(row["requests"] for row in sessions) == before + 1
     agents = {row["agent"] for row in json.loads(run(capsys, "usage", "--by", "agent", "--all-projects", "--json")[1])["rows"]}
     assert agents == {"main", "sub1 (aaaa0001)"}
+
+
+def test_figures_read_alike_in_list_usage_and_stats(project, tmp_path):
+    """Through the real entry point: a session's tokens read the same in list and usage --by session; a
+    session with no response shows - for tokens and cost in list and in stats, never 0; counts of one are singular."""
+    import subprocess
+    import sys
+
+    record(project, "cccc0003", [])  # a prompt and a turn end, no response in its transcript
+
+    def claude_sessions(*args):
+        done = subprocess.run([sys.executable, "-m", "session_management", *args], cwd=project, capture_output=True, text=True, timeout=60)
+        return done.stdout.splitlines()
+
+    listed = {row.split()[0]: row.split() for row in claude_sessions("list")[1:]}
+    used = {row.split()[0]: row.split() for row in claude_sessions("usage", "--by", "session")[1:]}
+    assert listed["aaaa0001"][-2] == used["aaaa0001"][-2] == "5.2k"  # TOKENS, TOTAL TOKENS
+    assert listed["cccc0003"][-2:] == ["-", "-"] and "cccc0003" not in used
+    stats = claude_sessions("stats", "cccc0003")
+    assert stats[:2] == ["1 session · 1 prompt (1.0 per session) · 0 tool calls · 0 failures (0.0%)", "tokens - · cost - (no response recorded)"]
+    other = tmp_path / "silent"
+    other.mkdir()
+    record(other, "dddd0004", [])
+    projects = {row.split()[0]: row.split() for row in claude_sessions("stats", "--all-projects") if row.startswith(str(tmp_path))}
+    assert projects[str(other)][-2:] == ["-", "-"] and projects[str(project)][-2:] == ["7.2k", "n/a"]  # n/a: a model with no price

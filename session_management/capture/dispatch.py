@@ -47,9 +47,9 @@ class Event:
     @property
     def redactor(self):
         if self._redactor is None:
-            from .redact import Redactor
+            from ..core.redact import Redactor
 
-            self._redactor = Redactor(self.config["redact"], self.config["redact_patterns"])
+            self._redactor = Redactor(self.config["redact"], self.config["redact_patterns"], self.config["redact_off"])
         return self._redactor
 
     @property
@@ -383,6 +383,17 @@ def _log_outcome(event: Event, session_id: str, outcome: str) -> None:
     event.logger.log_decision(what=what[outcome], why=why, alternatives=alternatives[outcome], session_id=session_id)
 
 
+def _stamp_new_runtime(event: Event) -> None:
+    """A project recorded for the first time holds nothing redacted by older rules: say so
+    (``store/redaction``), unless sessions of another are already there."""
+    from ..store import redaction
+
+    names = os.listdir(event.session_dir) if os.path.isdir(event.session_dir) else []
+    others = [name for name in names if name.startswith("session_") and event.payload["session_id"] not in name]
+    if not others and os.path.isdir(event.runtime_dir) and not redaction.stamped(event.runtime_dir):
+        redaction.stamp(event.runtime_dir)
+
+
 def _housekeeping(event: Event) -> None:
     """At session start: list the project in the user's catalog, end sessions left active past
     their timeout, prune old archives."""
@@ -391,6 +402,7 @@ def _housekeeping(event: Event) -> None:
     try:
         if catalog.add(catalog.home(), event.project_dir):
             event.logger.log_session_event(event.payload["session_id"], "project_cataloged", {"catalog": catalog.home()})
+            _stamp_new_runtime(event)
     except OSError as exc:  # the catalog is a convenience: a read-only home must not stop tracking
         event.logger.log_error(f"cannot add {event.project_dir} to the projects catalog in {catalog.home()}: {exc}")
     manager = event.manager()

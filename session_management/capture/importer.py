@@ -82,8 +82,11 @@ class Importer:
             self._import_all()
             return self.summary
         from ..file_utils import ensure_private_dir
+        from ..store import redaction
 
-        ensure_private_dir(root)
+        if not os.path.isdir(root):  # a history begun today holds nothing redacted by older rules
+            ensure_private_dir(root)
+            redaction.stamp(root)
         with FlockLock(os.path.join(root, "import.lock"), timeout=600):
             self.db = _open_state(os.path.join(root, STATE_NAME))
             try:
@@ -205,12 +208,12 @@ class Importer:
         found = self._settings.get(project)
         if found is None:
             from ..store import config as _config
-            from .redact import Redactor
+            from ..core.redact import Redactor
 
             config = DEFAULTS
             if project and os.path.isfile(os.path.join(project, ".claude", _config.CONFIG_NAME)):
                 config = _config.load(os.path.join(project, ".claude"), None)[0]
-            found = self._settings[project] = (config["max_field_bytes"], Redactor(config["redact"], config["redact_patterns"]))
+            found = self._settings[project] = (config["max_field_bytes"], Redactor(config["redact"], config["redact_patterns"], config["redact_off"]))
         return found
 
     def project_of(self, session_id: str):

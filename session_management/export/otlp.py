@@ -1,6 +1,6 @@
 """Send spans over OTLP/HTTP (protobuf) with the OpenTelemetry SDK's exporter.
 
-The SDK is an optional extra (``pip install 'claude-session-tracker[otlp]'``) and is imported
+The SDK is an optional extra (the ``otlp`` extra: ``./install.sh --otlp``, ``claude-sessions install --otlp``) and is imported
 only here, when something is sent; the hooks never load this module. Spans are built as the
 SDK's ``ReadableSpan`` directly, with the ids and times ``traces`` derived, because no live
 tracer is involved: the session already happened.
@@ -10,7 +10,8 @@ import logging
 import os
 import re
 
-INSTALL_HINT = "the OTLP exporter is not installed: pip install 'claude-session-tracker[otlp]'"
+INSTALL_HINT = ("the OTLP exporter is not installed: add it with ./install.sh --otlp (from a checkout) or claude-sessions install --otlp "
+                "(a pipx or uv tool install; add --global if the hooks are wired globally)")
 TRACES_PATH = "/v1/traces"
 DEFAULT_ENDPOINT = "http://localhost:4318" + TRACES_PATH
 SCOPE = "claude-session-tracker"

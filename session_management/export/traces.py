@@ -17,6 +17,7 @@ import json
 from dataclasses import dataclass, field
 
 from ..claude_session import parse_timestamp
+from ..core.redact import Redactor
 
 TURN_ENDS = ("turn_end", "stop_failure")
 _TOOL_ACTIONS = ("tool_use", "tool_failure")
@@ -160,7 +161,8 @@ class _Builder:
     def __init__(self, data: dict, options: Options):
         self.session_id = str(data["session_id"])
         self.data = data
-        self.entries = [entry if isinstance(entry, dict) else {} for entry in data.get("activity_log") or []]
+        redact = Redactor()  # today's rules, whatever rules the session was stored with: a backend is shared
+        self.entries = [redact(entry) if isinstance(entry, dict) else {} for entry in data.get("activity_log") or []]
         self.options = options
         self.withheld = options.withheld()
         self.trace = trace_id(self.session_id)

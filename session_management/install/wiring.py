@@ -124,7 +124,7 @@ def install(project_dir=None, global_: bool = False, uninstall: bool = False, py
             shown = kept[0].get("command", kept[0]) if isinstance(kept[0], dict) else kept[0]
             lines.append(f"kept the statusLine already there ({str(shown)[:80]}); --force replaces it (the file is backed up first)")
     if backup is None:
-        lines.append(f"{path}: already up to date, nothing changed")
+        lines.append(f"{path}: no tracking hooks of ours there, nothing changed" if uninstall and not statusline else f"{path}: already up to date, nothing changed")
     elif uninstall and remove_if_ours_alone(path, after):
         lines.append(f"{path}: {describe_change(before, after)}; removed the file, which install had created and which held nothing else")
     else:

@@ -11,7 +11,7 @@ import os
 import sys
 
 from .. import __version__
-from .formats import all_tokens, cost_text, duration_text, since_moment, tokens_text
+from .formats import NO_RESPONSE, all_tokens, cost_text, duration_text, plural, since_moment, spent_cost_text, spent_tokens_text, tokens_text
 
 
 class CliError(Exception):
@@ -50,10 +50,11 @@ def runtime_path(explicit=None, start=None) -> str:
 
 
 def view_runtime(explicit=None) -> str:
-    """The runtime directory a view of the current project reads: ``runtime_path``'s, else, where
-    the hooks were never installed, the ``.claude/runtime`` (absent) of the nearest folder at or
-    above the working directory with imported history (brought up to date first), so the view shows
-    that history alone. Neither: the one-line error of ``runtime_path``."""
+    """The runtime directory a view of the current project reads: ``runtime_path``'s, else the
+    ``.claude/runtime`` (absent) of the nearest folder at or above the working directory that has
+    imported history (brought up to date first: the view shows that history alone) or whose own
+    settings wire our hooks (installed, no session yet: the view says so). Neither: the one-line
+    error of ``runtime_path``."""
     try:
         return runtime_path(explicit)
     except CliError:
@@ -62,10 +63,35 @@ def view_runtime(explicit=None) -> str:
         from ..store import catalog, history
 
         refresh_history()
-        found = history.project_at(catalog.home(), os.path.realpath(os.getcwd()))
-        if found is None:
+        here = os.path.realpath(os.getcwd())
+        found = [folder for folder in (history.project_at(catalog.home(), here), wired_project(here)) if folder]
+        if not found:
             raise
-        return os.path.join(found, ".claude", "runtime")
+        return os.path.join(max(found, key=len), ".claude", "runtime")  # both are at or above here: the longer is the nearer
+
+
+def wired_project(start: str):
+    """The nearest folder at or above ``start`` (the home folder aside: its settings are the
+    user's) whose own ``.claude/settings.json`` or ``settings.local.json`` wires our hooks, or None.
+    Only a settings file found loads the reading of one (views across projects pass here outside
+    any project, and their start-up stays as it was)."""
+    home, folder = os.path.realpath(os.path.expanduser("~")), start
+    while True:
+        for name in ("settings.json", "settings.local.json"):
+            path = os.path.join(folder, ".claude", name)
+            if folder != home and os.path.isfile(path):
+                from pathlib import Path
+
+                from .doctor import our_commands
+
+                try:
+                    if our_commands(Path(path)):
+                        return folder
+                except (OSError, ValueError):
+                    pass
+        if os.path.dirname(folder) == folder:
+            return None
+        folder = os.path.dirname(folder)
 
 
 def manager_for(runtime_dir: Path):
@@ -82,22 +108,14 @@ def resolve_id(runtime_dir, prefix: str):
 
 
 def _sessions_of(runtime_dir) -> dict:
-    """``{session id: (runtime dir, status)}``: the project's sessions, or (``runtime_dir`` None:
-    outside any tracked project) every imported session of every project."""
+    """``{session id: (runtime dir, status)}``: one project's sessions, its imported history included."""
     from pathlib import Path
 
     from ..query.summaries import statuses
     from ..store import catalog, history
 
-    if runtime_dir is not None:
-        imported = history.project_folder(catalog.home(), str(Path(runtime_dir).parent.parent))
-        return {sid: (Path(runtime_dir), status) for sid, status in statuses(Path(runtime_dir) / "sessions", imported).items()}
-    found = {}
-    for project in history.projects(catalog.home()):
-        runtime = Path(project) / ".claude" / "runtime"
-        imported = history.project_folder(catalog.home(), project)
-        found.update({sid: (runtime, status) for sid, status in statuses(runtime / "sessions", imported).items()})
-    return found
+    imported = history.project_folder(catalog.home(), str(Path(runtime_dir).parent.parent))
+    return {sid: (Path(runtime_dir), status) for sid, status in statuses(Path(runtime_dir) / "sessions", imported).items()}
 
 
 def _resolve(sessions: dict, prefix: str):
@@ -107,16 +125,40 @@ def _resolve(sessions: dict, prefix: str):
     if not matches:
         raise CliError(f"no session matches {prefix!r}")
     if len(matches) > 1:
-        shown = ", ".join(sorted(matches)[:5])
-        raise CliError(f"{prefix!r} matches {len(matches)} sessions ({shown}{'…' if len(matches) > 5 else ''}); give more characters", 2)
+        raise CliError(f"{prefix!r} matches {len(matches)} sessions ({shown(sorted(matches))}); give more characters", 2)
     return matches[0], sessions[matches[0]]
 
 
+def shown(names: list) -> str:
+    return ", ".join(names[:5]) + ("…" if len(names) > 5 else "")
+
+
+def find_session(runtime_dir, prefix: str):
+    """``(full id, (runtime dir, status))`` of the session an id or prefix names: in the current
+    project first (``runtime_dir``; None outside any), else in every project of the catalog and of
+    the imported history, as ``list --all-projects`` shows them. A prefix that matches sessions in
+    two places (two sessions, or one id in two projects) is a usage error that asks for more."""
+    if runtime_dir is not None:
+        here = _sessions_of(runtime_dir)
+        if any(sid.startswith(prefix) for sid in here):
+            return _resolve(here, prefix)
+    matches = [(sid, place) for project in every_project()
+               for sid, place in _sessions_of(os.path.join(project, ".claude", "runtime")).items() if sid.startswith(prefix)]
+    if not matches:
+        raise CliError(f"no session matches {prefix!r}")
+    if len(matches) > 1:
+        name = project_namer()
+        places = sorted(f"{sid[:12]} in {name(str(runtime.parent.parent))}" for sid, (runtime, _) in matches)
+        raise CliError(f"{prefix!r} matches sessions in {len(matches)} places ({shown(places)}); give more characters, "
+                       "or run it inside the project you mean", 2)
+    return matches[0]
+
+
 def runtime_or_none(args):
-    """The project's runtime directory, or None outside any tracked project (then an id is looked
-    up among the imported sessions of every project)."""
+    """The current project's runtime directory (``view_runtime``'s), or None outside any tracked
+    project (then an id is looked up in every project)."""
     try:
-        return find_runtime_dir(args.runtime_dir)
+        return view_runtime(args.runtime_dir)
     except CliError:
         if args.runtime_dir:
             raise
@@ -130,7 +172,7 @@ def load_session(runtime_dir, prefix: str):
     from ..store import catalog, history
 
     refresh_history()  # runtime below: a Path, from _sessions_of
-    session_id, (runtime, status) = _resolve(_sessions_of(runtime_dir), prefix)
+    session_id, (runtime, status) = find_session(runtime_dir, prefix)
     imported = history.project_folder(catalog.home(), str(runtime.parent.parent))
     try:
         data = read_combined(runtime / "sessions", imported, session_id, status)
@@ -190,6 +232,15 @@ def parse_since(text: str):
         raise CliError(f"--since {text!r}: use e.g. 2h, 3d, 1w or 2025-11-08 or 2025-11-08T10:30", 2) from None
 
 
+def positive_int(text: str) -> int:
+    """A count such as ``--limit``: a whole number of at least 1 (ValueError otherwise, which
+    ``quick_args`` leaves to argparse, and argparse reports as a usage error)."""
+    number = int(text)
+    if number < 1:
+        raise ValueError(text)
+    return number
+
+
 # -- output helpers -------------------------------------------------------------------------
 
 
@@ -226,10 +277,6 @@ def pricer_for(runtime: Path):
 def unpriced_note(pricer) -> None:
     if pricer.unpriced:
         print(f"no price known for {', '.join(sorted(pricer.unpriced))}: its cost is shown as n/a (set prices: in the config)", file=sys.stderr)
-
-
-def plural(count: int, noun: str) -> str:
-    return f"{count} {noun}{'' if count == 1 else 's'}"
 
 
 def emit_json(value) -> None:
@@ -280,8 +327,7 @@ def print_listing(cells, where_from: str, args, pricer) -> int:
         return 1
     projects, ids, statuses, started, last, seconds, prompts, tools, failures, requests, tokens, costs = zip(*cells)
     columns = [ids, statuses, started, last, list(map(duration_text, seconds)), prompts, tools, failures,
-               [tokens_text(count) if asked else "-" for asked, count in zip(requests, tokens)],
-               [cost_text(cost) if asked else "-" for asked, cost in zip(requests, costs)]]
+               list(map(spent_tokens_text, requests, tokens)), list(map(spent_cost_text, requests, costs))]
     headers = ("ID", "STATUS", "STARTED (UTC)", "LAST ACTIVITY", "DURATION", "PROMPTS", "TOOLS", "FAILURES", "TOKENS", "COST")
     if projects[0] is not None:
         name = project_namer()
@@ -377,11 +423,11 @@ def cmd_stats(args) -> int:
         emit_json(result)
         return 0
     print(
-        f"{result['sessions']} session(s) · {prompts} prompts ({result['prompts_per_session']} per session) · "
-        f"{calls} tool calls · {failures} failures ({result['failure_rate']:.1%})"
+        f"{plural(result['sessions'], 'session')} · {plural(prompts, 'prompt')} ({result['prompts_per_session']} per session) · "
+        f"{plural(calls, 'tool call')} · {plural(failures, 'failure')} ({result['failure_rate']:.1%})"
     )
+    print(usage_line(spent) if spent["requests"] else f"tokens {NO_RESPONSE} · cost {NO_RESPONSE} (no response recorded)")
     if spent["requests"]:
-        print(usage_line(spent))
         agents = [(agent, t["requests"], tokens_text(all_tokens(t)), cost_text(t["cost_usd"])) for agent, t in spent["by_agent"].items()]
         if len(agents) > 1:
             print()
@@ -389,8 +435,8 @@ def cmd_stats(args) -> int:
     if "projects" in result:
         print()
         name = project_namer()
-        rows = [(name(path), p["sessions"], p["prompts"], p["tool_calls"], p["failures"], tokens_text(p["tokens"]), cost_text(p["cost_usd"]))
-                for path, p in result["projects"].items()]
+        rows = [(name(path), p["sessions"], p["prompts"], p["tool_calls"], p["failures"], spent_tokens_text(p["requests"], p["tokens"]),
+                 spent_cost_text(p["requests"], p["cost_usd"])) for path, p in result["projects"].items()]
         print(table(("PROJECT", "SESSIONS", "PROMPTS", "TOOLS", "FAILURES", "TOKENS", "COST"), rows))
     if result["tools"]:
         print()
@@ -475,14 +521,21 @@ def from_index(projects, read):
 
 def where(projects) -> str:
     """How an empty answer names the projects looked at; empty when there were none."""
-    return "any tracked project" if len(projects) > 1 else "".join(projects)
+    return ANY_PROJECT if len(projects) > 1 else "".join(projects)
 
 
-def nothing_recorded(what: str, where_from: str) -> str:
-    """The one line an empty answer prints: no ``what`` recorded in ``where_from``, or, with no
-    project to look at (an empty catalog, right after ``install``), that nothing is tracked yet."""
+ANY_PROJECT = "any tracked project"
+
+
+def nothing_recorded(what: str, where_from: str, period: bool = False) -> str:
+    """The one line an empty answer prints: no ``what`` recorded in ``where_from`` (in the period
+    asked for; else yet, in a project tracked but not used yet, right after ``install``), or, with
+    no project to look at (an empty catalog, right after ``install --global``), that nothing is
+    tracked yet."""
+    if period or where_from == ANY_PROJECT:
+        return f"no {what} recorded in {where_from}" + (" in that period" if period else "")
     if where_from:
-        return f"no {what} recorded in {where_from}"
+        return f"no {what} recorded in {where_from} yet (it is tracked: the next Claude Code session there will be recorded)"
     from ..store import catalog
 
     return (f"nothing tracked yet: no project in the catalog ({catalog.home()}) has recorded a session; "
@@ -572,8 +625,8 @@ def cmd_index(args) -> int:
     if args.json:
         emit_json(done)
     else:
-        print(f"{index.path}: {done['projects']} project(s), {done['sessions_read']} session(s) read "
-              f"({done['entries_added']} entries), {done['sessions_unchanged']} unchanged, {done['sessions_removed']} removed")
+        print(f"{index.path}: {plural(done['projects'], 'project')}, {plural(done['sessions_read'], 'session')} read "
+              f"({plural(done['entries_added'], 'entry', 'entries')}), {done['sessions_unchanged']} unchanged, {done['sessions_removed']} removed")
     return 0
 
 
@@ -623,10 +676,11 @@ def cmd_usage(args) -> int:
         emit_json(report)
         return 0
     if not report["rows"]:
-        print(nothing_recorded("token usage", where_from) + (" in that period" if since and where_from else ""), file=sys.stderr)
+        print(nothing_recorded("token usage", where_from, period=bool(since and where_from)), file=sys.stderr)
         return 1
     def cells(label, t):
-        return (label, t["requests"], t["input_tokens"], t["output_tokens"], t["cache_creation_input_tokens"], t["cache_read_input_tokens"], all_tokens(t), cost_text(t["cost_usd"]))
+        counts = (t["input_tokens"], t["output_tokens"], t["cache_creation_input_tokens"], t["cache_read_input_tokens"], all_tokens(t))
+        return (label, t["requests"], *map(tokens_text, counts), cost_text(t["cost_usd"]))
     label = project_namer() if args.by == "project" else (lambda key: key[:40])
     lines = [cells(label(row[args.by]), row) for row in report["rows"]] + [cells("TOTAL", report["totals"])]
     print(table((args.by.upper(), "REQUESTS", "INPUT", "OUTPUT", "CACHE WRITE", "CACHE READ", "TOTAL TOKENS", "COST"), lines))
@@ -643,8 +697,26 @@ def write_output(text: str, output) -> None:
     try:
         atomic_write(output, text)
     except OSError as exc:
-        raise CliError(f"cannot write {output}: {exc.strerror or exc}") from None
+        raise cannot_write(output, exc) from None
     print(f"wrote {output}", file=sys.stderr)
+
+
+def check_writable(output: str) -> None:
+    """Fail before any work when ``output`` cannot be written: its folder must take a new file (as
+    ``write_output``'s temporary one) and it must not be a folder itself."""
+    import errno
+    import tempfile
+
+    try:
+        if os.path.isdir(output):
+            raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR))
+        tempfile.TemporaryFile(dir=os.path.dirname(os.path.abspath(output))).close()
+    except OSError as exc:
+        raise cannot_write(output, exc) from None
+
+
+def cannot_write(output: str, exc: OSError) -> CliError:
+    return CliError(f"cannot write {output}: {exc.strerror or exc}")
 
 
 def cmd_export(args) -> int:
@@ -656,7 +728,11 @@ def cmd_export(args) -> int:
         return cmd_export_otlp(args)
     if len(args.id) != 1 or args.all or args.since or args.all_projects:
         raise CliError("export --format writes one session: give exactly one ID (--all, --since and --all-projects go with --otlp)", 2)
+    from ..core.redact import Redactor
+
     data, decisions = load_session(runtime_or_none(args), args.id[0])
+    redact = Redactor()  # today's rules, whatever rules the session was stored with
+    data = {key: redact(value) if key in ("metadata", "activity_log") else value for key, value in data.items()}
     if args.format == "json":
         import json
 
@@ -717,7 +793,7 @@ def cmd_export_otlp(args) -> int:
         print(f"nothing to send ({nothing_recorded('sessions', '')})")
         return 0
     where = ", ".join(sorted({key[0] for key in senders}))
-    print(f"sent {total} spans of {plural(sessions, 'session')} to {where}" if total else f"nothing new to send to {where}")
+    print(f"sent {plural(total, 'span')} of {plural(sessions, 'session')} to {where}" if total else f"nothing new to send to {where}")
     return 0
 
 
@@ -727,7 +803,7 @@ def export_progress(project: str):
         return None
 
     def show(number: int, count: int, spans: int) -> None:
-        print(f"\r{os.path.basename(project)}: {number}/{count} sessions, {spans} spans", end="", file=sys.stderr, flush=True)
+        print(f"\r{os.path.basename(project)}: {number}/{plural(count, 'session')}, {plural(spans, 'span')}", end="", file=sys.stderr, flush=True)
 
     return show
 
@@ -792,19 +868,25 @@ def cmd_tail(args) -> int:
 def cmd_serve(args) -> int:
     """The live dashboard; its web stack is imported here only, so other commands never pay for it."""
     try:
-        from .web import serve
+        from .web import listen, serve
         from .web.guard import LOOPBACK
     except ImportError as exc:
-        raise CliError(f"the dashboard needs starlette and uvicorn ({exc}): pip install 'claude-session-tracker'") from None
+        raise CliError(f"the dashboard needs starlette and uvicorn, which this installation lacks ({exc}): install it again "
+                       "(./install.sh from a checkout; pipx install --force or uv tool install --reinstall with the checkout's path)") from None
 
     token = args.token or os.environ.get("CLAUDE_SESSIONS_TOKEN") or None
     if args.host not in LOOPBACK and not token:
         raise CliError(f"--host {args.host} serves other machines: give a --token (or CLAUDE_SESSIONS_TOKEN) that every request must carry", 2)
     if token is not None and (len(token) < 16 or not token.replace("-", "").replace("_", "").isalnum()):
         raise CliError("--token: at least 16 letters, digits, '-' or '_' (e.g. python3 -c 'import secrets; print(secrets.token_urlsafe())')", 2)
-    projects = scope(args)  # fail now, not at the first request, outside a tracked project
-    from_index(projects, lambda index: None)  # a first build before the first page, its progress on the terminal
-    serve(lambda: scope(args), args.host, args.port, token, args.open)
+    try:
+        sock = listen(args.host, args.port)  # before any work: a port in use is said at once
+    except OSError as exc:
+        raise CliError(f"cannot listen on {args.host}:{args.port}: {exc.strerror or exc} (another server? choose a free one with --port)") from None
+    with sock:
+        projects = scope(args)  # fail now, not at the first request, outside a tracked project
+        from_index(projects, lambda index: None)  # a first build before the first page, its progress on the terminal
+        serve(lambda: scope(args), sock, args.host, args.port, token, args.open)
     return 0
 
 
@@ -834,6 +916,43 @@ def cmd_doctor(args) -> int:
 
     problems = run_checks(args.runtime_dir, args.json)
     return 1 if problems else 0
+
+
+def cmd_redact(args) -> int:
+    """Redact every stored session, log and imported session again with today's rules; the index is rebuilt."""
+    from ..capture import rescan
+    from ..query import index
+    from ..store import catalog, redaction
+
+    write = not args.check
+    try:  # the project around the working directory, even if the catalog never listed it
+        here = {os.path.dirname(os.path.dirname(runtime_path(args.runtime_dir)))}
+    except CliError:
+        here = set()
+    projects = sorted(set(catalog.existing(catalog.home())) | here)
+    changed = []
+    for project in projects:
+        runtime = os.path.join(project, ".claude", "runtime")
+        if os.path.isdir(runtime):
+            changed += rescan.runtime(runtime, rescan.project_redactor(project), write)
+    changed += rescan.imported(catalog.home(), write=write)
+    cache = os.path.dirname(index.location())
+    stale_index = os.path.exists(index.location()) and (changed or redaction.stamped(cache) < redaction.RULES_VERSION)
+    if write and stale_index:
+        for suffix in ("", "-wal", "-shm"):
+            try:
+                os.remove(index.location() + suffix)
+            except FileNotFoundError:
+                pass
+    if write and os.path.isdir(cache):
+        redaction.stamp(cache)
+    verb = "would redact" if args.check else "redacted"
+    for path in changed:
+        print(f"{verb} {path}")
+    if stale_index:
+        print(f"{'would rebuild' if args.check else 'removed, to be rebuilt'}: the search index {index.location()}")
+    print(f"{len(changed)} file(s) held what today's rules (version {redaction.RULES_VERSION}) redact" + ("" if changed else ": nothing to do"))
+    return 1 if args.check and (changed or stale_index) else 0
 
 
 def cmd_install(args) -> int:
@@ -879,17 +998,20 @@ def cmd_statusline(args) -> int:
 
 
 def cmd_demo(args) -> int:
-    from .demo import demo_home, replay
+    from .demo import demo_home, demo_project, replay
 
-    project, session_id = replay()
-    runtime = str(project / ".claude" / "runtime")
-    print(file=sys.stderr)
-    report = args.output or str(project / "session-report.html")
-    with demo_home(project):  # the user's catalog, index and caches stay as they were
-        main(["--runtime-dir", runtime, "show", session_id])
-        main(["--runtime-dir", runtime, "export", session_id, "--format", "html", "-o", report])
+    if args.output:
+        check_writable(args.output)
+    with demo_project() as project:  # the previous demo's project is removed: one at a time
+        project, session_id = replay(project)
+        runtime = str(project / ".claude" / "runtime")
+        print(file=sys.stderr)
+        report = args.output or str(project / "session-report.html")
+        with demo_home(project):  # the user's catalog, index and caches stay as they were
+            main(["--runtime-dir", runtime, "show", session_id])
+            main(["--runtime-dir", runtime, "export", session_id, "--format", "html", "-o", report])
     program = sys.argv[0] if os.path.basename(sys.argv[0]) == "claude-sessions" else f"{sys.executable} -m session_management"
-    print(f"\nThe demo project stays in {project}; look around with:\n  {program} --runtime-dir {runtime} list", file=sys.stderr)
+    print(f"\nThe demo project stays in {project} until the next demo; look around with:\n  {program} --runtime-dir {runtime} list", file=sys.stderr)
     return 0
 
 
@@ -899,7 +1021,18 @@ def cmd_demo(args) -> int:
 def build_parser():
     import argparse
 
-    parser = argparse.ArgumentParser(
+    class Parser(argparse.ArgumentParser):
+        def error(self, message):
+            """A usage error in one line, as every error is: the message, then this command's usage."""
+            self.exit(2, f"{self.prog}: error: {message}; {' '.join(self.format_usage().split())}\n")
+
+    def at_least_one(text):
+        try:
+            return positive_int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{text!r}: give a whole number, 1 or more") from None
+
+    parser = Parser(
         prog="claude-sessions",
         description="Record Claude Code sessions under .claude/runtime/ (install), look at them (list, show, tail, stats, usage), across projects (search, projects, serve), and send them elsewhere (export).",
         epilog="Exit status: 0 ok, 1 not found or nothing to do, 2 usage error. An empty answer (nothing tracked yet, "
@@ -909,6 +1042,7 @@ def build_parser():
     parser.add_argument("--runtime-dir", metavar="DIR", help="the .claude/runtime directory to read (default: the nearest one above the current directory)")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     commands.required = True
+    parser.command_parsers = commands.choices  # parse_args shows an unknown option with its command's usage
 
     def command(name, help_text, func):
         sub = commands.add_parser(name, help=help_text, description=help_text)
@@ -924,7 +1058,7 @@ def build_parser():
     add_scope(sub, "list the sessions of")
     sub.add_argument("--status", choices=LIST_STATUSES, help="only sessions with this status (imported: known only from Claude Code's transcript)")
     sub.add_argument("--since", metavar="WHEN", help="only sessions active since WHEN: 2h, 3d, 1w or an ISO date (UTC)")
-    sub.add_argument("--limit", type=int, metavar="N", help="at most N sessions")
+    sub.add_argument("--limit", type=at_least_one, metavar="N", help="at most N sessions")
     sub.add_argument("--json", action="store_true", help="print JSON")
 
     sub = command("show", "one session as a timeline (an id or a unique prefix of one)", cmd_show)
@@ -950,7 +1084,8 @@ def build_parser():
 What matches: a term of three characters or more matches any part of the text,
 inside identifiers (UserBy finds getUserById), paths (main.py), error messages,
 flags, and Japanese or Chinese text; a shorter one matches a whole word (go, v2;
-go* as a prefix). Every term must match; "a phrase" matches as written.
+go* as a prefix). Every term must match; "a phrase" matches as written (in a
+shell, inside single quotes: '"tests failed"').
 
 A query that starts with a dash goes after --:
   claude-sessions search -- --no-verify
@@ -965,7 +1100,7 @@ every match first: slower for a word found everywhere."""
     sub.add_argument("--tool", help="only entries of this tool (Bash, Read, …)")
     sub.add_argument("--since", metavar="WHEN", help="only entries since WHEN: 2h, 3d, 1w or an ISO date (UTC)")
     sub.add_argument("--sort", choices=SEARCH_SORTS, default="newest", help="newest first (default), or most relevant first (BM25)")
-    sub.add_argument("--limit", type=int, default=20, metavar="N", help="at most N hits (default 20)")
+    sub.add_argument("--limit", type=at_least_one, default=20, metavar="N", help="at most N hits (default 20)")
     sub.add_argument("--json", action="store_true", help="print JSON (full ids, and each hit's position in its activity_log)")
 
     sub = command("import", "read Claude Code's own transcripts into the history: every session on this machine, from before the hooks too (the views across projects do this by themselves)", cmd_import)
@@ -1005,18 +1140,29 @@ every match first: slower for a word found everywhere."""
     sub.add_argument("--dry-run", action="store_true", help="say what would be done, change nothing")
     sub.add_argument("--retention-days", type=float, metavar="DAYS", help="delete archives older than this (default: retention_days from the config)")
 
+    sub = command("redact", "redact every recorded session, log and imported session again with today's rules (rewritten whole, atomically); the search index is rebuilt", cmd_redact)
+    sub.add_argument("--check", action="store_true", help="only list what today's rules would redact (exit 1 if anything)")
+
     sub = command("doctor", "check an installation: hooks wired, commands runnable, runtime writable, config valid", cmd_doctor)
     sub.add_argument("--json", action="store_true", help="print the checks as JSON")
 
+    def add_install_target(sub, verb):
+        sub.add_argument("project_dir", nargs="?", metavar="PROJECT_DIR", help=f"the project to {verb} (default: the current directory)")
+        sub.add_argument("--global", dest="global_", action="store_true", help=f"{verb} every project: ~/.claude/settings.json instead (each project recorded in its own .claude/runtime/)")
+
     sub = command("install", "wire the tracking hooks into a project's .claude/settings.json (this interpreter and package run them)", cmd_install)
-    sub.add_argument("project_dir", nargs="?", metavar="PROJECT_DIR", help="the project to track (default: the current directory)")
-    sub.add_argument("--global", dest="global_", action="store_true", help="wire ~/.claude/settings.json instead: every project, each recorded in its own .claude/runtime/")
-    sub.add_argument("--uninstall", action="store_true", help="remove exactly this tool's hook entries (recorded sessions are kept)")
+    add_install_target(sub, "track")
+    sub.add_argument("--uninstall", action="store_true", help="remove exactly this tool's hook entries (recorded sessions are kept); also: claude-sessions uninstall")
     sub.add_argument("--claude", metavar="PATH", help="the Claude Code CLI whose --version decides which events are wired (default: claude on PATH)")
     sub.add_argument("--otlp", action="store_true", help="also give the hooks' interpreter the otlp extra (OpenTelemetry export): "
                      "with pipx inject or uv pip for a pipx/uv tool install; otherwise it prints the one command to run (exit 1)")
     sub.add_argument("--statusline", action="store_true", help="also make `claude-sessions statusline` Claude Code's status line (with --uninstall: remove only it)")
     sub.add_argument("--force", action="store_true", help="with --statusline: replace a status line another tool set (the settings file is backed up first)")
+
+    sub = command("uninstall", "take exactly this tool's hook entries out of a project's settings (install --uninstall; recorded sessions are kept)", cmd_install)
+    add_install_target(sub, "stop tracking")
+    sub.add_argument("--statusline", action="store_true", help="remove only our status line")
+    sub.set_defaults(uninstall=True, otlp=False, claude=None, force=False)
 
     command("statusline", "Claude Code's status line: reads its JSON on stdin, prints model, this session's tokens, cost and tool calls, today's spend, limits, budget", cmd_statusline)
 
@@ -1028,9 +1174,9 @@ every match first: slower for a word found everywhere."""
 # The commands read without argparse (see quick_args): each option with the value it takes, and the defaults.
 QUICK_OPTIONS = {
     "search": {"--all-projects": bool, "--project": str, "--action": str, "--tool": str, "--since": str,
-               "--limit": int, "--sort": SEARCH_SORTS, "--json": bool, "--runtime-dir": str},
+               "--limit": positive_int, "--sort": SEARCH_SORTS, "--json": bool, "--runtime-dir": str},
     "list": {"--all-projects": bool, "--project": str, "--status": LIST_STATUSES,
-             "--since": str, "--limit": int, "--json": bool, "--runtime-dir": str},
+             "--since": str, "--limit": positive_int, "--json": bool, "--runtime-dir": str},
     "usage": {"--by": USAGE_GROUPS, "--all-projects": bool,
               "--project": str, "--since": str, "--json": bool, "--runtime-dir": str},
     "import": {"--json": bool},
@@ -1090,9 +1236,19 @@ def quick_args(argv):
     return SimpleNamespace(**values, func=commands[command], command=command)
 
 
+def parse_args(argv):
+    """argparse's reading of ``argv``; an unknown option is a usage error shown with the usage of
+    the command it was given to, not the top level's."""
+    parser = build_parser()
+    args, unknown = parser.parse_known_args(argv)
+    if unknown:
+        parser.command_parsers[args.command].error(f"unrecognized arguments: {' '.join(unknown)}")
+    return args
+
+
 def main(argv=None) -> int:
     argv = sys.argv[1:] if argv is None else list(argv)
-    args = quick_args(argv) or build_parser().parse_args(argv)
+    args = quick_args(argv) or parse_args(argv)
     try:
         return args.func(args)
     except CliError as exc:

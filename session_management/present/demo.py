@@ -7,11 +7,15 @@ with the transcripts written as they stood when it fired, so tokens and cost are
 Claude Code account needed, and no checkout: it runs from an installed package too. The hooks and
 the commands that show the result run with ``CLAUDE_SESSION_TRACKER_HOME`` set to a folder of the
 demo project (``demo_home``), so the user's catalog, index and caches are left exactly as they were.
+One demo project at a time is kept in the temporary folder (``demo_project``): a new demo removes the
+previous ones, so the report the last demo named stays until the next demo.
 """
 
 import json
 import os
 import re
+import shutil
+import stat
 import subprocess
 import sys
 import tempfile
@@ -26,10 +30,49 @@ from ..install.wiring import entry_script
 CAPTURED_SESSION_ID = "46eeeec1-6afc-4ef0-ac10-8629231fc9da"
 
 
+PREFIX = "claude-sessions-demo-"  # the demo projects' names in the temporary folder
+MARK = ".claude-sessions-demo"  # the file that proves a folder is a demo project this tool made
+
+
+@contextmanager
+def demo_project():
+    """A new demo project in the temporary folder, marked as ours and locked while the demo runs;
+    previous demo projects are removed first, but only those proven ours and not in use (``_ours``)."""
+    import fcntl
+
+    temp = tempfile.gettempdir()
+    for name in sorted(os.listdir(temp)):
+        if name.startswith(PREFIX) and _ours(os.path.join(temp, name)):
+            shutil.rmtree(os.path.join(temp, name), ignore_errors=True)
+    project = Path(tempfile.mkdtemp(prefix=PREFIX))
+    with open(project / f"{MARK}.new", "w", encoding="utf-8") as mark:
+        fcntl.flock(mark, fcntl.LOCK_SH)  # a demo starting meanwhile leaves this one alone
+        mark.write("a claude-sessions demo project: the next demo removes this folder\n")
+        mark.flush()
+        os.rename(mark.name, project / MARK)  # the mark appears locked already
+        yield project
+
+
+def _ours(path: str) -> bool:
+    """Whether ``path`` is a previous demo project of this user, not running: a real folder (no
+    link followed) owned by this user, holding our mark as a regular file no demo holds locked."""
+    import fcntl
+
+    try:
+        folder, mark = os.lstat(path), os.lstat(os.path.join(path, MARK))
+        if not (stat.S_ISDIR(folder.st_mode) and stat.S_ISREG(mark.st_mode) and folder.st_uid == mark.st_uid == os.getuid()):
+            return False
+        with open(os.path.join(path, MARK), "rb", opener=lambda name, flags: os.open(name, flags | os.O_NOFOLLOW)) as handle:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)  # released as it closes
+    except OSError:  # gone, not ours, or a demo still running in it
+        return False
+    return True
+
+
 def replay(project=None, session_id=None) -> tuple:
     """Record the captured session into ``project`` (default: a new temporary one), under its own
     id or ``session_id``; return ``(project, session_id)``."""
-    project = Path(project) if project else Path(tempfile.mkdtemp(prefix="claude-sessions-demo-"))
+    project = Path(project) if project else Path(tempfile.mkdtemp(prefix=PREFIX))
     home = project / "home"
 
     def load(name):

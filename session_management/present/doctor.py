@@ -25,7 +25,7 @@ def _settings_files(project: Path):
     ]
 
 
-def _our_commands(path: Path):
+def our_commands(path: Path):
     """``{event: [command, …]}`` of our hooks in one settings file; raises ValueError if unreadable."""
     settings = json.loads(path.read_text(encoding="utf-8"))
     found = {}
@@ -144,6 +144,22 @@ def _statusline_checks(project: Path) -> list:
     return [(True, "status line: none set (claude-sessions install --statusline adds ours)", "")]
 
 
+def _redaction_checks(runtime: Path) -> list:
+    """Whether stored data was redacted with today's rules, or predates them."""
+    from ..query import index
+    from ..store import catalog, history, redaction
+
+    stale = [what for what, folder, data in (
+        ("recorded sessions", str(runtime), "sessions/session_*"),
+        ("imported history", history.root(catalog.home()), "projects/*/sessions/*.json"),
+        ("search index", os.path.dirname(index.location()), "index.sqlite"),
+    ) if redaction.predates(folder, data)]
+    if stale:
+        return [(False, f"stored data predates the current redaction rules (version {redaction.RULES_VERSION}): {', '.join(stale)}",
+                 "run claude-sessions redact: it redacts what is stored again with today's rules")]
+    return [(True, f"stored data redacted with the current rules (version {redaction.RULES_VERSION})", "")]
+
+
 def run_checks(runtime_dir=None, as_json=False) -> list:
     """Print every check; return the list of problems (empty: all good)."""
     project = _project_for(runtime_dir)
@@ -153,7 +169,7 @@ def run_checks(runtime_dir=None, as_json=False) -> list:
         if not path.exists():
             continue
         try:
-            found = _our_commands(path)
+            found = our_commands(path)
         except (OSError, ValueError, AttributeError) as exc:
             checks.append((False, f"{label} settings {path} cannot be read", f"fix the file: {exc}"))
             continue
@@ -197,6 +213,7 @@ def run_checks(runtime_dir=None, as_json=False) -> list:
     runtime = Path(runtime_dir).resolve() if runtime_dir else project / ".claude" / "runtime"
     problem = _writable(runtime)
     checks.append((problem is None, f"runtime directory {runtime} writable" if problem is None else problem, "fix its permissions" if problem else ""))
+    checks += _redaction_checks(runtime)
     config_file = project / ".claude" / _config.CONFIG_NAME
     if config_file.exists():
         config_values, problems = _config.parse_file(str(config_file))

@@ -17,6 +17,25 @@ def cost_text(cost) -> str:
     return "n/a" if cost is None else f"${cost:,.4f}" if cost < 1 else f"${cost:,.2f}"
 
 
+NO_RESPONSE = "-"  # the tokens and cost of what recorded no response: nothing to count, which 0 would not say
+
+
+def spent_tokens_text(requests: int, tokens: int) -> str:
+    """Tokens as every view shows them, or ``NO_RESPONSE`` when no request was recorded."""
+    return tokens_text(tokens) if requests else NO_RESPONSE
+
+
+def spent_cost_text(requests: int, cost) -> str:
+    """Cost as every view shows it, or ``NO_RESPONSE`` when no request was recorded."""
+    return cost_text(cost) if requests else NO_RESPONSE
+
+
+def plural(count: int, noun: str, nouns: str = None) -> str:
+    """``1 tool call``, ``2 tool calls``: a count with its noun, singular for one (``nouns``: the
+    plural, where it is not the noun with an s)."""
+    return f"{count} {noun if count == 1 else nouns or noun + 's'}"
+
+
 def since_moment(text: str):
     """``2h``, ``3d``, ``45m``, ``1w`` ago, or an ISO date/time (UTC), as an aware datetime;
     ValueError for anything else."""

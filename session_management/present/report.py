@@ -4,7 +4,7 @@ import html
 import json
 
 from ..query.summaries import summarize
-from .formats import duration_text
+from .formats import all_tokens, cost_text, duration_text, tokens_text
 from ..query.timeline import rows as timeline_rows
 
 LANES = ["prompt", "assistant", "tool", "failure", "subagent", "decision", "turn end", "start", "end", "compaction"]
@@ -20,14 +20,13 @@ def kind_class(kind: str) -> str:
 
 
 def usage_rows(spent: dict) -> list:
-    """``(group, name, requests, input, output, cache write, cache read, cost text)`` rows of a priced usage."""
-    cost = lambda value: "n/a (no price known)" if value is None else f"${value:,.4f}"  # noqa: E731
-    rows = []
-    for group in ("by_model", "by_agent"):
-        for name, t in spent[group].items():
-            rows.append((group[3:], name, t["requests"], t["input_tokens"], t["output_tokens"], t["cache_creation_input_tokens"], t["cache_read_input_tokens"], cost(t["cost_usd"])))
-    rows.append(("all", "total", spent["requests"], spent["input_tokens"], spent["output_tokens"], spent["cache_creation_input_tokens"], spent["cache_read_input_tokens"], cost(spent["cost_usd"])))
-    return rows
+    """``(group, name, requests, input, output, cache write, cache read, cost)`` rows of a priced
+    usage, the figures as text as every view shows them."""
+    def row(group, name, t):
+        tokens = (t["input_tokens"], t["output_tokens"], t["cache_creation_input_tokens"], t["cache_read_input_tokens"])
+        return (group, name, str(t["requests"]), *map(tokens_text, tokens), "n/a (no price known)" if t["cost_usd"] is None else cost_text(t["cost_usd"]))
+
+    return [row(group[3:], name, t) for group in ("by_model", "by_agent") for name, t in spent[group].items()] + [row("all", "total", spent)]
 
 
 USAGE_HEADERS = ("per", "name", "requests", "input", "output", "cache write", "cache read", "cost")
@@ -169,8 +168,7 @@ def cards(data: dict, summary: dict, decisions=(), spent: dict = None) -> str:
         ("decisions", len(decisions)),
     ]
     if spent and spent["requests"]:
-        tokens = spent["input_tokens"] + spent["output_tokens"] + spent["cache_creation_input_tokens"] + spent["cache_read_input_tokens"]
-        found += [("tokens", f"{tokens:,}"), ("cost", "n/a" if spent["cost_usd"] is None else f"${spent['cost_usd']:,.4f}")]
+        found += [("tokens", tokens_text(all_tokens(spent))), ("cost", cost_text(spent["cost_usd"]))]  # as list and usage show them
     return "".join(f'<div class="card"><b>{html.escape(str(value))}</b><span>{html.escape(label)}</span></div>' for label, value in found)
 
 
@@ -185,7 +183,8 @@ def usage_section(spent: dict = None) -> str:
     """Tokens and cost per model and per agent, as a table section ('' without responses)."""
     if not spent or not spent["requests"]:
         return ""
-    body = "".join("<tr>" + "".join(f"<td{' class=n' if isinstance(cell, int) else ''}>{html.escape(str(cell))}</td>" for cell in row) + "</tr>" for row in usage_rows(spent))
+    body = "".join("<tr>" + "".join(f"<td{' class=n' if 2 <= column <= 6 else ''}>{html.escape(cell)}</td>" for column, cell in enumerate(row)) + "</tr>"
+                   for row in usage_rows(spent))  # columns 2 to 6: requests and tokens, right-aligned
     return f"<section><h2>Tokens and cost</h2><table><tr>{''.join(f'<th>{h}</th>' for h in USAGE_HEADERS)}</tr>{body}</table></section>"
 
 

@@ -19,7 +19,7 @@ import sys
 import time
 
 from ..core.tokens import MAIN, all_tokens
-from ..store import catalog, history
+from ..store import catalog, history, redaction
 from ..store.catalog import user_dir
 from .combined import IMPORTED_STATUS
 from .fulltext import Query, entry_text
@@ -76,7 +76,8 @@ class Index:
         try:
             db = self._connect()
             tables = {name for (name,) in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
-            if not tables:  # a new file
+            if not tables:  # a new file: built from stored data whose own stamps doctor checks
+                redaction.stamp(os.path.dirname(self.path))
                 return self._create(db)
             version = db.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
             if version and int(version[0]) == SCHEMA_VERSION:

@@ -204,5 +204,5 @@ def per_project(summaries, pricer) -> dict:
     for path, group in sorted(projects.items(), key=lambda item: -len(item[1])):
         spent = priced(added_up(group), pricer)
         found[path] = {"sessions": len(group), **{key: sum(s[key] for s in group) for key in ("prompts", "tool_calls", "failures")},
-                       "tokens": all_tokens(spent), "cost_usd": spent["cost_usd"]}
+                       "requests": spent["requests"], "tokens": all_tokens(spent), "cost_usd": spent["cost_usd"]}
     return found

@@ -4,6 +4,7 @@ import json
 import os
 
 from ..claude_session import parse_timestamp
+from ..core.tokens import text as tokens_text
 
 KINDS = {
     "session_start": "start",
@@ -63,9 +64,10 @@ def describe(entry: dict) -> str:
     if action == "assistant_message":
         usage = details.get("usage") if isinstance(details.get("usage"), dict) else {}
         tokens = sum(v for k, v in usage.items() if k.endswith("_tokens") and isinstance(v, int))
-        said = json.dumps(one_line(details.get("text") or "", 90), ensure_ascii=False) if details.get("text") else f"{len(details.get('tool_use_ids') or [])} tool call(s)"
+        calls = len(details.get("tool_use_ids") or [])
+        said = json.dumps(one_line(details.get("text") or "", 90), ensure_ascii=False) if details.get("text") else f"{calls} tool call{'' if calls == 1 else 's'}"
         agent = f"  [subagent {details['agent_id']}]" if details.get("agent_id") else ""
-        return f"{said}  ({details.get('model', '?')}, {tokens:,} tokens){agent}"
+        return f"{said}  ({details.get('model', '?')}, {tokens_text(tokens)} tokens){agent}"
     if action == "post_model_switch":
         return f"model switched from {details.get('from_model', '?')} to {details.get('to_model', '?')} ({details.get('source', '?')})"
     if action == "stop_failure":

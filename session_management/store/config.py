@@ -17,6 +17,7 @@ DEFAULTS = {
     "max_field_bytes": 16384,  # cap for each stored event field (prompt, tool_input, tool_response …)
     "redact": True,  # replace secrets with [REDACTED:kind]
     "redact_patterns": [],  # extra regular expressions to redact
+    "redact_off": [],  # secret families not redacted in this project (say, a test fixture's fake keys)
     "archive_on": "stop",  # "stop": archive after every turn; "session_end": only when the session ends
     "retention_days": None,  # delete archived sessions older than this (None: keep forever)
     "log_max_bytes": 10 * 1024 * 1024,  # rotate toolkit.log past this size (0: never)
@@ -55,6 +56,8 @@ def _valid(key, value) -> bool:
         return value in _CHOICES[key]
     if key == "redact":
         return isinstance(value, bool)
+    if key == "redact_off":
+        return isinstance(value, list) and all(isinstance(name, str) for name in value)
     if key == "redact_patterns":
         return isinstance(value, list) and all(isinstance(p, str) for p in value)
     if key == "prices":

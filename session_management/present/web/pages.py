@@ -6,7 +6,7 @@ import os
 from html import escape
 from urllib.parse import urlencode
 
-from ..formats import cost_text, duration_text, tokens_text
+from ..formats import cost_text, duration_text, plural, spent_cost_text, spent_tokens_text, tokens_text
 from ..report import cards, event_item, meta_line, timeline_section, tools_section, usage_section
 from .charts import bars, columns, series
 
@@ -71,8 +71,8 @@ def session_rows(rows, empty: str = "No sessions match.") -> str:
             f'<td><a href="{session_href(s["key"], s["session_id"])}" title="{escape(s["session_id"])}">{escape(s["session_id"][:8])}</a></td>'
             f'<td>{escape(status)}</td><td>{escape(_when(s["created_at"]))}</td><td>{escape(_when(s["last_activity"]))}</td>'
             f'<td class=n>{duration_text(s["duration_seconds"])}</td><td class=n>{s["prompts"]}</td><td class=n>{s["tool_calls"]}</td>'
-            f'<td class=n>{s["failures"]}</td><td class=n>{tokens_text(s["tokens"]) if s["requests"] else "-"}</td>'
-            f'<td class=n>{escape(cost_text(s["cost_usd"])) if s["requests"] else "-"}</td></tr>'
+            f'<td class=n>{s["failures"]}</td><td class=n>{spent_tokens_text(s["requests"], s["tokens"])}</td>'
+            f'<td class=n>{escape(spent_cost_text(s["requests"], s["cost_usd"]))}</td></tr>'
         )
     return "".join(cells)
 
@@ -88,12 +88,12 @@ def sessions_page(rows, total: int, projects: dict, filters: dict, page: int, pa
     params = {name: value for name, value in filters.items() if value}
     query = escape(urlencode({**params, "page": page, "fragment": "rows"}))
     body = (
-        f'<section>{form}<p class="count">{total} session(s)</p>'
+        f'<section>{form}<p class="count">{plural(total, "session")}</p>'
         f'<table class="sessions"><thead><tr>{headers}</tr></thead>'
         f'<tbody id="rows" data-live="/live/sessions" data-refresh="/?{query}">{session_rows(rows, "No sessions match." if projects else NOTHING_TRACKED)}</tbody></table>'
         f'{_pager("/", params, page, pages)}</section>'
     )
-    return layout("Sessions", "/", body, f"{len(projects)} project(s) · newest first · active sessions update live")
+    return layout("Sessions", "/", body, f"{plural(len(projects), 'project')} · newest first · active sessions update live")
 
 
 def _when(stamp: str) -> str:
@@ -158,7 +158,7 @@ def search_page(query: str, filters: dict, projects: dict, hits, error: str = ""
                 f'<span class="t">{escape(_when(hit["timestamp"] or ""))}</span> <b>{escape(hit["action"] or "")}</b> {escape(hit["tool"] or "")}'
                 f'<div class="snippet">{snippet}</div></li>'
             )
-        results = f'<p class="count">{len(hits)} hit(s), {"most relevant" if filters["sort"] == "relevance" else "newest"} first</p><ol class="hits">{"".join(items)}</ol>'
+        results = f'<p class="count">{plural(len(hits), "hit")}, {"most relevant" if filters["sort"] == "relevance" else "newest"} first</p><ol class="hits">{"".join(items)}</ol>'
     return layout("Search", "/search", f"<section>{form}{results}</section>", "prompts, answers, tool calls, outputs and errors")
 
 
