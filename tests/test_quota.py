@@ -339,3 +339,20 @@ def test_refreshes_at_once_with_the_same_figures_record_one_sample(project, tran
     for process in running:
         process.communicate(data, timeout=60)
     assert [(line["five_hour"]["used"], line["seven_day"]["used"]) for line in lines()] == [(55, 21)]
+
+
+def test_a_tail_cut_inside_a_line_loads_no_json(project, transcript):
+    """The ledger's last 4 KB starting inside a line, at a nested object that looks like JSON: the refresh still imports no `json` and forecasts from the whole lines."""
+    resets = int(time.time()) + 12 * HOUR  # 6 %/h from 40 %: 100 % in ten hours
+    whole = "".join("\n" + json.dumps({"t": time.time() - (20 - n) * 600, "session": "s", "model": "m", "five_hour": {"used": 20 + n, "resets_at": resets}},
+                                      separators=(",", ":")) for n in range(20))
+    fragment = '{"used":1,"resets_at":2000000000}}'
+    padding = 4096 - len(fragment) - len(whole)
+    assert padding > 0
+    ledger().parent.mkdir(parents=True, exist_ok=True)
+    ledger().write_text('{"t":1,"session":"' + "x" * 50 + '","model":"m","five_hour":' + fragment + whole.replace('"session":"s"', '"session":"' + "s" * (1 + padding) + '"', 1))
+    assert ledger().read_bytes()[-4096:].startswith(fragment.encode())
+    statusline(project, payload(project, transcript))  # the project's settings parsed and cached once
+    imported = imports_of_a_refresh(project, transcript, rate_limits=rate_limits(40, 10, resets, resets + 99 * HOUR))
+    assert "session_management.store.quota" in imported and not imported & {"json", "re", "enum"}
+    assert "5h 40% → 100% at " in statusline(project, payload(project, transcript, rate_limits=rate_limits(40, 10, resets, resets + 99 * HOUR)))

@@ -148,15 +148,22 @@ def reset_in_message(text: str, now: float):
 
 
 def _tail(path: str, size: int = TAIL_BYTES) -> bytes:
-    """The last ``size`` bytes of ``path`` (b"" if it is missing): one read, however long the file."""
+    """The whole lines in the last ``size`` bytes of ``path`` (b"" if it is missing): one read,
+    however long the file. The line the read cuts is left out: its end may look like JSON, and a
+    line that does not parse would make ``core.fastjson`` import ``json`` for its error."""
     try:
         fd = posix.open(path, posix.O_RDONLY)
     except OSError:
         return b""
     try:
-        return posix.pread(fd, size, max(0, posix.fstat(fd).st_size - size))
+        start = max(0, posix.fstat(fd).st_size - size)
+        data = posix.pread(fd, size, start)
     finally:
         posix.close(fd)
+    if start:
+        cut = data.find(b"\n")
+        data = data[cut:] if cut >= 0 else b""
+    return data
 
 
 def entries(tail: bytes) -> list:
@@ -166,7 +173,7 @@ def entries(tail: bytes) -> list:
     found = []
     for line in tail.split(b"\n"):
         try:
-            entry = loads(line) if line.startswith(b"{") else None
+            entry = loads(line) if line.startswith(b'{"t":') and line.endswith(b"}") else None  # a torn line: skipped without a parse
         except ValueError:
             continue
         if isinstance(entry, dict) and isinstance(entry.get("t"), (int, float)):
