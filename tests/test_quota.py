@@ -257,7 +257,8 @@ def test_spend_is_split_by_session_project_and_model_within_the_window():
 
 
 def test_limits_names_what_used_the_current_window(project, transcript):
-    """A recorded turn inside the 5-hour window: `limits --json` gives its session, project and model with the tokens and cost `show` gives."""
+    """A recorded turn inside the 5-hour window: `limits --json` gives its session, project and model with the tokens and cost `show` gives;
+    after a second turn, what a percent took."""
     hook("SessionStart", project, source="startup", transcript_path=str(transcript))
     a_turn(project, transcript, "msg_1")
     hook("Stop", project, transcript_path=str(transcript))
@@ -270,6 +271,14 @@ def test_limits_names_what_used_the_current_window(project, transcript):
     assert spent["project"] == [{"key": str(project), "tokens": 451000, "cost_usd": cost}]
     assert [row["key"] for row in spent["model"]] == ["claude-sonnet-4-5"]
     assert f"by session  {SID[:30]} 451.0k tok {cost_text(cost)}" in cli(*runtime, "limits").stdout
+    statusline(project, payload(project, transcript, rate_limits=rate_limits(31, 12, resets, resets + 100 * HOUR)))
+    time.sleep(1)  # the transcript's times are whole seconds: msg_2's must fall after the window's first sample
+    a_turn(project, transcript, "msg_2")
+    hook("Stop", project, transcript_path=str(transcript))
+    statusline(project, payload(project, transcript, rate_limits=rate_limits(41, 12, resets, resets + 100 * HOUR)))
+    learned = json.loads(cli(*runtime, "limits", "--json").stdout)["current"]["five_hour"]["tokens_per_percent"]
+    assert learned == {"claude-sonnet-4-5": 41000}  # msg_2's 451,000 tokens over the window's rise from its first sample, 30 %, to 41 %
+    assert "1% took   claude-sonnet-4-5 41.0k tok" in cli(*runtime, "limits").stdout
 
 
 def test_the_reset_the_tui_printed_is_read_when_no_sample_names_it():
@@ -356,3 +365,11 @@ def test_a_tail_cut_inside_a_line_loads_no_json(project, transcript):
     imported = imports_of_a_refresh(project, transcript, rate_limits=rate_limits(40, 10, resets, resets + 99 * HOUR))
     assert "session_management.store.quota" in imported and not imported & {"json", "re", "enum"}
     assert "5h 40% → 100% at " in statusline(project, payload(project, transcript, rate_limits=rate_limits(40, 10, resets, resets + 99 * HOUR)))
+
+
+def test_what_a_percent_cost_is_learned_from_the_samples():
+    """From 20 % to 30 % between two samples, 50k opus and 10k haiku tokens: a percent took 5k of opus and 1k of haiku; outside the samples nothing counts."""
+    usage = lambda count: {"input_tokens": count, "output_tokens": 0}  # noqa: E731
+    responses = [(50.0, "/p", "s", "opus", usage(50_000)), (60.0, "/p", "s", "haiku", usage(10_000)), (5.0, "/p", "s", "opus", usage(999))]
+    assert limits.tokens_per_percent((10.0, 20), (100.0, 30), responses) == {"opus": 5000, "haiku": 1000}
+    assert limits.tokens_per_percent((10.0, 30), (100.0, 30), responses) == {}

@@ -48,6 +48,8 @@ def run(args, data_home: str, with_index, pricer) -> int:
         if reach:
             said += f" · 100% at {local(reach['at'])}" + (" (before the reset)" if reach["before_reset"] else " (after the reset)")
         print(said)
+        if window.get("tokens_per_percent"):
+            print("  1% took   " + " · ".join(f"{model} {tokens_text(count)} tok" for model, count in window["tokens_per_percent"].items()))
         for by, rows in window.get("spend", {}).items():
             if rows:
                 named = [f"{os.path.basename(row['key']) if by == 'project' else row['key'][:30]} {tokens_text(row['tokens'])} tok {cost_text(row['cost_usd'])}" for row in rows[:TOP]]
@@ -67,5 +69,6 @@ def add_spend(current: dict, with_index, pricer, now: float) -> None:
     responses = with_index(lambda index, projects: _limits.responses_between(index, projects, earliest, now) if index else [])
     for name, window in current.items():
         used = _limits.spend(responses, starts[name], now)
+        window["tokens_per_percent"] = _limits.tokens_per_percent(window["first"], (window["at"], window["used"]), responses)
         window["spend"] = {by: sorted(({"key": key, "tokens": sum(all_tokens(t) for t in models.values()), "cost_usd": pricer.total(models)}
                                        for key, models in groups.items()), key=lambda row: -row["tokens"]) for by, groups in used.items()}

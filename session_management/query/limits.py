@@ -84,7 +84,7 @@ def summary(entries: list, now: float) -> dict:
     for name, window in current.items():
         t, used = window["samples"][-1][:2]
         per_hour = pace(window["samples"])
-        shown[name] = {"window": name, "used": used, "at": t, "resets_at": window["resets_at"], "pace_per_hour": per_hour,
+        shown[name] = {"window": name, "used": used, "at": t, "first": list(window["samples"][0][:2]), "resets_at": window["resets_at"], "pace_per_hour": per_hour,
                        "forecast": forecast(used, t, per_hour, window["resets_at"]), "peak": window["peak"], "hit": window["hit"],
                        "hit_at": window["hit_at"], "samples": len(window["samples"])}
     past = [{"window": w["window"], "resets_at": w["resets_at"], "peak": w["peak"], "hit": w["hit"], "hit_at": w["hit_at"], "samples": len(w["samples"])}
@@ -127,6 +127,23 @@ def spend(responses: list, start: float, end: float) -> dict:
             for by, key in (("session", session), ("project", project), ("model", model)):
                 tokens.add(found[by].setdefault(key, {}).setdefault(model, tokens.empty()), usage)
     return found
+
+
+def tokens_per_percent(first: tuple, last: tuple, responses: list) -> dict:
+    """``{model: tokens}`` a percent of a window cost, learned from its samples: each model's tokens
+    in the responses ``[(t, project, session, model, usage)]`` between the ``(t, used)`` samples
+    ``first`` and ``last``, over the rise between them (with several models, each one's share of a
+    percent); {} when the window did not rise."""
+    from ..core import tokens
+
+    rise = last[1] - first[1]
+    if rise <= 0:
+        return {}
+    found = {}
+    for t, _project, _session, model, usage in responses:
+        if first[0] < t <= last[0]:
+            found[model] = found.get(model, 0) + tokens.all_tokens(tokens.add(tokens.empty(), usage))
+    return {model: round(count / rise) for model, count in found.items()}
 
 
 def responses_between(index, projects, start: float, end: float) -> list:
