@@ -373,3 +373,10 @@ def test_what_a_percent_cost_is_learned_from_the_samples():
     responses = [(50.0, "/p", "s", "opus", usage(50_000)), (60.0, "/p", "s", "haiku", usage(10_000)), (5.0, "/p", "s", "opus", usage(999))]
     assert limits.tokens_per_percent((10.0, 20), (100.0, 30), responses) == {"opus": 5000, "haiku": 1000}
     assert limits.tokens_per_percent((10.0, 30), (100.0, 30), responses) == {}
+
+
+def test_limits_on_a_fresh_machine_says_so_in_one_line(tmp_path):
+    """Nothing recorded anywhere: `limits` says so in one line on stderr and exits 1; `--json` prints the empty result and exits 0."""
+    done = subprocess.run([sys.executable, "-m", "session_management", "limits"], capture_output=True, text=True, cwd=tmp_path, timeout=120)
+    assert (done.returncode, done.stdout) == (1, "") and done.stderr.startswith("nothing to show yet: no rate_limits recorded") and len(done.stderr.splitlines()) == 1
+    assert json.loads(cli("limits", "--json").stdout) == {"seen": False, "current": {}, "past": [], "blocks": []}

@@ -3,6 +3,7 @@ with what each current one's responses used, by session, project and model; or, 
 never sent ``rate_limits`` (an API key), 5-hour blocks of activity."""
 
 import os
+import sys
 import time
 
 from ..query import limits as _limits
@@ -31,6 +32,10 @@ def run(args, data_home: str, with_index, pricer) -> int:
 
         print(json.dumps(report, indent=2))
         return 0
+    if not report["seen"] and not report["blocks"]:
+        print("nothing to show yet: no rate_limits recorded (a subscription login's status line sends them) and no response in any tracked project",
+              file=sys.stderr)
+        return 1
     if not report["seen"]:
         print("no rate_limits recorded: Claude Code sends them to the status line only for a subscription login "
               "(install --statusline, then a subscriber's turn); 5-hour blocks of activity instead:")
