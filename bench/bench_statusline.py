@@ -5,7 +5,8 @@ spend); then ``ccusage statusline`` (20.0.24, native) on the same Claude Code hi
 
 Each measured session is mid-turn, as Claude Code runs the line: a turn harvested, then a prompt,
 three tool calls and a response the hooks have not harvested yet; and one whose turn then ended in
-an API error (a 429: Claude Code writes a ``<synthetic>`` response and fires StopFailure)."""
+an API error (a 429: Claude Code writes a ``<synthetic>`` response and fires StopFailure). One more
+row: a refresh whose ``rate_limits`` changed, so it appends a sample to a large quota ledger."""
 
 import json
 import os
@@ -17,7 +18,7 @@ import time
 from pathlib import Path
 
 import corpus
-from session_management.core.fastos import cache_dir
+from session_management.core.fastos import cache_dir, data_home
 from session_management.store import catalog
 
 REPO = Path(__file__).resolve().parent.parent
@@ -74,6 +75,21 @@ def _mid_turn_session(root: Path, events: int, seed_session, hook_command, trans
     return stdin, env
 
 
+def _large_ledger(stdin: bytes, env, lines: int) -> tuple:
+    """A quota ledger of ``lines`` samples in ``env``'s data home, and two stdins whose figures differ,
+    so that each refresh, taking them in turn, appends a sample."""
+    ledger = Path(data_home(env)) / "quota" / "ledger.jsonl"
+    ledger.parent.mkdir(parents=True, exist_ok=True)
+    sample = '{"t":1796650000.000,"session":"5a1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0","model":"claude-sonnet-4-5",'
+    ledger.write_text("".join(f'{sample}"five_hour":{{"used":{n % 100},"resets_at":{1796650000 + n // 100 * 18000}}}}}\n' for n in range(lines)))
+    payload = json.loads(stdin)
+    stdins = []
+    for used in (40, 41):
+        payload["rate_limits"] = {"five_hour": {"used_percentage": used, "resets_at": 1796668000}, "seven_day": {"used_percentage": 30, "resets_at": 1797200000}}
+        stdins.append(json.dumps(payload).encode())
+    return stdins, lines
+
+
 def _history(home: Path, megabytes: int, transcript_turn) -> int:
     """Claude Code transcripts of other sessions under ``home/.claude/projects``, about ``megabytes`` MB."""
     turn = transcript_turn(0)
@@ -106,11 +122,13 @@ def run(python: str, rounds: int, big: int, others: int, history_mb: int, seed_s
     small_in, small_env = _mid_turn_session(root, 10, seed_session, hook_command, transcript_turn, sid, python)
     big_in, big_env = _mid_turn_session(root, big, seed_session, hook_command, transcript_turn, sid, python)
     error_in, error_env = _mid_turn_session(root, 10, seed_session, hook_command, transcript_turn, sid, python, rate_limited=True)
-    commands = {"floor": (floor, small_in, small_env), "10": (line, small_in, small_env), "big": (line, big_in, big_env), "429": (line, error_in, error_env)}
+    quota_ins, ledger_lines = _large_ledger(small_in, small_env, big * 20)
+    commands = {"floor": (floor, small_in, small_env), "10": (line, small_in, small_env), "big": (line, big_in, big_env), "429": (line, error_in, error_env),
+                "quota": (line, None, small_env)}
     samples = {name: [] for name in commands}
-    for _ in range(rounds):
+    for round_ in range(rounds):
         for name, (command, data, env) in commands.items():
-            samples[name].append(_run(command, data, env))
+            samples[name].append(_run(command, quota_ins[round_ % 2] if name == "quota" else data, env))
     # Then the same with many sessions recorded beside it: projects in the catalog, the index built,
     # each project's spend in today's file.
     paths, _ = corpus.write_corpus(root / "others", 10, others // 10, 10)
@@ -132,6 +150,7 @@ def run(python: str, rounds: int, big: int, others: int, history_mb: int, seed_s
         (f"10. status line, {big:,}-event session, vs python -I -S", med["big"], statistics.median(samples["floor"]), "ms"),
         (f"10. status line, {big:,}-event session vs 10-event", med["big"], med["10"], "ms"),
         ("10. status line after an API error (429), vs python -I -S", med["429"], statistics.median(samples["floor"]), "ms"),
+        (f"10. status line recording a rate_limits sample, {ledger_lines:,}-line quota ledger, vs python -I -S", med["quota"], statistics.median(samples["floor"]), "ms"),
         (f"10. status line beside {others:,} sessions vs python -I -S", med["crowded"], statistics.median(crowded_samples["floor"]), "ms"),
     ]
     ccusage = _ccusage()

@@ -31,6 +31,16 @@ def failure(status: int = 500, kind: str = "api_error") -> dict:
     return {"status": status, "error": {"type": "error", "error": {"type": kind, "message": f"fake {status}"}}}
 
 
+def unified_limits(five_hour: float, seven_day: float, five_resets: int, seven_resets: int, status: str = "allowed") -> dict:
+    """The headers the API sends a subscription login: utilizations as fractions, resets as epochs."""
+    return {"anthropic-ratelimit-unified-status": status, "anthropic-ratelimit-unified-representative-claim": "five_hour",
+            "anthropic-ratelimit-unified-reset": str(five_resets),
+            "anthropic-ratelimit-unified-5h-utilization": str(five_hour), "anthropic-ratelimit-unified-5h-reset": str(five_resets),
+            "anthropic-ratelimit-unified-5h-status": status,
+            "anthropic-ratelimit-unified-7d-utilization": str(seven_day), "anthropic-ratelimit-unified-7d-reset": str(seven_resets),
+            "anthropic-ratelimit-unified-7d-status": "allowed"}
+
+
 def _first_user_text(body: dict) -> str:
     messages = body.get("messages") or [{}]
     content = messages[0].get("content", "")
@@ -42,9 +52,12 @@ def _first_user_text(body: dict) -> str:
 class FakeAnthropic:
     """Serve ``script`` (a list of replies, see ``text`` and ``tools``) until stopped."""
 
-    def __init__(self, script, routes: dict = None):
+    def __init__(self, script, routes: dict = None, limits=None):
         """``routes``: ``{text: replies}`` for conversations whose first user message contains
-        ``text`` (a subagent's prompt): they run beside the main one, in any order."""
+        ``text`` (a subagent's prompt): they run beside the main one, in any order. ``limits``:
+        ``limits(turn requests so far)`` gives the ``anthropic-ratelimit-unified-*`` headers every
+        Messages response carries (see ``unified_limits``), as the API sends a subscriber."""
+        self.limits = limits
         self.script = list(script)
         self.routes = {marker: list(replies) for marker, replies in (routes or {}).items()}
         self.requests = []
@@ -100,9 +113,14 @@ class FakeAnthropic:
                 except ValueError:
                     return {}
 
+            def _limits(self) -> None:
+                for name, value in (fake.limits(fake.turn_requests) if fake.limits and self.path.startswith("/v1/messages") else {}).items():
+                    self.send_header(name, value)
+
             def _json(self, status: int, payload: dict) -> None:
                 data = json.dumps(payload).encode()
                 self.send_response(status)
+                self._limits()
                 self.send_header("Content-Type", "application/json")
                 self.send_header("Content-Length", str(len(data)))
                 self.end_headers()
@@ -129,6 +147,7 @@ class FakeAnthropic:
 
             def _stream(self, body, reply):
                 self.send_response(200)
+                self._limits()
                 self.send_header("request-id", f"req_fake{fake._tag}{next(fake._ids):06d}")
                 self.send_header("Content-Type", "text/event-stream")
                 self.send_header("Cache-Control", "no-cache")

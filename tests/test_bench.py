@@ -23,7 +23,7 @@ def test_quick_benchmark_run_prints_every_row(tmp_path):
                    "7. index build", "7. search a rare word", "7. list --all-projects,", "8. PostToolUse with otlp:", "8. Stop with otlp:",
                    "8. export --otlp, 50 sessions", "9. dashboard sessions page, 200 sessions, warm", "9. dashboard live update",
                    "9. dashboard search a rare word",
-                   "10. status line, 10-event session", "10. status line, 300-event session vs", "10. status line after an API error", "10. status line beside 200 sessions", "10. ccusage statusline",
+                   "10. status line, 10-event session", "10. status line, 300-event session vs", "10. status line after an API error", "10. status line recording a rate_limits sample", "10. status line beside 200 sessions", "10. ccusage statusline",
                    "11. first import (and index) of", "11. import with nothing new"):
         [row] = [line for line in lines if line.startswith(prefix) and "floor" not in line]
         assert row.rstrip().endswith("x"), row

@@ -220,9 +220,9 @@ def test_today_all_projects_adds_the_imported_history_once(project, tmp_path):
     assert costs[str(other)] > 1  # two responses now
 
 
-def imports_of_a_refresh(project, transcript) -> set:
+def imports_of_a_refresh(project, transcript, **fields) -> set:
     """The modules one refresh of the session's status line imports (``-X importtime``)."""
-    done = subprocess.run([sys.executable, "-I", "-S", "-X", "importtime", str(ENTRY)], input=payload(project, transcript),
+    done = subprocess.run([sys.executable, "-I", "-S", "-X", "importtime", str(ENTRY)], input=payload(project, transcript, **fields),
                           capture_output=True, env=env_for(project), timeout=30)
     assert done.returncode == 0
     return {line.split("|")[-1].strip() for line in done.stderr.decode().splitlines()[1:]}
@@ -236,6 +236,10 @@ def test_the_status_line_imports_neither_json_nor_re_nor_os(project, transcript)
     imported = imports_of_a_refresh(project, transcript)
     assert "session_management.store.tally" in imported
     assert not imported & {"json", "re", "enum", "os", "genai_prices", "sqlite3", "datetime", "pathlib"}
+    limits = {"five_hour": {"used_percentage": 42, "resets_at": 2_000_000_000}, "seven_day": {"used_percentage": 17, "resets_at": 2_000_500_000}}
+    with_quota = imports_of_a_refresh(project, transcript, rate_limits=limits)  # a sample recorded, the ledger's tail read
+    assert "session_management.store.quota" in with_quota and "session_management.query.limits" not in with_quota
+    assert not with_quota & {"json", "re", "enum", "os", "genai_prices", "sqlite3", "datetime", "pathlib"}
 
 
 def test_colours_only_on_a_colour_terminal(project, transcript):

@@ -84,8 +84,9 @@ class Event:
 
 
 def run(event_name: str) -> None:
-    """Entry point of every hook script: handle one event from stdin, fail open. The one thing
-    ever printed is an opt-in budget warning at a turn end (``budget.warn``, see ``capture.totals``)."""
+    """Entry point of every hook script: handle one event from stdin, fail open. The only things
+    ever printed are an opt-in budget warning at a turn end (``budget.warn``, see ``capture.totals``)
+    and, with ``budget.enforce``, a UserPromptSubmit's block decision."""
     real_stdout = _silence_stdout()
     messages = []
     try:
@@ -99,10 +100,12 @@ def run(event_name: str) -> None:
 
 
 def _tell_claude(fd: int, messages: list) -> None:
-    """Print ``{"systemMessage": …}``, which Claude Code shows the person under the answer."""
+    """Print ``{"systemMessage": …}``, which Claude Code shows the person under the answer; or a block
+    decision (a dict among ``messages``: an enforced budget, see ``_enforce_budget``)."""
     if messages:
+        decisions = [message for message in messages if isinstance(message, dict)]
         try:
-            os.write(fd, (json.dumps({"systemMessage": " ".join(messages)}) + "\n").encode("utf-8"))
+            os.write(fd, (json.dumps(decisions[0] if decisions else {"systemMessage": " ".join(messages)}) + "\n").encode("utf-8"))
         except OSError:
             pass
 
@@ -198,6 +201,10 @@ def _record(event: Event, session_id: str) -> str:
     _log_outcome(event, session_id, outcome)
     if outcome == "repeat":
         return outcome
+    if name == "StopFailure" and payload.get("error") == "rate_limit":
+        _record_limit_hit(event, session_id)
+    if name == "UserPromptSubmit" and config["budget"].get("enforce"):
+        _enforce_budget(event, session_id)
     if archive:
         event.manager().archive_session(session_id)
         ended = {"SessionEnd": "the session ended", "StopFailure": "an API error ended the turn; archive_on: stop"}
@@ -212,6 +219,45 @@ def _record(event: Event, session_id: str) -> str:
     if config.get("otlp"):
         _hand_off_shipment(event, session_id)
     return outcome
+
+
+OVERRIDE = "budget override"  # a prompt starting so goes through an enforced budget
+
+
+def _enforce_budget(event: Event, session_id: str) -> None:
+    """``budget.enforce``: a new prompt over a budget is blocked (Claude Code's block decision), unless
+    it starts with ``OVERRIDE``. Fail-open: an error of the check lets the prompt through."""
+    prompt = event.payload.get("prompt")
+    if isinstance(prompt, str) and prompt.lstrip().lower().startswith(OVERRIDE):
+        event.logger.log_decision(what="let a prompt through the enforced budget", why=f"it starts with {OVERRIDE!r}", session_id=session_id)
+        return
+    from .totals import over_budget
+
+    try:
+        reasons = over_budget(event, session_id)
+    except Exception as exc:
+        event.logger.log_error(f"cannot check the enforced budget, the prompt goes through: {exc}", exc, session_id)
+        return
+    if reasons:
+        why = "; ".join(reasons)
+        event.system_messages.append({"decision": "block", "reason": (
+            f"Over budget (claude-session-tracker): {why}. To go on, raise the budget in .claude/session-tracking.yaml, "
+            f"or send the prompt again starting with \"{OVERRIDE}\" to let that one through.")})
+        event.logger.log_decision(what="block the prompt", why=f"budget.enforce: {why}", alternatives=f"let it through (a prompt starting with {OVERRIDE!r})",
+                                  session_id=session_id)
+
+
+def _record_limit_hit(event: Event, session_id: str) -> None:
+    """A turn stopped by a usage limit: a hit in the user's quota ledger (``store.quota``), beside the session's record."""
+    from ..core.fastos import data_home
+    from ..store import quota
+
+    try:
+        window = quota.record_hit(data_home(), time.time(), session_id, event.payload.get("last_assistant_message"))
+    except Exception as exc:  # the ledger is a view's convenience: never the session's record
+        event.logger.log_error(f"cannot record the limit hit in the quota ledger: {exc}", exc, session_id)
+        return
+    event.logger.log_session_event(session_id, "limit_hit", {"window": window})
 
 
 def _hand_off_shipment(event: Event, session_id: str) -> None:

@@ -1,5 +1,5 @@
 """Present: what a person runs and reads — the claude-sessions CLI (``cli``), how figures read
-(``formats``), the Markdown/HTML report (``report``), ``doctor``, ``demo``, the dashboard (``web``) and Claude Code's status line (``statusline``,
+(``formats``), the Markdown/HTML report (``report``), ``limits``, ``doctor``, ``demo``, the dashboard (``web``) and Claude Code's status line (``statusline``,
 run as ``statusline_entry``).
 
 The top of the stack: may import every other stage; nothing imports it but ``__main__``.

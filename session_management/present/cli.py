@@ -1002,6 +1002,18 @@ def cmd_install(args) -> int:
     return 0 if ready else 1
 
 
+def cmd_limits(args) -> int:
+    from ..core.fastos import data_home
+    from .limits import run
+
+    def with_index(read):  # every project's records, as the views across projects read them
+        refresh_history()
+        projects = every_project()
+        return from_index(projects, lambda index: read(index, projects)) if projects else read(None, [])
+
+    return run(args, data_home(), with_index, pricer_in_scope(args))
+
+
 def cmd_statusline(args) -> int:
     from .statusline import main as statusline_main
 
@@ -1143,6 +1155,9 @@ every match first: slower for a word found everywhere."""
     sub.add_argument("--format", choices=("json", "markdown", "html"), default="json", help="default: json")
     sub.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of stdout")
     add_export_otlp_arguments(sub)
+
+    sub = command("limits", "the 5-hour and weekly limits: used, reset, pace and forecast, past windows (or 5-hour blocks without a subscription)", cmd_limits)
+    sub.add_argument("--json", action="store_true", help="print JSON")
 
     sub = command("cleanup", "end sessions idle past their timeout; delete archives older than the retention period", cmd_cleanup)
     sub.add_argument("--dry-run", action="store_true", help="say what would be done, change nothing")

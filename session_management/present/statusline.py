@@ -3,7 +3,8 @@
 Claude Code writes a JSON object on stdin (session id, transcript path, workspace, model, rate
 limits…) after each answer and runs this again; whatever it prints is the line under the prompt.
 It shows the model, this session's tokens and cost, its tool calls and failures, today's spend in
-this project and in all, the 5-hour and 7-day limits when sent, and a plain "over budget".
+this project and in all, the 5-hour and 7-day limits when sent (kept in the quota ledger,
+``store.quota``), and a plain "over budget".
 
 Fast and flat: the figures come from the running totals the hooks keep (``store.tally``), plus
 what the session's journal and transcripts hold beyond them (read, never written), so a refresh
@@ -21,7 +22,7 @@ DEADLINE_SECONDS = 3  # a stdin never closed, a hung disk: the parts made by the
 MAX_STDIN_BYTES = 1 << 20
 MAX_UNHARVESTED_BYTES = 8 << 20  # a transcript never harvested (a session begun before the hooks): skip it
 SEPARATOR = " · "
-_STYLES = {"model": "36", "cost": "32", "dim": "2", "failed": "31", "over": "1;31"}
+_STYLES = {"model": "36", "cost": "32", "dim": "2", "failed": "31", "over": "1;31", "warn": "33"}
 
 
 def read_stdin() -> bytes:
@@ -137,6 +138,7 @@ def build(payload: dict, env, line: Line) -> None:
         session_id = validate_session_id(payload.get("session_id") or env.get("CLAUDE_CODE_SESSION_ID"))
     except ValueError:
         session_id = None
+    ledger_tail = _record_quota(payload, env, session_id)
     prices = spend.Prices(config["prices"], fastos.cache_dir(env))
     budget = config["budget"]
     today = time.strftime("%Y-%m-%d", time.gmtime())
@@ -164,12 +166,51 @@ def build(payload: dict, env, line: Line) -> None:
         if budget.get("day") and everywhere is not None and everywhere >= budget["day"]:
             over.append(f"OVER DAILY BUDGET: {money(everywhere)} of {money(budget['day'])}")
     if "limits" in parts:
-        limits = [f"{label} {used:.0f}%" for label, key in (("5h", "five_hour"), ("7d", "seven_day"))
-                  for used in [_get(payload, "rate_limits", key, "used_percentage")] if isinstance(used, (int, float)) and not isinstance(used, bool)]
-        line.add(" ".join(limits))
+        line.add(limits_text(payload, ledger_tail, line))
     if "budget" in parts:
         for text in over:
             line.add(line.paint(text, "over"))
+
+
+def limits_text(payload: dict, ledger_tail: bytes, line: Line) -> str:
+    """"5h 42% 7d 17%", each window coloured at 70 % and 90 %, and "→ 100% at 14:20" after one whose
+    pace over the ledger's last samples (``ledger_tail``) reaches the limit before its reset."""
+    if not isinstance(payload.get("rate_limits"), dict):
+        return ""
+    from ..store.quota import entries, forecast, pace
+
+    recent = None
+    said = []
+    for label, key in (("5h", "five_hour"), ("7d", "seven_day")):
+        used = _get(payload, "rate_limits", key, "used_percentage")
+        if not isinstance(used, (int, float)) or isinstance(used, bool):
+            continue
+        resets = _get(payload, "rate_limits", key, "resets_at")
+        reach = None
+        if isinstance(resets, (int, float)) and not isinstance(resets, bool) and used < 100:  # a window to forecast
+            recent = entries(ledger_tail) if recent is None else recent
+            samples = [(entry["t"], entry[key]["used"]) for entry in recent
+                       if isinstance(entry.get(key), dict) and entry[key].get("resets_at") == int(resets) and isinstance(entry[key].get("used"), (int, float))]
+            reach = forecast(used, time.time(), pace(samples), resets)
+        text = f"{label} {used:.0f}%"
+        if reach and reach["before_reset"]:
+            text += " → 100% at " + time.strftime("%H:%M", time.localtime(reach["at"]))
+        style = "over" if used >= 90 else "warn" if used >= 70 or (reach and reach["before_reset"]) else None
+        said.append(line.paint(text, style) if style else text)
+    return " ".join(said)
+
+
+def _record_quota(payload: dict, env, session_id) -> bytes:
+    """Keep the ``rate_limits`` figures in the quota ledger (``store.quota``); returns its last bytes
+    for the forecast. A failure costs the ledger a sample and the line its forecast, nothing more."""
+    if not isinstance(payload.get("rate_limits"), dict):
+        return b""
+    from ..store import quota
+
+    try:
+        return quota.record_sample(fastos.data_home(env), time.time(), session_id or "", _get(payload, "model", "id"), payload["rate_limits"])
+    except OSError:
+        return b""
 
 
 def main(env=None) -> int:

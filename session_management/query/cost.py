@@ -8,11 +8,8 @@ long-context tiers are not applied. A model with no known price has no cost (Non
 made-up number; ``unpriced`` says which they were.
 """
 
-import json
 import os
-import sys
 
-from ..core.fingerprints import files_fingerprint
 from ..store.catalog import user_dir
 from ..store import rates as _rates
 
@@ -56,69 +53,9 @@ class Pricer:
         return None if any(cost is None for cost in costs) else round(sum(costs), 6)
 
 
-_PROBE = 1000  # tokens: far below any long-context tier, which applies per request, not per total
-
-
 def _library_rates(model: str):
-    """The model's USD per million tokens of each kind from genai-prices, in the config's
-    ``prices:`` shape; None if unknown. Kept in the user's cache per installed genai-prices data:
-    importing genai-prices takes about a third of a second, and most commands need only a rate."""
-    stamp = _library_stamp()
-    if stamp is None:  # an environment built before 0.2 (re-run install.sh to add it)
-        return None
-    path = _rates.cache_path(user_dir("XDG_CACHE_HOME", ".cache"))
-    cache = _rates.read_cache(path)
-    if cache.get("library") == stamp and model in cache["models"]:
-        return cache["models"][model]
-    rates = _ask_library(model)
-    from ..file_utils import atomic_write, ensure_private_dir
-    from ..store.journal import FlockLock
-
-    try:
-        ensure_private_dir(os.path.dirname(path))
-        with FlockLock(path + ".lock"):
-            cache = _rates.read_cache(path)
-            models = cache["models"] if cache.get("library") == stamp else {}
-            atomic_write(path, json.dumps({"library": stamp, "models": {**models, model: rates}}, indent=1))
-    except OSError:
-        pass  # a read-only cache only costs time
-    return rates
-
-
-def _library_stamp():
-    """What identifies the installed genai-prices data (its files' sizes and times), found without
-    importing it; None if it is not installed. Looked for on ``sys.path`` first (``importlib.util``
-    costs a millisecond of a command that needs only a rate), then as the import system finds it."""
-    origin = next((path for path in (os.path.join(entry or ".", "genai_prices", "__init__.py") for entry in sys.path)
-                   if os.path.isfile(path)), None)
-    if origin is None:
-        import importlib.util
-
-        spec = importlib.util.find_spec("genai_prices")
-        if spec is None or not spec.origin:
-            return None
-        origin = spec.origin
-    return files_fingerprint([origin, os.path.join(os.path.dirname(origin), "data.py")])
-
-
-def _ask_library(model: str):
-    from genai_prices import Usage, calc_price
-
-    def price(input_tokens=_PROBE, **tokens) -> float:
-        # genai-prices' input_tokens means every input token, cache reads and writes included
-        usage = Usage(input_tokens=input_tokens, **tokens)
-        return float(calc_price(usage, model, provider_id="anthropic").total_price) * _rates.PER_MILLION / _PROBE
-
-    try:
-        return {
-            "input_mtok": price(),
-            "output_mtok": price(input_tokens=0, output_tokens=_PROBE),
-            "cache_read_mtok": price(cache_read_tokens=_PROBE),
-            "cache_write_mtok": price(cache_write_tokens=_PROBE, cache_write_5m_tokens=_PROBE),
-            "cache_write_1h_mtok": price(cache_write_tokens=_PROBE, cache_write_1h_tokens=_PROBE),
-        }
-    except LookupError:
-        return None
+    """The model's rates from genai-prices, kept in the user's cache (``store.rates.library_rates``)."""
+    return _rates.library_rates(model, user_dir("XDG_CACHE_HOME", ".cache"))
 
 
 def priced(summary: dict, pricer: Pricer) -> dict:

@@ -71,7 +71,9 @@ def describe(entry: dict) -> str:
     if action == "post_model_switch":
         return f"model switched from {details.get('from_model', '?')} to {details.get('to_model', '?')} ({details.get('source', '?')})"
     if action == "stop_failure":
-        return f"turn ended by an API error ({details.get('error', '?')})"
+        said = one_line(details.get("last_assistant_message") or "", 100) if details.get("error") == "rate_limit" else ""
+        hit = f"usage limit hit {json.dumps(said, ensure_ascii=False)}: " if said else ""
+        return f"{hit}turn ended by an API error ({details.get('error', '?')})"
     if action == "session_end":
         return f"session ended ({details.get('reason', '?')})"
     return one_line(json.dumps(details, ensure_ascii=False), 120)

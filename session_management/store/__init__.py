@@ -2,7 +2,8 @@
 (``writer``), the session file layout (``snapshot``), the project's configuration (``config``), and the
 user's catalog of tracked projects (``catalog``), the running totals the status line reads (``tally``) and
 pricing from known rates (``rates``), the layout of the history imported from transcripts (``history``),
-and which redaction rules stored data was redacted with (``redaction``: the rules' version and its stamp).
+which redaction rules stored data was redacted with (``redaction``: the rules' version and its stamp),
+and the quota ledger of the 5-hour and weekly limits Claude Code reports (``quota``).
 
 May import ``core`` and the spec's modules (``file_utils``, ``session_manager``); never capture,
 query, present, install or export.

@@ -26,7 +26,7 @@ DEFAULTS = {
     "events": {},  # hook events switched on or off against the defaults, e.g. {PreToolUse: true}; read at install
     "otlp": None,  # ship sessions as OpenTelemetry traces: {endpoint, headers, ship_on, prompts, …} (see OTLP_KEYS)
     "statusline": {},  # what `claude-sessions statusline` shows: {parts: [...], color: auto|always|never} (see STATUSLINE_KEYS)
-    "budget": {},  # USD limits: {session: 5, day: 20, warn: false}; over them the status line says so (see BUDGET_KEYS)
+    "budget": {},  # USD limits {session: 5, day: 20} and quota ones {five_hour_percent: 80, seven_day_percent: 90}, warn: false, enforce: false (see BUDGET_KEYS)
 }
 STATUSLINE_PARTS = ("model", "session", "tools", "today", "limits", "budget")
 _DOLLARS = lambda v: isinstance(v, (int, float)) and not isinstance(v, bool) and v > 0  # noqa: E731
@@ -34,7 +34,9 @@ STATUSLINE_KEYS = {
     "parts": lambda v: isinstance(v, list) and all(part in STATUSLINE_PARTS for part in v),
     "color": lambda v: v in ("auto", "always", "never"),
 }
-BUDGET_KEYS = {"session": _DOLLARS, "day": _DOLLARS, "warn": lambda v: isinstance(v, bool)}
+_PERCENT = lambda v: _DOLLARS(v) and v <= 100  # noqa: E731
+BUDGET_KEYS = {"session": _DOLLARS, "day": _DOLLARS, "five_hour_percent": _PERCENT, "seven_day_percent": _PERCENT,
+               "warn": lambda v: isinstance(v, bool), "enforce": lambda v: isinstance(v, bool)}
 # The otlp: mapping's keys and what each accepts.
 OTLP_KEYS = {
     "endpoint": lambda v: isinstance(v, str) and v.startswith(("http://", "https://")),

@@ -15,7 +15,7 @@ from ...query.usage import per_turn, total_of
 from ..formats import all_tokens, cost_text, since_moment, tokens_text
 from ..report import CSS, LEGEND_JS, cards, event_item, timeline_section, tools_section, usage_section
 from .live import list_stream, session_stream
-from .pages import error_page, search_page, session_page, session_rows, sessions_page, usage_page
+from .pages import error_page, limits_page, search_page, session_page, session_rows, sessions_page, usage_page
 from .data import Data, NotFound, project_key
 from .guard import Guard
 
@@ -140,6 +140,9 @@ def build_app(data: Data, hosts, token: str = None) -> Guard:
         found = data.usage(_scoped(data, filters["project"]), _since(filters["since"]))
         return HTMLResponse(usage_page(found, data.projects(), filters))
 
+    def limits(request):
+        return HTMLResponse(limits_page(data.limits(list(data.projects().values()))))
+
     def static(request):
         name = request.path_params["name"]
         if name == "app.js":
@@ -164,6 +167,7 @@ def build_app(data: Data, hosts, token: str = None) -> Guard:
             Route("/live/sessions", sessions_live),
             Route("/search", search),
             Route("/usage", usage),
+            Route("/limits", limits),
             Route("/static/{name:str}", static),
         ],
         exception_handlers={NotFound: not_found, HTTPException: http_error},

@@ -51,6 +51,46 @@ def bars(items, value_text, colour: str = "#059669", label: str = "chart") -> st
     return "".join(parts)
 
 
+def series(windows, now: float, forecasts: dict, label: str = "chart") -> str:
+    """Used percent over time: one line per window (``query.limits.windows``, oldest first), a dashed
+    mark at each reset, a red dot where it was hit, and a dotted line from the last sample to 100 %
+    where ``forecasts`` (``{resets_at: forecast}``) says the pace gets there."""
+    width, height, left, bottom, top = 960, 240, 50, 30, 14
+    points = [(t, used) for window in windows for t, used, *_ in window["samples"]]
+    if not points:
+        return '<p class="empty">Nothing recorded.</p>'
+    ends = [w["resets_at"] for w in windows if w["resets_at"]] + [f["at"] for f in forecasts.values() if f]
+    first, last = min(t for t, _ in points), max([now, *ends, *(t for t, _ in points)])
+    span = max(last - first, 1.0)
+    x = lambda t: left + (width - left - 10) * (t - first) / span  # noqa: E731
+    y = lambda used: height - bottom - (height - bottom - top) * min(max(used, 0), 100) / 100  # noqa: E731
+    parts = [f'<svg class="chart" viewBox="0 0 {width} {height}" width="100%" role="img" aria-label="{escape(label)}">']
+    parts += _grid(width, height, left, bottom, top, [0, 25, 50, 75, 100], lambda value, step: f"{value:g}%")
+    for window in windows:
+        line = " ".join(f"{x(t):.1f},{y(used):.1f}" for t, used, *_ in window["samples"])
+        if line:
+            parts.append(f'<polyline points="{line}" fill="none" stroke="#2563eb" stroke-width="2"><title>peak {window["peak"]:g}%</title></polyline>')
+        if window["resets_at"]:
+            parts.append(f'<line class="reset" x1="{x(window["resets_at"]):.1f}" x2="{x(window["resets_at"]):.1f}" y1="{top}" y2="{height - bottom}" '
+                         f'stroke="#94a3b8" stroke-dasharray="4 4"><title>reset {escape(_clock(window["resets_at"]))}</title></line>')
+        if window["hit_at"] is not None:
+            parts.append(f'<circle class="hit" cx="{x(window["hit_at"]):.1f}" cy="{y(100):.1f}" r="5" fill="#dc2626"><title>hit {escape(_clock(window["hit_at"]))}</title></circle>')
+        reach = forecasts.get(window["resets_at"])
+        if reach and window["samples"]:
+            t, used = window["samples"][-1][:2]
+            parts.append(f'<line class="forecast" x1="{x(t):.1f}" y1="{y(used):.1f}" x2="{x(reach["at"]):.1f}" y2="{y(100):.1f}" stroke="#d97706" '
+                         f'stroke-dasharray="2 4" stroke-width="2"><title>100 % at {escape(_clock(reach["at"]))}</title></line>')
+    parts.append(f'<text x="{left}" y="{height - 8}">{escape(_clock(first))}</text><text x="{width - 10}" y="{height - 8}" text-anchor="end">{escape(_clock(last))}</text>')
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def _clock(t: float) -> str:
+    import time
+
+    return time.strftime("%Y-%m-%d %H:%M", time.localtime(t))
+
+
 def axis_ticks(peak: float, whole: bool = False, most: int = 6) -> list:
     """Ticks from 0 to the first round number at or above ``peak``, at a step a person would pick
     (1, 2 or 5 times a power of ten; at least 1 when ``whole``), at most ``most`` steps."""

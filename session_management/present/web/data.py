@@ -125,6 +125,25 @@ class Data:
                 continue
         return paths
 
+    def limits(self, projects) -> dict:
+        """The quota ledger read back (``query.limits.summary``, the current windows' ``spend`` by
+        session, project and model) with every window's samples (``windows``); without
+        ``rate_limits`` ever recorded, the 5-hour ``blocks`` of ``projects``' responses."""
+        import time
+
+        from ...core.fastos import data_home
+        from ...query import limits
+        from ..limits import add_spend
+
+        entries, now = limits.read_ledger(data_home()), time.time()
+        report = limits.summary(entries, now)
+        with_index = lambda read: self._from_index(projects, lambda index: read(index, projects))  # noqa: E731
+        if not report["seen"]:
+            report["blocks"] = limits.blocks(with_index(limits.activity), now)
+        elif report["current"]:
+            add_spend(report["current"], with_index, self.pricer(), now)
+        return {**report, "windows": limits.windows(entries), "now": now}
+
     def search(self, query: str, projects, action=None, tool=None, since=None, limit: int = 50, sort: str = "newest") -> list:
         """The index's hits (see ``query.index.Index.search``); ValueError for a query with nothing to search for."""
         return self._from_index(projects, lambda index: index.search(query, projects, action or None, tool or None, since, limit, sort))

@@ -8,9 +8,9 @@ from urllib.parse import urlencode
 
 from ..formats import cost_text, duration_text, plural, spent_cost_text, spent_tokens_text, tokens_text
 from ..report import cards, event_item, meta_line, timeline_section, tools_section, usage_section
-from .charts import bars, columns
+from .charts import bars, columns, series
 
-NAV = (("/", "Sessions"), ("/search", "Search"), ("/usage", "Usage"))
+NAV = (("/", "Sessions"), ("/search", "Search"), ("/usage", "Usage"), ("/limits", "Limits"))
 STATUSES = ("active", "paused", "ended", "archived")
 PERIODS = (("", "any time"), ("1h", "last hour"), ("24h", "last 24 hours"), ("7d", "last 7 days"), ("30d", "last 30 days"))
 
@@ -192,3 +192,40 @@ def usage_page(usage: dict, projects: dict, filters: dict) -> str:
         f'<section><h2>Tokens per model</h2>{bars(token_points(usage["by_model"]), count, "#d97706", label="tokens per model")}</section>'
     )
     return layout("Usage", "/usage", body, "tokens and cost per day, project and model (UTC days)")
+
+
+LIMIT_NAMES = {"five_hour": "5-hour", "seven_day": "Weekly"}
+
+
+def limits_page(found: dict) -> str:
+    """The 5-hour and weekly windows: cards for the current ones, each kind's recent windows charted
+    with their resets, hits and forecast, what the current ones' responses used, and past windows."""
+    from ..limits import local
+
+    if not found["seen"]:
+        points = [(local(block["start"])[5:], block["responses"]) for block in found["blocks"][-30:]]
+        body = ('<section><p class="note">No rate_limits recorded: Claude Code sends them to the status line only for a subscription '
+                'login (install --statusline). 5-hour blocks of activity instead.</p>'
+                f'<h2>Responses per 5-hour block</h2>{columns(points, str, label="responses per 5-hour block")}</section>')
+        return layout("Limits", "/limits", body, "5-hour blocks of activity")
+    cards, sections = [], []
+    for name, recent in (("five_hour", 6), ("seven_day", 3)):
+        current = found["current"].get(name)
+        if current:
+            pace = "pace ?" if current["pace_per_hour"] is None else f"{current['pace_per_hour']:.1f}%/h"
+            reach = current["forecast"]
+            when = f"100% at {local(reach['at'])}" + (" (before the reset)" if reach["before_reset"] else "") if reach else "no forecast"
+            cards.append(f'<div class="card"><b>{current["used"]:g}%</b><span>{LIMIT_NAMES[name]} · resets {escape(local(current["resets_at"]))} · '
+                         f'{escape(pace)} · {escape(when)}</span></div>')
+        windows = [w for w in found["windows"] if w["window"] == name][-recent:]
+        forecasts = {current["resets_at"]: current["forecast"]} if current and current["forecast"] else {}
+        sections.append(f"<section><h2>{LIMIT_NAMES[name]} windows</h2>{series(windows, found['now'], forecasts, f'{LIMIT_NAMES[name]} used')}</section>")
+        for by, rows in (current or {}).get("spend", {}).items():
+            shown = [(os.path.basename(row["key"]) if by == "project" else row["key"], row["tokens"]) for row in rows[:10]]
+            sections.append(f"<section><h2>{LIMIT_NAMES[name]} window: tokens by {by}</h2>{bars(shown, lambda value: tokens_text(int(value)), label=f'tokens by {by}')}</section>")
+    past = "".join(f"<tr><td>{LIMIT_NAMES[w['window']]}</td><td>{escape(local(w['resets_at']))}</td><td>{w['peak']:g}%</td>"
+                   f"<td>{escape('hit at ' + local(w['hit_at'])) if w['hit'] else 'not hit'}</td></tr>" for w in reversed(found["past"][-30:]))
+    table = f"<section><h2>Past windows</h2><table><tr><th>window</th><th>reset</th><th>peak</th><th>hit</th></tr>{past}</table></section>" if past else ""
+    body = f'<div class="cards">{"".join(cards)}</div>' + "".join(sections) + table
+    return layout("Limits", "/limits", body, "the 5-hour and weekly limits Claude Code reported (local time)")
+
