@@ -110,6 +110,21 @@ def test_a_session_maps_to_one_tree_of_turns_tools_responses_and_subagents(demo_
         assert span.start_ns <= span.end_ns
 
 
+def test_a_usage_limit_hit_is_the_turns_error_with_an_exception_event(tmp_path):
+    """A turn ended by StopFailure rate_limit: its span has the error and an OpenTelemetry
+    exception event carrying Claude Code's message."""
+    session_id = str(uuid.uuid4())
+    message = "You've hit your 5-hour limit · resets 1:30pm (UTC)"
+    for name, payload in (("SessionStart", {"source": "startup"}), ("UserPromptSubmit", {"prompt": "one more"}),
+                          ("StopFailure", {"error": "rate_limit", "last_assistant_message": message})):
+        hook_process(tmp_path, name, dict(payload, session_id=session_id, hook_event_name=name, cwd=str(tmp_path)))
+    spans, _, _ = session_spans(recorded(tmp_path, session_id), Options())
+    [turn] = [s for s in spans if s.name == "turn 1"]
+    assert turn.error == "rate_limit"
+    [exception] = [event for event in turn.events if event[0] == "exception"]
+    assert exception[2] == {"exception.type": "rate_limit", "exception.message": message}
+
+
 def test_tokens_match_the_recorded_usage(demo_session):
     """The LLM spans carry each response's model and tokens; their sums are the session's usage."""
     project, session_id = demo_session

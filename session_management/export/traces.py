@@ -197,10 +197,12 @@ class _Builder:
             attributes["input.value"] = _details(first)["prompt"]
         if last.get("action") in TURN_ENDS and self.options.responses and isinstance(_details(last).get("last_assistant_message"), str):
             attributes["output.value"] = _details(last)["last_assistant_message"]
-        error = None
-        if last.get("action") == "stop_failure":
+        error, events = None, []
+        if last.get("action") == "stop_failure":  # OpenTelemetry's exception event: backends list it as the turn's error
             error = str(_details(last).get("error") or "the turn ended with an API error")
-        spans, events = [], []
+            said = _details(last).get("last_assistant_message") if self.options.responses else None
+            events.append(("exception", self.times[positions[-1]], {"exception.type": error, "exception.message": str(said or error)}))
+        spans = []
         agents = self._subagents(positions)
         handed = self._handed(positions)
         for position in positions:
