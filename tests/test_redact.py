@@ -144,6 +144,20 @@ def test_a_family_can_be_turned_off_and_patterns_added(tmp_path):
     assert entry["details"]["prompt"] == f"{stripe} [REDACTED:custom] [REDACTED:github-token]"
 
 
+def test_a_short_string_remembered_is_redacted_every_time():
+    """A redactor remembers short strings with their redacted text: the same string redacted
+    again (a branch on every line, a command run twice) comes out the same, secret or not, and a
+    redactor with other rules remembers its own verdicts."""
+    stripe = VALUES["stripe-key"]
+    redactor, custom = Redactor(), Redactor(extra_patterns=["ACME-[0-9]{6}"], off=["stripe-key"])
+    for _ in range(2):
+        assert redactor(["main", f"key {stripe}", "ACME-123456"]) == ["main", "key [REDACTED:stripe-key]", "ACME-123456"]
+        assert custom(["main", "ACME-123456"]) == ["main", "[REDACTED:custom]"]
+        assert stripe in custom(stripe)
+    long_text = f"{'x' * 120} {stripe}"
+    assert redactor(long_text) == redactor(long_text) == f"{'x' * 120} [REDACTED:stripe-key]"
+
+
 def test_github_and_npm_tokens_carry_a_checksum():
     """A token whose CRC32 tail is right is recognised as real, one digit off is not."""
     import zlib

@@ -189,6 +189,8 @@ class Importer:
         """Whether ``path`` owns ``key`` (the first path holding it); taking it from a later one.
         A ``response`` (message id, request id) that another session owns is noted as counted
         elsewhere for the one that does not: its hook record may hold it too (a fork's copy)."""
+        if self.db.execute("INSERT OR IGNORE INTO owners VALUES (?, ?, ?)", (key, path, session_id)).rowcount:
+            return True  # a key no path held: most of them, one statement instead of two
         row = self.db.execute("SELECT path, session FROM owners WHERE key = ?", (key,)).fetchone()
         if row and row[0] < path:
             if response and row[1] != session_id:

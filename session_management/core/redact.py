@@ -209,6 +209,8 @@ _RUN = r"[A-Za-z0-9_.~+/=-]{16,}"  # a run long enough to hold a secret (its pie
 _PREFIXES = None
 _LONGEST = 400  # the longest value a name can introduce as a secret
 _KEYS_KEPT = 4096  # keys whose verdicts a redactor remembers
+_SHORT = 100  # strings up to this long are remembered with their redacted text (a model, a tool's name, a branch, a short command)
+_SHORT_KEPT = 8192  # how many of them a redactor remembers
 
 _compiled = {}
 _BASE62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
@@ -301,7 +303,9 @@ class Redactor:
     """Callable that returns a copy of a JSON-like value with secrets replaced by ``[REDACTED:family]``.
 
     A dict key's verdicts (its redacted text, whether it names a secret) are remembered: records
-    share a few hundred keys, and an import redacts hundreds of thousands of them."""
+    share a few hundred keys, and an import redacts hundreds of thousands of them. So is a short
+    string's redacted text: a model's name, a tool's, a branch, a version, a stop reason come back
+    in every record (they were seven in ten of the strings an import redacted)."""
 
     def __init__(self, enabled: bool = True, extra_patterns=(), off=()):
         self.enabled = enabled
@@ -309,6 +313,7 @@ class Redactor:
         self.off = frozenset(off)
         self.families = [row for row in FAMILIES if row[0] not in self.off]
         self._keys = {}  # key -> (the key redacted, whether its value is a secret)
+        self._short = {}  # short string -> its redacted text
 
     def __call__(self, value):
         if not self.enabled:
@@ -319,16 +324,24 @@ class Redactor:
         if isinstance(value, str):
             return self.text(value)
         if isinstance(value, dict):
-            return {self._key(key)[0] if isinstance(key, str) else key: self._field(key, item) for key, item in value.items()}
+            return self._dict(value)
         if isinstance(value, list):
             return [self._walk(item) for item in value]
         return value
 
-    def _field(self, key, item):
-        if isinstance(item, (str, int, float)) and not isinstance(item, bool) and isinstance(key, str) and "assignment" not in self.off:
-            if self._key(key)[1] and item != "" and not (isinstance(item, str) and item.startswith("[REDACTED")):
-                return "[REDACTED:assignment]"
-        return self._walk(item)
+    def _dict(self, value: dict) -> dict:
+        """Each key redacted, and each value, whole (``[REDACTED:assignment]``) under a key that
+        names a secret; one loop with a string's case first, the most common (it ran for every field)."""
+        out, assign = {}, "assignment" not in self.off
+        for key, item in value.items():
+            name, secret = self._key(key) if isinstance(key, str) else (key, False)
+            if isinstance(item, str):
+                out[name] = "[REDACTED:assignment]" if secret and assign and item != "" and not item.startswith("[REDACTED") else self.text(item)
+            elif secret and assign and isinstance(item, (int, float)) and not isinstance(item, bool):
+                out[name] = "[REDACTED:assignment]"
+            else:
+                out[name] = self._walk(item)
+        return out
 
     def _key(self, key: str) -> tuple:
         known = self._keys.get(key)
@@ -341,6 +354,16 @@ class Redactor:
         return known
 
     def text(self, text: str) -> str:
+        if len(text) > _SHORT:
+            return self._text(text)
+        known = self._short.get(text)
+        if known is None:
+            if len(self._short) >= _SHORT_KEPT:
+                self._short.clear()
+            known = self._short[text] = self._text(text)
+        return known
+
+    def _text(self, text: str) -> str:
         if _candidate(text):
             text = self._shapes(text)
         lowered = text.lower()
