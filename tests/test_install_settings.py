@@ -152,6 +152,7 @@ def test_install_uninstall_install_round_trip_leaves_one_backup_outside_the_proj
     subprocess.run(["git", "init", "-q", str(project)], check=True)
     outputs = [claude_sessions(*args, project, home=home).stdout for args in (["install"], ["install", "--uninstall"], ["install"])]
     assert "added tracking hooks" in outputs[0] and "removed tracking hooks" in outputs[1] and "added tracking hooks" in outputs[2]
+    assert "kept 1 other setting as it was" in outputs[0]
     assert sorted(ours_by_event(json.loads(settings_file.read_text()))) == WIRED
     untracked = subprocess.run(["git", "-C", str(project), "status", "--porcelain", "--untracked-files=all"], capture_output=True, text=True).stdout
     assert untracked.split() == ["??", ".claude/settings.json", "??", ".gitignore"]

@@ -144,7 +144,7 @@ def describe_change(before: dict, after: dict) -> str:
                   for group in groups if isinstance(group, dict) and isinstance(group.get("hooks"), list)) - sum(map(len, old.values()))
     kept = [_count(len(others), "other setting")] if others else []
     kept += [_count(foreign, "other tool's hook", "other tools' hooks")] if foreign else []
-    return "; ".join(parts) + (f"; kept {' and '.join(kept)} as they were" if kept else "")
+    return "; ".join(parts) + (f"; kept {' and '.join(kept)} as {'it was' if len(others) + foreign == 1 else 'they were'}" if kept else "")
 
 
 def _count(n: int, singular: str, plural: str = None) -> str:
