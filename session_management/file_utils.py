@@ -124,7 +124,7 @@ def _with_retry(operation, what: str, max_retries: int, retry_delay: float):
             return operation()
         except OSError as exc:
             if attempt >= max_retries or exc.errno in _PERMANENT_ERRNOS:
-                raise OSError(exc.errno, f"{what} failed after {attempt + 1} attempt(s): {exc}") from exc
+                raise OSError(exc.errno, f"{what} failed after {attempt + 1} attempt{'' if attempt == 0 else 's'}: {exc}") from exc
             attempt += 1
             time.sleep(retry_delay)
 

@@ -63,7 +63,7 @@ def test_save_gives_up_after_max_retries(tmp_path):
 def test_save_fails_fast_on_permanent_errors(tmp_path):
     """A directory in the way is not retried: the error comes after one attempt."""
     (tmp_path / "dir").mkdir()
-    with pytest.raises(IOError, match="after 1 attempt"):
+    with pytest.raises(IOError, match="after 1 attempt:"):
         save_with_retry(str(tmp_path / "dir"), "x", max_retries=5, retry_delay=1)
     assert leftovers(tmp_path) == []
 

@@ -71,7 +71,7 @@ class Event:
         handler = self._logger and self._logger.handler
         if handler and handler.failures:
             _stderr(
-                f"session tracking: {handler.failures} log record(s) could not be written to {handler.log_file} "
+                f"session tracking: {handler.failures} log record{'' if handler.failures == 1 else 's'} could not be written to {handler.log_file} "
                 f"({handler.last_error}); the last one: {handler.last_lost}"
             )
 

@@ -92,7 +92,7 @@ class Sender:
         self._session.problem = None
         readable = [self._readable(span, resource) for span in spans]
         if self._exporter.export(readable).name != "SUCCESS":
-            raise DeliveryError(f"could not deliver {len(spans)} spans to {self.endpoint}: {self._session.problem or 'no answer in time'}")
+            raise DeliveryError(f"could not deliver {len(spans)} span{'' if len(spans) == 1 else 's'} to {self.endpoint}: {self._session.problem or 'no answer in time'}")
 
     def _readable(self, span, resource):
         api, sdk = self._api, self._sdk
