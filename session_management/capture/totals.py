@@ -87,17 +87,23 @@ def over_budget(event, session_id: str) -> list:
     reasons = []
     if budget.get("session"):
         tally = _tally.read_tally(event.runtime_dir, session_id)
-        spent = rates.known_total(tally["by_model"], prices, _rates_for([tally["by_model"]], prices)) if tally else None
+        spent = known_spend({"": tally["by_model"]}, prices) if tally else None
         if spent is not None and spent >= budget["session"]:
             reasons.append(f"this session has cost ${spent:.2f} (budget ${budget['session']:.2f})")
     if budget.get("day"):
-        day = _tally.read_day(cache_dir(), time.strftime("%Y-%m-%d", time.gmtime()))
-        cached = _rates_for(day["projects"].values(), prices)
-        costs = [rates.known_total(models, prices, cached) for models in day["projects"].values()]
-        if costs and None not in costs and sum(costs) >= budget["day"]:
-            reasons.append(f"${sum(costs):.2f} spent today across projects (budget ${budget['day']:.2f})")
+        spent = known_spend(_tally.read_day(cache_dir(), time.strftime("%Y-%m-%d", time.gmtime()))["projects"], prices)
+        if spent is not None and spent >= budget["day"]:
+            reasons.append(f"${spent:.2f} spent today across projects (budget ${budget['day']:.2f})")
     reasons += [f"{name} limit {used:g}% used (budget {limit:g}%{_resets(resets)})" for name, used, limit, resets in quota_over(budget)]
     return reasons
+
+
+def known_spend(by_project: dict, custom: dict):
+    """What ``{project: {model: totals}}`` cost at the known rates (learning a new model's once), or
+    None if a model with requests has no price."""
+    cached = _rates_for(by_project.values(), custom)
+    costs = [rates.known_total(by_model, custom, cached) for by_model in by_project.values()]
+    return None if None in costs else sum(costs)
 
 
 def _crossed(warned: list, scope: str, limit: float, by_project: dict, custom: dict) -> list:
@@ -105,14 +111,8 @@ def _crossed(warned: list, scope: str, limit: float, by_project: dict, custom: d
     mark = f"{scope}:{limit}"
     if mark in warned:
         return []
-    cached = _rates_for(by_project.values(), custom)
-    spent = 0.0
-    for by_model in by_project.values():
-        cost = rates.known_total(by_model, custom, cached)
-        if cost is None:
-            return []  # a model not priced yet: no warning rather than a wrong one
-        spent += cost
-    if spent < limit:
+    spent = known_spend(by_project, custom)
+    if spent is None or spent < limit:  # None: a model not priced: no warning rather than a wrong one
         return []
     warned.append(mark)
     if scope == "session":
