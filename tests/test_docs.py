@@ -93,3 +93,14 @@ def test_the_readme_is_a_front_door_and_its_test_command_is_what_ci_runs():
     assert len(readme.splitlines()) <= 250
     [test_command] = [line for block in re.findall(r"```bash\n(.*?)```", readme, re.S) for line in block.splitlines() if "pytest" in line]
     assert test_command in (REPO / ".ci" / "run").read_text().splitlines()
+
+
+def test_the_readmes_headline_figures_are_ratios_on_the_performance_page():
+    """The README's performance section gives three ratios, and each is a ratio a benchmark table
+    in docs/performance.md holds, so a rewritten table cannot leave the README behind unnoticed."""
+    readme = (REPO / "README.md").read_text()
+    section = readme[readme.index("## Performance"):].split("\n## ", 1)[0]
+    headlines = re.findall(r"\*\*(\d+\.\d\d)×\*\*", section)
+    tables = "".join(re.findall(r"<!-- bench \d+: [^\n]*-->\n```\n(.*?)```", (REPO / "docs" / "performance.md").read_text(), re.S))
+    assert len(headlines) == 3 and "docs/performance.md" in section
+    assert [ratio for ratio in headlines if not re.search(rf" {re.escape(ratio)}x$", tables, re.M)] == []
