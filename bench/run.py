@@ -2,12 +2,17 @@
 real-CLI overhead, CLI reads, peak memory, OTLP export, the dashboard, the status line and importing transcripts. Every ratio is against a baseline measured in the
 same run, interleaved with it, because this machine is shared and absolute times drift.
 
-Usage: python bench/run.py [--quick] [--only NAMES] [--against REV] [--json FILE]
+Usage: python bench/run.py [--quick] [--only NAMES] [--against REV] [--json FILE] [--write-docs [PAGE]]
+
+--write-docs puts what was just measured into docs/performance.md, so the figures there are the
+benchmark's own output, never copied by hand: each benchmark's table sits between marks, and it
+is rewritten when every part of that benchmark ran (a quick run may only write another PAGE).
 """
 
 import argparse
 import json
 import os
+import re
 import shutil
 import statistics
 import subprocess
@@ -19,6 +24,14 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(REPO / "tests"))
+
+DOCS_PAGE = REPO / "docs" / "performance.md"
+# The benchmark each --only part feeds (the number its rows start with): a table on the page is
+# rewritten only when every part of its benchmark ran, so a table never mixes two runs.
+PARTS = {"latency": 1, "growth": 2, "stop": 2, "harvest": 2, "concurrency": 3, "cli": 4, "reads": 5, "memory": 6,
+         "index": 7, "otlp": 8, "dashboard": 9, "statusline": 10, "import": 11}
+# One benchmark's table on the page: its marks, a code fence, the lines print_table printed.
+DOCS_TABLE = re.compile(r"(<!-- bench (\d+): [^\n]*-->\n```\n)(.*?)(```\n<!-- /bench \2 -->)", re.S)
 
 PYTHON = sys.executable
 DO_NOTHING = [PYTHON, "-I", "-c", "import sys; sys.stdin.read()"]  # the issue's baseline
@@ -395,19 +408,45 @@ def bench_import(megabytes: int, rounds: int, large: int = None) -> list:
     return run_import_bench(megabytes, PYTHON, rounds, large)
 
 
-def print_table(rows) -> None:
+def table_lines(rows) -> list:
     """Medians with their baselines; times are stored in seconds and shown in the row's unit."""
     scale = {"ms": 1000, "s": 1, "MiB": 1, "spans/s": 1}
-    print(f"{'benchmark':62} {'median':>12} {'baseline':>12} {'ratio':>7}")
+    lines = [f"{'benchmark':62} {'median':>12} {'baseline':>12} {'ratio':>7}"]
     for name, value, baseline, unit in rows:
         if value is None:
-            print(f"{name:62} {unit}")
+            lines.append(f"{name:62} {unit}")
             continue
         ratio = f"{value / baseline:6.2f}x" if baseline > 0 else "    n/a"
         if value is baseline:  # a figure without a baseline of its own
-            print(f"{name:62} {value * scale[unit]:8.0f} {unit}")
+            lines.append(f"{name:62} {value * scale[unit]:8.0f} {unit}")
             continue
-        print(f"{name:62} {value * scale[unit]:8.1f} {unit:3} {baseline * scale[unit]:8.1f} {unit:3} {ratio}")
+        lines.append(f"{name:62} {value * scale[unit]:8.1f} {unit:3} {baseline * scale[unit]:8.1f} {unit:3} {ratio}")
+    return lines
+
+
+def print_table(rows) -> None:
+    print("\n".join(table_lines(rows)))
+
+
+def write_docs(page: Path, rows, ran) -> list:
+    """Replace the table of each benchmark whose parts all ran (and none skipped) with the lines
+    just printed for it, leaving every other table and all prose as they were; the numbers rewritten."""
+    complete = {number for number in PARTS.values() if all(part in ran for part, of in PARTS.items() if of == number)}
+    rewritten = []
+
+    def replace(match):
+        number = int(match.group(2))
+        measured = [row for row in rows if row[0].startswith(f"{number}. ")]
+        if number not in complete or not measured or any(row[1] is None for row in measured):
+            return match.group(0)
+        rewritten.append(number)
+        return match.group(1) + "\n".join(line.rstrip() for line in table_lines(measured)) + "\n" + match.group(4)
+
+    text = DOCS_TABLE.sub(replace, page.read_text())
+    temp = page.with_name(f".{page.name}.tmp")
+    temp.write_text(text)
+    os.replace(temp, page)
+    return rewritten
 
 
 def main(argv=None) -> int:
@@ -416,7 +455,11 @@ def main(argv=None) -> int:
     parser.add_argument("--only", default="latency,growth,stop,harvest,concurrency,cli,reads,memory,index,otlp,dashboard,statusline,import", help="comma-separated: latency,growth,stop,harvest,concurrency,cli,reads,memory,index,otlp,dashboard,statusline,import")
     parser.add_argument("--json", help="also write the rows as JSON to this file")
     parser.add_argument("--against", metavar="REV", help="also time the hooks of git revision REV against today's, interleaved")
+    parser.add_argument("--write-docs", nargs="?", const=str(DOCS_PAGE), metavar="PAGE",
+                        help="rewrite the table of each benchmark that ran in full in PAGE (default: docs/performance.md)")
     args = parser.parse_args(argv)
+    if args.quick and args.write_docs and Path(args.write_docs).resolve() == DOCS_PAGE.resolve():
+        parser.error("--quick figures are not the documented ones: give --write-docs another PAGE")
     # Hooks add each project they see to the user's catalog: keep the benchmark's temp projects out of it.
     os.environ["CLAUDE_SESSION_TRACKER_HOME"] = tempfile.mkdtemp(prefix="bench-home-")
     only = set(args.only.split(","))
@@ -455,6 +498,9 @@ def main(argv=None) -> int:
     print_table(rows)
     if args.json:
         Path(args.json).write_text(json.dumps([list(row) for row in rows], indent=2))
+    if args.write_docs:
+        rewritten = write_docs(Path(args.write_docs), rows, only)
+        print(f"{args.write_docs}: rewrote the tables of benchmarks {', '.join(map(str, rewritten)) or 'none'}", file=sys.stderr)
     return 0
 
 
