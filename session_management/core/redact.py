@@ -7,6 +7,7 @@ a hash until a name says otherwise): the value of a name that says secret (``exp
 ``"api_key": "…"``, ``password: …``, ``AccountKey=…;``), an ``Authorization:`` header, a curl
 ``-u user:pass``, a URL's password, a secret word followed by a value in a sentence — each value
 kept only if it looks random, never if it looks like code, a word, a path or a placeholder.
+Neither way takes a value ``PUBLISHED`` as an example (Firebase's SDK keys) for a secret.
 
 Each match becomes ``[REDACTED:<family>]``. Every string in a record (keys included) is scanned,
 and the value of a dict key that names a secret is replaced whole. Working on values rather than
