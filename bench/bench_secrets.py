@@ -16,6 +16,7 @@ Usage: python bench/bench_secrets.py [--base REV] [--rounds N] [-v], or bench/ru
 import argparse
 import json
 import re
+import shutil
 import statistics
 import subprocess
 import sys
@@ -189,8 +190,10 @@ def run(python: str, rounds: int, quick: bool = False, base: str = BASE, verbose
         rates["today"].append(throughput(today, ordinary, 1))
         rates["base"].append(throughput(then, ordinary, 1))
     records = [dict(EVENT, tool_input={"command": f"pytest -q tests/test_{n}.py"}, tool_use_id=f"toolu_{n:06}") for n in range(500 if quick else 5000)]
-    now, before = first_call_cost(python, base_tree(base), rounds)
-    label = "before issue 27"
+    tree = base_tree(base)
+    now, before = first_call_cost(python, tree, rounds)
+    shutil.rmtree(tree)
+    label = "before issue 27" if base == BASE else base
     return [
         ("13. recall (a) / (b) / (c) / (d), gitleaks' samples", None, None, f"{figures['today'][0]}   {label}: {figures['base'][0]}"),
         ("13. gitleaks' false-positive strings changed", None, None, f"{figures['today'][1]}   {label}: {figures['base'][1]}"),
