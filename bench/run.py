@@ -1,5 +1,6 @@
 """Benchmarks: hook latency against a do-nothing hook, growth with session size, concurrency,
-real-CLI overhead, CLI reads, peak memory, OTLP export, the dashboard, the status line and importing transcripts. Every ratio is against a baseline measured in the
+real-CLI overhead, CLI reads, peak memory, OTLP export, the dashboard, the status line, importing transcripts and secret
+redaction. Every ratio is against a baseline measured in the
 same run, interleaved with it, because this machine is shared and absolute times drift.
 
 Usage: python bench/run.py [--quick] [--only NAMES] [--against REV] [--json FILE] [--write-docs [PAGE]]
@@ -29,7 +30,7 @@ DOCS_PAGE = REPO / "docs" / "performance.md"
 # The benchmark each --only part feeds (the number its rows start with): a table on the page is
 # rewritten only when every part of its benchmark ran, so a table never mixes two runs.
 PARTS = {"latency": 1, "growth": 2, "stop": 2, "harvest": 2, "concurrency": 3, "cli": 4, "reads": 5, "memory": 6,
-         "index": 7, "otlp": 8, "dashboard": 9, "statusline": 10, "import": 11}
+         "index": 7, "otlp": 8, "dashboard": 9, "statusline": 10, "import": 11, "secrets": 13}
 # One benchmark's table on the page: its marks, a code fence, the lines print_table printed.
 DOCS_TABLE = re.compile(r"(<!-- bench (\d+): [^\n]*-->\n```\n)(.*?)(```\n<!-- /bench \2 -->)", re.S)
 
@@ -408,9 +409,17 @@ def bench_import(megabytes: int, rounds: int, large: int = None) -> list:
     return run_import_bench(megabytes, PYTHON, rounds, large)
 
 
+def bench_secrets(rounds: int, quick: bool) -> list:
+    """Secret redaction on gitleaks' own samples and on ordinary code, against the redactor before issue 27 (bench_secrets.py)."""
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from bench_secrets import run as run_secrets_bench
+
+    return run_secrets_bench(PYTHON, rounds, quick)
+
+
 def table_lines(rows) -> list:
     """Medians with their baselines; times are stored in seconds and shown in the row's unit."""
-    scale = {"ms": 1000, "s": 1, "MiB": 1, "spans/s": 1}
+    scale = {"µs": 1_000_000, "ms": 1000, "s": 1, "MiB": 1, "spans/s": 1}
     lines = [f"{'benchmark':62} {'median':>12} {'baseline':>12} {'ratio':>7}"]
     for name, value, baseline, unit in rows:
         if value is None:
@@ -452,7 +461,7 @@ def write_docs(page: Path, rows, ran) -> list:
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="few iterations, small sizes: checks the benchmarks run, not the numbers")
-    parser.add_argument("--only", default="latency,growth,stop,harvest,concurrency,cli,reads,memory,index,otlp,dashboard,statusline,import", help="comma-separated: latency,growth,stop,harvest,concurrency,cli,reads,memory,index,otlp,dashboard,statusline,import")
+    parser.add_argument("--only", default="latency,growth,stop,harvest,concurrency,cli,reads,memory,index,otlp,dashboard,statusline,import,secrets", help="comma-separated: latency,growth,stop,harvest,concurrency,cli,reads,memory,index,otlp,dashboard,statusline,import,secrets")
     parser.add_argument("--json", help="also write the rows as JSON to this file")
     parser.add_argument("--against", metavar="REV", help="also time the hooks of git revision REV against today's, interleaved")
     parser.add_argument("--write-docs", nargs="?", const=str(DOCS_PAGE), metavar="PAGE",
@@ -495,6 +504,8 @@ def main(argv=None) -> int:
         rows += bench_statusline(rounds, *((300, 200, 5) if args.quick else (5000, 10_000, 300)))
     if "import" in only:
         rows += bench_import(10 if args.quick else 300, 3 if args.quick else 5, None if args.quick else 3072)
+    if "secrets" in only:
+        rows += bench_secrets(3 if args.quick else 15, args.quick)
     print_table(rows)
     if args.json:
         Path(args.json).write_text(json.dumps([list(row) for row in rows], indent=2))
