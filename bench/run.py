@@ -438,7 +438,7 @@ def print_table(rows) -> None:
 
 
 def write_docs(page: Path, rows, ran) -> list:
-    """Replace the table of each benchmark whose parts all ran (and none skipped) with the lines
+    """Replace the table of each benchmark whose parts all ran (and none was skipped) with the lines
     just printed for it, leaving every other table and all prose as they were; the numbers rewritten."""
     complete = {number for number in PARTS.values() if all(part in ran for part, of in PARTS.items() if of == number)}
     rewritten = []
@@ -446,7 +446,7 @@ def write_docs(page: Path, rows, ran) -> list:
     def replace(match):
         number = int(match.group(2))
         measured = [row for row in rows if row[0].startswith(f"{number}. ")]
-        if number not in complete or not measured or any(row[1] is None for row in measured):
+        if number not in complete or not measured or any(row[0].endswith(": skipped") for row in measured):
             return match.group(0)
         rewritten.append(number)
         return match.group(1) + "\n".join(line.rstrip() for line in table_lines(measured)) + "\n" + match.group(4)
