@@ -104,3 +104,33 @@ def test_the_readmes_headline_figures_are_ratios_on_the_performance_page():
     tables = "".join(re.findall(r"<!-- bench \d+: [^\n]*-->\n```\n(.*?)```", (REPO / "docs" / "performance.md").read_text(), re.S))
     assert len(headlines) == 3 and "docs/performance.md" in section
     assert [ratio for ratio in headlines if not re.search(rf" {re.escape(ratio)}x$", tables, re.M)] == []
+
+
+FAMILY_TABLE = re.compile(r"(<!-- families: [^\n]*-->\n)(.*?)(<!-- /families -->)", re.S)
+
+
+def family_table() -> str:
+    """docs/secrets.md's table of credential families, one row per row of core/redact.py's
+    FAMILIES and SERVICES: a family added there is a row here."""
+    from session_management.core import redact
+
+    def code(text: str) -> str:
+        return "`" + text.replace("|", "\\|") + "`"
+
+    rows = ["| family | found by | example shape |", "|---|---|---|"]
+    rows += [f"| {name} | its prefix: {', '.join(map(code, prefixes))} | {code(example)} |" for name, prefixes, _, example in redact.FAMILIES]
+    rows += [f"| {name} | a secret's name near {', '.join(map(code, words))} | {code(example)} |" for name, words, _, example in redact.SERVICES]
+    return "\n".join(rows) + "\n"
+
+
+def test_the_secrets_page_lists_every_credential_family_the_redactor_knows():
+    """docs/secrets.md's family table is exactly FAMILIES and SERVICES, row for row (regenerate
+    it with `python tests/test_docs.py`)."""
+    [(_, table, _)] = FAMILY_TABLE.findall((REPO / "docs" / "secrets.md").read_text())
+    assert table == family_table()
+
+
+if __name__ == "__main__":  # rewrite the family table of docs/secrets.md from core/redact.py
+    sys.path.insert(0, str(REPO))
+    page = REPO / "docs" / "secrets.md"
+    page.write_text(FAMILY_TABLE.sub(lambda match: match.group(1) + family_table() + match.group(3), page.read_text()))
