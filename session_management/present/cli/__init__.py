@@ -13,16 +13,23 @@ A family is imported only when one of its commands runs, or for argparse.
 """
 
 import sys
-from importlib import import_module
 
 from ... import __version__
 from .common import CliError
+
 
 FAMILIES = ("sessions", "search", "history", "usage", "serve", "export", "limits", "upkeep", "setup")  # --help lists their commands in this order
 
 # The hot commands, read without argparse (see quick_args): the family that declares each, and the
 # options read so (None: every one); a line with any other option goes to argparse.
 QUICK = {"search": ("search", None), "list": ("sessions", None), "usage": ("usage", None), "import": ("history", ("--json",))}
+
+
+def family_module(name: str):
+    """The family module ``name``, imported now: by ``__import__``, not importlib, so that
+    ``-X importtime`` lists it with the rest of a command's start-up."""
+    __import__(f"{__name__}.{name}")
+    return sys.modules[f"{__name__}.{name}"]
 
 
 def build_parser():
@@ -47,7 +54,7 @@ def build_parser():
     commands.required = True
     parser.command_parsers = commands.choices  # parse_args shows an unknown option with its command's usage
     for family in FAMILIES:
-        for declaration in declared(import_module(f"{__name__}.{family}")):
+        for declaration in declared(family_module(family)):
             add_command(commands, declaration, argparse)
     return parser
 
@@ -64,7 +71,7 @@ def quick_args(argv):
     from .options import declared, quick_reading
 
     family, flags = QUICK[command]
-    (declaration,) = [d for d in declared(import_module(f"{__name__}.{family}")) if d.name == command]
+    (declaration,) = [d for d in declared(family_module(family)) if d.name == command]
     return quick_reading(declaration, argv[1:], flags)
 
 

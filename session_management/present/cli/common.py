@@ -4,7 +4,7 @@ projects and the index read for it, tables and figures, JSON out, and writing a 
 Imports at module level only what every command needs; the rest inside the function that needs it.
 """
 
-from __future__ import annotations  # annotations name Path without importing pathlib (see quick_args)
+from __future__ import annotations  # annotations name Path without importing pathlib (a search needs none)
 
 import os
 import sys

@@ -7,6 +7,7 @@ from ..formats import plural
 from .common import CliError, find_runtime_dir, load_session, nothing_recorded, parse_since, pricer_in_scope, resolve_id, runtime_or_none, scope, write_output
 from .options import Group, Option, command
 
+
 OTLP_OPTIONS = Group(
     "OpenTelemetry", "--otlp sends sessions as traces over OTLP/HTTP (needs the otlp extra)",
     Option("--otlp", action="store_true", help="send to an OTLP endpoint what it has not received yet, instead of writing a file"),

@@ -7,6 +7,7 @@ from ..formats import plural
 from .common import CliError, emit_json, every_project, import_transcripts, parse_since, progress_printer, refresh_history
 from .options import Option, command
 
+
 @command("import", "read Claude Code's own transcripts into the history: every session on this machine, from before the hooks too (the views across projects do this by themselves)",
          Option("--config-dir", action="append", default=[], metavar="DIR", help="a Claude Code config folder to read (repeatable; default: every folder in $CLAUDE_CONFIG_DIR, else ~/.config/claude and ~/.claude)"),
          Option("--since", metavar="WHEN", help="only transcripts written since WHEN: 2h, 3d, 1w or an ISO date (UTC)"),

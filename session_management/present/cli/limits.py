@@ -3,6 +3,7 @@
 from .common import every_project, from_index, pricer_in_scope, refresh_history
 from .options import Option, command
 
+
 @command("limits", "the 5-hour and weekly limits: used, reset, pace and forecast, past windows (or 5-hour blocks without a subscription)",
          Option("--json", action="store_true", help="print JSON"))
 def cmd_limits(args) -> int:

@@ -2,10 +2,8 @@
 and options (``command``, ``Option``, ``Group``), kept as the arguments of argparse's own calls.
 ``add_command`` gives them to argparse; ``quick_reading`` reads a plain line of a hot command from
 the same declaration without argparse (importing argparse and building every command's parser
-costs more than a search takes to answer). This module imports nothing: a declaration is data.
+costs more than a search takes to answer). Nothing imported at module level: a declaration is data.
 """
-
-from __future__ import annotations
 
 _DECLARED: dict = {}  # module name -> its commands, in the order they were declared (the order --help lists them)
 

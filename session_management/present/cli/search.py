@@ -5,6 +5,7 @@ import sys
 from .common import CliError, emit_json, from_index, nothing_recorded, parse_since, project_namer, scope, scope_options, short_time
 from .options import Option, command, positive_int
 
+
 SEARCH_SORTS = ("newest", "relevance")  # search --sort (query.index.SORTS, named here without importing SQLite)
 
 

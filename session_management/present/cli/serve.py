@@ -5,6 +5,7 @@ import os
 from .common import CliError, from_index, scope
 from .options import Option, command
 
+
 @command("serve", "a live local dashboard: sessions across projects, each session's timeline, search, usage charts",
          Option("--port", type=int, default=8765, help="default 8765"),
          Option("--all-projects", action="store_true", help="every project in the catalog (see: projects), not just this one"),

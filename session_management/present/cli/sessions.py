@@ -9,6 +9,7 @@ from .common import (CliError, across_projects, emit_json, find_runtime_dir, fro
                      table, table_of_columns, unpriced_note, where)
 from .options import Option, command, positive_int
 
+
 LIST_STATUSES = ("active", "paused", "ended", "archived", "imported")  # what list --status accepts
 
 

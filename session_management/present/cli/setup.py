@@ -6,6 +6,7 @@ import sys
 from .common import CliError, check_writable
 from .options import Option, command
 
+
 @command("doctor", "check an installation: hooks wired, commands runnable, runtime writable, config valid",
          Option("--json", action="store_true", help="print the checks as JSON"))
 def cmd_doctor(args) -> int:

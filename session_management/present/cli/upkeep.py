@@ -5,6 +5,7 @@ import os
 from .common import CliError, find_runtime_dir, manager_for, runtime_path
 from .options import Option, command
 
+
 @command("cleanup", "end sessions idle past their timeout; delete archives older than the retention period",
          Option("--dry-run", action="store_true", help="say what would be done, change nothing"),
          Option("--retention-days", type=float, metavar="DAYS", help="delete archives older than this (default: retention_days from the config)"))

@@ -8,6 +8,7 @@ from .common import (across_projects, emit_json, from_index, nothing_recorded, p
                      summaries_in_scope, table, unpriced_note, view_runtime, where)
 from .options import Option, command
 
+
 USAGE_GROUPS = ("day", "week", "month", "session", "project", "model", "agent")  # usage --by
 
 
