@@ -89,9 +89,11 @@ def test_the_ledger_holds_each_turns_figures_once(tmp_path, version):
     assert report["current"]["five_hour"]["used"] == 20 and report["current"]["five_hour"]["samples"] == 2
 
 
-def test_a_429_at_the_limit_is_a_recorded_hit(tmp_path):
-    """The second turn meets a 429 with `rejected` and the 5-hour window at 100 %: the ledger holds the 100 % sample
-    and a hit in that window with the message the TUI showed, and `limits` calls the window hit."""
+@pytest.mark.parametrize("version", [CLAUDE_CODE_VERSION, CLAUDE_CODE_OLD_VERSION])
+def test_a_429_at_the_limit_is_a_recorded_hit(tmp_path, version):
+    """The second turn meets a 429 with `rejected` and the 5-hour window at 100 %: the ledger holds a hit in that window
+    with the message the TUI showed ("5-hour limit"; 2.1.197: "session limit"), and `limits` calls the window hit. 2.1.332
+    runs the status line again with the 100 %, so that sample is there too; 2.1.197 does not, and the hit alone marks it."""
     if shutil.which("tmux") is None:
         pytest.skip("tmux is not installed")
     five_resets, seven_resets = int(time.time()) + 3 * 3600, int(time.time()) + 100 * 3600
@@ -100,7 +102,7 @@ def test_a_429_at_the_limit_is_a_recorded_hit(tmp_path):
         return unified_limits(0.5, 0.2, five_resets, seven_resets) if turns < 2 else unified_limits(1.0, 0.2, five_resets, seven_resets, "rejected")
 
     with FakeAnthropic([text("First answer")] + [failure(429, "rate_limit_error")] * 10, limits=limits) as api:
-        project = ClaudeProject(tmp_path, claude_binary(), api.url)
+        project = ClaudeProject(tmp_path, claude_binary(version), api.url)
         tui = subscriber_tui(tmp_path, project, "quota-429")
         try:
             first_turn(tui, project)
@@ -111,27 +113,30 @@ def test_a_429_at_the_limit_is_a_recorded_hit(tmp_path):
             tui.close()
     entries = ledger_lines(project)
     [hit] = [entry for entry in entries if "hit" in entry]
-    assert (hit["hit"], hit["resets_at"]) == ("five_hour", five_resets) and "limit" in hit["message"], hit
-    assert [entry["five_hour"]["used"] for entry in entries if "five_hour" in entry][0] == 50
+    said = "5-hour limit" if version == CLAUDE_CODE_VERSION else "session limit"
+    assert (hit["hit"], hit["resets_at"]) == ("five_hour", five_resets) and said in hit["message"], hit
+    assert [entry["five_hour"]["used"] for entry in entries if "five_hour" in entry] == ([50, 100] if version == CLAUDE_CODE_VERSION else [50])
     done = subprocess.run([sys.executable, "-m", "session_management", "limits", "--json"], capture_output=True, text=True, cwd=REPO, env=project.env(), timeout=60)
     window = json.loads(done.stdout)["current"]["five_hour"]
     assert window["hit"] and window["hit_at"] == hit["t"]
 
 
-def test_an_enforced_budget_blocks_the_next_prompt_in_the_tui_and_an_override_goes_through(tmp_path):
+@pytest.mark.parametrize("version", [CLAUDE_CODE_VERSION, CLAUDE_CODE_OLD_VERSION])
+def test_an_enforced_budget_blocks_the_next_prompt_in_the_tui_and_an_override_goes_through(tmp_path, version):
     """five_hour_percent 15 with enforce: after a turn at 20 % the next prompt is blocked (no request made), the reason
-    on screen; "budget override …" then gets its answer."""
+    on screen; "budget override …" then gets its answer. Both releases show the reason in full; 2.1.332 also flashes it,
+    cut, beside the status line, and puts the blocked prompt back in the input box, where 2.1.197 leaves the box empty."""
     if shutil.which("tmux") is None:
         pytest.skip("tmux is not installed")
     five_resets, seven_resets = int(time.time()) + 3 * 3600, int(time.time()) + 100 * 3600
     with FakeAnthropic([text("First answer"), text("Overridden answer")], limits=lambda turns: unified_limits(0.2, 0.05, five_resets, seven_resets)) as api:
-        project = ClaudeProject(tmp_path, claude_binary(), api.url)
+        project = ClaudeProject(tmp_path, claude_binary(version), api.url)
         (project.dir / ".claude" / "session-tracking.yaml").write_text("budget: {five_hour_percent: 15, enforce: true}\n")
         tui = subscriber_tui(tmp_path, project, "quota-enforce")
         try:
             first_turn(tui, project)
             tui.type("second")
-            blocked = tui.wait_for(lambda screen: "blocked by hook" in screen)
+            blocked = tui.wait_for(lambda screen: "(budget 15%" in " ".join(screen.split()))
             requests = api.turn_requests
             subprocess.run([*tui.base, "send-keys", "-t", "main", "C-u"], check=True)  # 2.1.332 puts the blocked prompt back in the box
             tui.wait_for(lambda screen: "❯ second" not in screen.split("Original prompt: second")[-1])
@@ -143,13 +148,14 @@ def test_an_enforced_budget_blocks_the_next_prompt_in_the_tui_and_an_override_go
     assert requests == 1
 
 
-def test_with_an_api_key_nothing_is_recorded_and_limits_shows_blocks(tmp_path):
+@pytest.mark.parametrize("version", [CLAUDE_CODE_VERSION, CLAUDE_CODE_OLD_VERSION])
+def test_with_an_api_key_nothing_is_recorded_and_limits_shows_blocks(tmp_path, version):
     """An API-key login (the fake sends the headers all the same): no rate_limits, no ledger; `limits` says so and shows the turn's block."""
     if shutil.which("tmux") is None:
         pytest.skip("tmux is not installed")
     resets = int(time.time()) + 3 * 3600
     with FakeAnthropic([text("First answer")], limits=lambda turns: unified_limits(0.3, 0.1, resets, resets + 99 * 3600)) as api:
-        project = ClaudeProject(tmp_path, claude_binary(), api.url)
+        project = ClaudeProject(tmp_path, claude_binary(version), api.url)
         trust = json.loads((project.home / ".claude.json").read_text())
         trust["customApiKeyResponses"] = {"approved": [project.env()["ANTHROPIC_API_KEY"][-20:]], "rejected": []}
         (project.home / ".claude.json").write_text(json.dumps(trust))
