@@ -90,6 +90,51 @@ def test_the_ledger_holds_each_turns_figures_once(tmp_path, version):
 
 
 @pytest.mark.parametrize("version", [CLAUDE_CODE_VERSION, CLAUDE_CODE_OLD_VERSION])
+def test_limits_forecasts_from_the_series_the_tui_recorded(tmp_path, version):
+    """Three turns half a minute apart whose responses carry 10/20/30 % of the 5-hour window and 5/6/7 % of the week: the ledger
+    holds each once, `limits --json` gives the pace and the forecast those samples imply (before both resets), and the line
+    under the prompt says when each window reaches 100 %."""
+    if shutil.which("tmux") is None:
+        pytest.skip("tmux is not installed")
+    five_resets, seven_resets = int(time.time()) + 3 * 3600, int(time.time()) + 100 * 3600
+
+    def limits(turns: int) -> dict:
+        turn = min(max(turns, 1), 3)
+        return unified_limits(turn / 10, (4 + turn) / 100, five_resets, seven_resets)
+
+    with FakeAnthropic([text("First answer"), text("Second answer"), text("Third answer")], limits=limits) as api:
+        project = ClaudeProject(tmp_path, claude_binary(version), api.url)
+        tui = subscriber_tui(tmp_path, project, "quota-series")
+        try:
+            first_turn(tui, project)
+            started = ledger_lines(project)[0]["t"]
+            for turn, (prompt, answer) in enumerate((("second", "Second answer"), ("third", "Third answer")), start=1):
+                time.sleep(max(0.0, started + 33 * turn - time.time()))  # the pace needs samples a minute apart or more
+                tui.type(prompt)
+                tui.wait_for(lambda screen: answer in screen)
+                wait(lambda: len(ledger_lines(project)) >= turn + 1)
+            screen = tui.wait_for(lambda screen: "5h 30% → 100% at" in status_row(screen))
+            time.sleep(1)  # the refreshes after the Stop hook, if any
+        finally:
+            tui.close()
+    samples = ledger_lines(project)
+    assert [(s["five_hour"]["used"], s["seven_day"]["used"]) for s in samples] == [(10, 5), (20, 6), (30, 7)], samples
+    done = subprocess.run([sys.executable, "-m", "session_management", "limits", "--json"], capture_output=True, text=True, cwd=REPO, env=project.env(), timeout=60)
+    current = json.loads(done.stdout)["current"]
+    first, last = samples[0], samples[-1]
+    for name, resets in (("five_hour", five_resets), ("seven_day", seven_resets)):
+        pace = (last[name]["used"] - first[name]["used"]) / (last["t"] - first["t"]) * 3600  # steady: the same rise at every step
+        reach = last["t"] + (100 - last[name]["used"]) / pace * 3600
+        window = current[name]
+        assert (window["used"], window["resets_at"], window["samples"], window["at"]) == (last[name]["used"], resets, 3, last["t"])
+        assert window["pace_per_hour"] == pytest.approx(pace) and window["forecast"]["at"] == pytest.approx(reach)
+        assert window["forecast"]["before_reset"] and reach < resets
+        label = "5h" if name == "five_hour" else "7d"
+        said = status_row(screen).partition(f"{label} {last[name]['used']:g}% → 100% at ")[2][:5]
+        assert said in {time.strftime("%H:%M", time.localtime(reach + shift)) for shift in (-60, 0, 60)}, status_row(screen)
+
+
+@pytest.mark.parametrize("version", [CLAUDE_CODE_VERSION, CLAUDE_CODE_OLD_VERSION])
 def test_a_429_at_the_limit_is_a_recorded_hit(tmp_path, version):
     """The second turn meets a 429 with `rejected` and the 5-hour window at 100 %: the ledger holds a hit in that window
     with the message the TUI showed ("5-hour limit"; 2.1.197: "session limit"), and `limits` calls the window hit. 2.1.332
