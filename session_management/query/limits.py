@@ -41,20 +41,28 @@ def windows(entries: list) -> list:
     for entry in entries:
         for name in quota.WINDOWS:
             figures = entry.get(name)
-            if isinstance(figures, dict) and isinstance(figures.get("used"), (int, float)):
-                window = found.setdefault((name, figures.get("resets_at")), _window(name, figures.get("resets_at")))
+            if isinstance(figures, dict) and _is_number(figures.get("used")):
+                resets = figures.get("resets_at") if _is_number(figures.get("resets_at")) else None
+                window = found.setdefault((name, resets), _window(name, resets))
                 window["samples"].append((entry["t"], figures["used"], entry.get("session"), entry.get("model")))
                 window["peak"] = max(window["peak"], figures["used"])
                 if figures["used"] >= 100 and window["hit_at"] is None:
                     window["hit"], window["hit_at"] = True, entry["t"]
     for entry in entries:
         if entry.get("hit") in quota.WINDOWS:
-            window = found.get((entry["hit"], entry.get("resets_at"))) or _latest_before(found, entry["hit"], entry["t"])
+            resets = entry.get("resets_at") if _is_number(entry.get("resets_at")) else None
+            window = found.get((entry["hit"], resets)) or _latest_before(found, entry["hit"], entry["t"])
             if window is None:
-                window = found.setdefault((entry["hit"], entry.get("resets_at")), _window(entry["hit"], entry.get("resets_at")))
+                window = found.setdefault((entry["hit"], resets), _window(entry["hit"], resets))
             window["hit"] = True
             window["hit_at"] = entry["t"] if window["hit_at"] is None else min(window["hit_at"], entry["t"])
     return sorted(found.values(), key=lambda w: (w["resets_at"] or 0, w["window"]))
+
+
+def _is_number(value) -> bool:
+    """A figure the ledger's writer would have written: a number, not a bool (a line edited or
+    damaged by hand is read as far as it makes sense, never a crash of ``limits`` or the page)."""
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
 
 
 def _window(name: str, resets_at) -> dict:
