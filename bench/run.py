@@ -1,5 +1,5 @@
 """Benchmarks: hook latency against a do-nothing hook, growth with session size, concurrency,
-real-CLI overhead, CLI reads, peak memory, OTLP export, the dashboard, the status line and importing transcripts. Every ratio is against a baseline measured in the
+real-CLI overhead, CLI reads, peak memory, OTLP export, the dashboard, the status line, the quota limits and importing transcripts. Every ratio is against a baseline measured in the
 same run, interleaved with it, because this machine is shared and absolute times drift.
 
 Usage: python bench/run.py [--quick] [--only NAMES] [--against REV] [--json FILE]
@@ -387,6 +387,14 @@ def bench_statusline(rounds: int, big: int, others: int, history_mb: int) -> lis
     return run_statusline_bench(PYTHON, rounds, big, others, history_mb, seed_session, hook_command, transcript_turn, SID)
 
 
+def bench_limits(rounds: int, big: int, small: int, sessions: int) -> list:
+    """``limits`` and the dashboard's /limits page on a large quota ledger against a small one and their floors (bench_limits.py)."""
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from bench_limits import run as run_limits_bench
+
+    return run_limits_bench(PYTHON, rounds, big, small, sessions)
+
+
 def bench_import(megabytes: int, rounds: int, large: int = None) -> list:
     """Importing a transcript store cloned from a real capture, against ccusage on it (bench_import.py)."""
     sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -413,7 +421,7 @@ def print_table(rows) -> None:
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="few iterations, small sizes: checks the benchmarks run, not the numbers")
-    parser.add_argument("--only", default="latency,growth,stop,harvest,concurrency,cli,reads,memory,index,otlp,dashboard,statusline,import", help="comma-separated: latency,growth,stop,harvest,concurrency,cli,reads,memory,index,otlp,dashboard,statusline,import")
+    parser.add_argument("--only", default="latency,growth,stop,harvest,concurrency,cli,reads,memory,index,otlp,dashboard,statusline,limits,import", help="comma-separated: latency,growth,stop,harvest,concurrency,cli,reads,memory,index,otlp,dashboard,statusline,limits,import")
     parser.add_argument("--json", help="also write the rows as JSON to this file")
     parser.add_argument("--against", metavar="REV", help="also time the hooks of git revision REV against today's, interleaved")
     args = parser.parse_args(argv)
@@ -450,6 +458,8 @@ def main(argv=None) -> int:
         rows += bench_dashboard(200 if args.quick else 10_000, 300 if args.quick else 5000, rounds)
     if "statusline" in only:
         rows += bench_statusline(rounds, *((300, 200, 5) if args.quick else (5000, 10_000, 300)))
+    if "limits" in only:
+        rows += bench_limits(min(rounds, 10), *((2000, 200, 20) if args.quick else (100_000, 1000, 1000)))
     if "import" in only:
         rows += bench_import(10 if args.quick else 300, 3 if args.quick else 5, None if args.quick else 3072)
     print_table(rows)
