@@ -101,6 +101,15 @@ def test_a_ledger_line_with_text_for_a_reset_does_not_break_limits():
     assert cli("limits").stdout.startswith("5-hour   30% used")
 
 
+def test_a_torn_line_mid_ledger_costs_that_line_only(tmp_path):
+    """A sample cut off by a crash mid-write, then whole ones after it: read_ledger skips the torn one and keeps the rest in order."""
+    folder = tmp_path / "quota"
+    folder.mkdir()
+    whole = [json.dumps({"t": float(n), "five_hour": {"used": n, "resets_at": 99}}) for n in range(4)]
+    (folder / "ledger.jsonl").write_text("\n".join([whole[0], whole[1][:20], whole[2], whole[3]]) + "\n")
+    assert [entry["t"] for entry in limits.read_ledger(str(tmp_path))] == [0.0, 2.0, 3.0]
+
+
 def test_a_window_that_reached_100_is_hit_and_a_recorded_hit_marks_its_window():
     """A sample at 100 % marks its window hit at that time; a limit hit without figures marks the window of the last sample before it."""
     series = [{"t": 0.0, "five_hour": {"used": 90, "resets_at": HOUR}}, {"t": 60.0, "five_hour": {"used": 100, "resets_at": HOUR}},
