@@ -1,6 +1,6 @@
 """Benchmarks: hook latency against a do-nothing hook, growth with session size, concurrency,
-real-CLI overhead, CLI reads, peak memory, OTLP export, the dashboard, the status line, importing transcripts and secret
-redaction. Every ratio is against a baseline measured in the
+real-CLI overhead, CLI reads, peak memory, OTLP export, the dashboard, the status line, the quota limits, importing
+transcripts and secret redaction. Every ratio is against a baseline measured in the
 same run, interleaved with it, because this machine is shared and absolute times drift.
 
 Usage: python bench/run.py [--quick] [--only NAMES] [--against REV] [--json FILE] [--write-docs [PAGE]]
@@ -30,7 +30,7 @@ DOCS_PAGE = REPO / "docs" / "performance.md"
 # The benchmark each --only part feeds (the number its rows start with): a table on the page is
 # rewritten only when every part of its benchmark ran, so a table never mixes two runs.
 PARTS = {"latency": 1, "growth": 2, "stop": 2, "harvest": 2, "concurrency": 3, "cli": 4, "reads": 5, "memory": 6,
-         "index": 7, "otlp": 8, "dashboard": 9, "statusline": 10, "import": 11, "secrets": 13}
+         "index": 7, "otlp": 8, "dashboard": 9, "statusline": 10, "import": 11, "limits": 12, "secrets": 13}
 # One benchmark's table on the page: its marks, a code fence, the lines print_table printed.
 DOCS_TABLE = re.compile(r"(<!-- bench (\d+): [^\n]*-->\n```\n)(.*?)(```\n<!-- /bench \2 -->)", re.S)
 
@@ -401,6 +401,14 @@ def bench_statusline(rounds: int, big: int, others: int, history_mb: int) -> lis
     return run_statusline_bench(PYTHON, rounds, big, others, history_mb, seed_session, hook_command, transcript_turn, SID)
 
 
+def bench_limits(rounds: int, big: int, small: int, sessions: int) -> list:
+    """``limits`` and the dashboard's /limits page on a large quota ledger against a small one and their floors (bench_limits.py)."""
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from bench_limits import run as run_limits_bench
+
+    return run_limits_bench(PYTHON, rounds, big, small, sessions)
+
+
 def bench_import(megabytes: int, rounds: int, large: int = None) -> list:
     """Importing a transcript store cloned from a real capture, against ccusage on it (bench_import.py)."""
     sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -461,7 +469,7 @@ def write_docs(page: Path, rows, ran) -> list:
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="few iterations, small sizes: checks the benchmarks run, not the numbers")
-    parser.add_argument("--only", default="latency,growth,stop,harvest,concurrency,cli,reads,memory,index,otlp,dashboard,statusline,import,secrets", help="comma-separated: latency,growth,stop,harvest,concurrency,cli,reads,memory,index,otlp,dashboard,statusline,import,secrets")
+    parser.add_argument("--only", default="latency,growth,stop,harvest,concurrency,cli,reads,memory,index,otlp,dashboard,statusline,limits,import,secrets", help="comma-separated: latency,growth,stop,harvest,concurrency,cli,reads,memory,index,otlp,dashboard,statusline,limits,import,secrets")
     parser.add_argument("--json", help="also write the rows as JSON to this file")
     parser.add_argument("--against", metavar="REV", help="also time the hooks of git revision REV against today's, interleaved")
     parser.add_argument("--write-docs", nargs="?", const=str(DOCS_PAGE), metavar="PAGE",
@@ -502,6 +510,8 @@ def main(argv=None) -> int:
         rows += bench_dashboard(200 if args.quick else 10_000, 300 if args.quick else 5000, rounds)
     if "statusline" in only:
         rows += bench_statusline(rounds, *((300, 200, 5) if args.quick else (5000, 10_000, 300)))
+    if "limits" in only:
+        rows += bench_limits(min(rounds, 10), *((2000, 200, 20) if args.quick else (100_000, 1000, 1000)))
     if "import" in only:
         rows += bench_import(10 if args.quick else 300, 3 if args.quick else 5, None if args.quick else 3072)
     if "secrets" in only:

@@ -11,7 +11,7 @@ import pytest
 from conftest import REPO, python_env
 
 PAGE = REPO / "docs" / "performance.md"
-RAN = "latency,growth,stop,harvest,concurrency,reads,memory,index,otlp,dashboard,statusline,import,secrets"
+RAN = "latency,growth,stop,harvest,concurrency,reads,memory,index,otlp,dashboard,statusline,limits,import,secrets"
 TABLE = re.compile(r"<!-- bench (\d+): [^\n]*-->\n```\n(.*?)```\n<!-- /bench \1 -->", re.S)
 HEADER = ["benchmark", "median", "baseline", "ratio"]
 # A row as print_table prints it: a name, then a median and its baseline in one unit and their
@@ -60,6 +60,7 @@ def test_quick_benchmark_run_prints_every_row(quick_pass):
                    "8. export --otlp, 50 sessions", "9. dashboard sessions page, 200 sessions, warm", "9. dashboard live update",
                    "9. dashboard search a rare word",
                    "10. status line, 10-event session", "10. status line, 300-event session vs", "10. status line after an API error", "10. status line recording a rate_limits sample", "10. status line beside 200 sessions", "10. ccusage statusline",
+                   "12. limits --json, 2,000-line ledger (", "12. limits --json, 2,000-line ledger vs", "12. dashboard /limits, 2,000-line ledger (", "12. dashboard /limits, 2,000-line ledger vs",
                    "11. first import (and index) of", "11. import with nothing new",
                    "13. redact a line of ordinary code", "13. redact a Bash call's record", "13. import the redactor + first event"):
         [row] = [line for line in lines if line.startswith(prefix) and "floor" not in line]
