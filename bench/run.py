@@ -466,19 +466,8 @@ def write_docs(page: Path, rows, ran) -> list:
     return rewritten
 
 
-def main(argv=None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--quick", action="store_true", help="few iterations, small sizes: checks the benchmarks run, not the numbers")
-    parser.add_argument("--only", default="latency,growth,stop,harvest,concurrency,cli,reads,memory,index,otlp,dashboard,statusline,limits,import,secrets", help="comma-separated: latency,growth,stop,harvest,concurrency,cli,reads,memory,index,otlp,dashboard,statusline,limits,import,secrets")
-    parser.add_argument("--json", help="also write the rows as JSON to this file")
-    parser.add_argument("--against", metavar="REV", help="also time the hooks of git revision REV against today's, interleaved")
-    parser.add_argument("--write-docs", nargs="?", const=str(DOCS_PAGE), metavar="PAGE",
-                        help="rewrite the table of each benchmark that ran in full in PAGE (default: docs/performance.md)")
-    args = parser.parse_args(argv)
-    if args.quick and args.write_docs and Path(args.write_docs).resolve() == DOCS_PAGE.resolve():
-        parser.error("--quick figures are not the documented ones: give --write-docs another PAGE")
-    # Hooks add each project they see to the user's catalog: keep the benchmark's temp projects out of it.
-    os.environ["CLAUDE_SESSION_TRACKER_HOME"] = tempfile.mkdtemp(prefix="bench-home-")
+def measure(args) -> list:
+    """The rows of every benchmark ``args`` asks for, in order."""
     only = set(args.only.split(","))
     rounds = 3 if args.quick else 30
     large = 64 * 1024 if args.quick else 1024 * 1024
@@ -516,11 +505,33 @@ def main(argv=None) -> int:
         rows += bench_import(10 if args.quick else 300, 3 if args.quick else 5, None if args.quick else 3072)
     if "secrets" in only:
         rows += bench_secrets(3 if args.quick else 15, args.quick)
+    return rows
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--quick", action="store_true", help="few iterations, small sizes: checks the benchmarks run, not the numbers")
+    parser.add_argument("--only", default="latency,growth,stop,harvest,concurrency,cli,reads,memory,index,otlp,dashboard,statusline,limits,import,secrets", help="comma-separated: latency,growth,stop,harvest,concurrency,cli,reads,memory,index,otlp,dashboard,statusline,limits,import,secrets")
+    parser.add_argument("--json", help="also write the rows as JSON to this file")
+    parser.add_argument("--against", metavar="REV", help="also time the hooks of git revision REV against today's, interleaved")
+    parser.add_argument("--write-docs", nargs="?", const=str(DOCS_PAGE), metavar="PAGE",
+                        help="rewrite the table of each benchmark that ran in full in PAGE (default: docs/performance.md)")
+    args = parser.parse_args(argv)
+    if args.quick and args.write_docs and Path(args.write_docs).resolve() == DOCS_PAGE.resolve():
+        parser.error("--quick figures are not the documented ones: give --write-docs another PAGE")
+    # Hooks add each project they see to the user's catalog: keep the benchmark's temp projects out
+    # of it, in a home of the run's own, removed after (a status-line run leaves 176 MB there).
+    home = tempfile.mkdtemp(prefix="bench-home-")
+    os.environ["CLAUDE_SESSION_TRACKER_HOME"] = home
+    try:
+        rows = measure(args)
+    finally:
+        shutil.rmtree(home, ignore_errors=True)
     print_table(rows)
     if args.json:
         Path(args.json).write_text(json.dumps([list(row) for row in rows], indent=2))
     if args.write_docs:
-        rewritten = write_docs(Path(args.write_docs), rows, only)
+        rewritten = write_docs(Path(args.write_docs), rows, set(args.only.split(",")))
         print(f"{args.write_docs}: rewrote the tables of benchmarks {', '.join(map(str, rewritten)) or 'none'}", file=sys.stderr)
     return 0
 
