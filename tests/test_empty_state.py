@@ -137,6 +137,16 @@ def test_right_after_install_the_project_is_tracked_with_no_session(installed_pr
     assert not (installed_project / ".claude" / "runtime").exists()  # looking wrote nothing
 
 
+def test_tail_and_cleanup_right_after_install_say_the_project_is_tracked(installed_project):
+    """tail and cleanup in a project installed but not used yet say, in the views' one line, that it
+    is tracked with no session (exit 1), not that no .claude/runtime was found, and write nothing."""
+    for command in ("tail", "cleanup"):
+        code, out, err = run(command, cwd=installed_project)
+        assert (code, out) == (1, "") and len(err.splitlines()) == 1, command
+        assert err.startswith(f"claude-sessions: no sessions recorded in {installed_project} yet (it is tracked"), err
+    assert not (installed_project / ".claude" / "runtime").exists()
+
+
 def test_an_empty_index_and_a_catalog_of_empty_or_missing_projects(empty_project, outside):
     """A zero-byte index file and a catalog whose projects have no session (or are gone) answer like an empty project."""
     from session_management.store import catalog

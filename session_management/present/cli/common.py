@@ -31,6 +31,19 @@ def find_runtime_dir(explicit=None, start=None) -> Path:
     return Path(runtime_path(explicit, start))
 
 
+def acted_on_runtime(explicit=None) -> Path:
+    """The runtime a command that acts on the project's own sessions (``tail``, ``cleanup``) uses:
+    ``find_runtime_dir``'s; in a project that is tracked but has recorded nothing yet (right after
+    ``install``), the one line the views print for it, as the error."""
+    try:
+        return find_runtime_dir(explicit)
+    except CliError:
+        project = None if explicit else wired_project(os.path.realpath(os.getcwd()))
+        if project is None:
+            raise
+        raise CliError(nothing_recorded("sessions", project)) from None
+
+
 def runtime_path(explicit=None, start=None) -> str:
     """``find_runtime_dir`` as a string, found with ``os.path`` alone: a search needs no pathlib."""
     if explicit:

@@ -4,7 +4,7 @@ import os
 import sys
 
 from ..formats import NO_RESPONSE, all_tokens, cost_text, duration_text, plural, spent_cost_text, spent_tokens_text, tokens_text
-from .common import (CliError, across_projects, emit_json, find_runtime_dir, from_index, load_session, manager_for, nothing_recorded, parse_since,
+from .common import (CliError, acted_on_runtime, across_projects, emit_json, from_index, load_session, manager_for, nothing_recorded, parse_since,
                      pricer_in_scope, project_namer, refresh_history, resolve_id, runtime_or_none, scope, scope_options, short_time, summaries_in_scope,
                      table, table_of_columns, unpriced_note, where)
 from .options import Option, command, positive_int
@@ -144,7 +144,7 @@ def cmd_tail(args) -> int:
     from ...query.summaries import all_summaries, files_fingerprint
     from ...query.timeline import describe
 
-    runtime = find_runtime_dir(args.runtime_dir)
+    runtime = acted_on_runtime(args.runtime_dir)
     manager = manager_for(runtime)
     if args.id:
         session_id = resolve_id(runtime, args.id)[0]

@@ -2,7 +2,7 @@
 
 import os
 
-from .common import CliError, find_runtime_dir, manager_for, runtime_path
+from .common import CliError, acted_on_runtime, manager_for, runtime_path
 from .options import Option, command
 
 
@@ -12,7 +12,7 @@ from .options import Option, command
 def cmd_cleanup(args) -> int:
     from ...store import config as _config
 
-    runtime = find_runtime_dir(args.runtime_dir)
+    runtime = acted_on_runtime(args.runtime_dir)
     manager = manager_for(runtime)
     retention = args.retention_days
     if retention is None:
