@@ -14,8 +14,10 @@ import zlib
 from ..core import fastos  # fastos and fastjson, not os and json: the status line reads transcripts too
 from ..core.fastjson import loads
 from ..core.tokens import SPLIT_KEYS, TOKEN_KEYS, is_request
+from .typed import INTERRUPT, INTERRUPTED, read_line
 
 _HEAD_BYTES = 512  # a rewritten file is told by its first bytes changing
+_MARK = INTERRUPTED.encode()  # cheap test for the one user line the harvest reads
 
 
 def response_key(message_id, request_id) -> str:
@@ -23,9 +25,11 @@ def response_key(message_id, request_id) -> str:
     return f"{message_id}/{request_id}"
 
 
-def read_new(path: str, position: dict) -> tuple:
+def read_new(path: str, position: dict, marks: list = None) -> tuple:
     """``(responses, position)``: responses that start after ``position`` (``{"offset", "head",
     "head_len"}``, empty for a file never read), in transcript order, and where to continue.
+    With ``marks``, the person's interrupts (Escape) read there are added to it: ``{"uuid",
+    "for_tool_use", "timestamp"}``, as ``capture.typed`` reads them.
 
     Each response: ``message_id``, ``request_id``, ``model``, ``stop_reason``, ``text``,
     ``tool_use_ids``, ``agent_id`` (from the line's ``agentId``), ``timestamp`` and ``usage``.
@@ -43,12 +47,15 @@ def read_new(path: str, position: dict) -> tuple:
     except OSError:
         return [], position
     end = data.rfind(b"\n") + 1  # a last line without its newline may still be being written
-    return _parse(data[:end]), {"offset": offset + end, "head": zlib.crc32(head), "head_len": len(head)}
+    return _parse(data[:end], marks), {"offset": offset + end, "head": zlib.crc32(head), "head_len": len(head)}
 
 
-def _parse(data: bytes) -> list:
+def _parse(data: bytes, marks: list = None) -> list:
     grouped, blocks_seen = {}, {}
     for line in data.split(b"\n"):
+        if marks is not None and _MARK in line:
+            _interrupt(line, marks)
+            continue
         if b'"assistant"' not in line:  # cheap skip of user, attachment and bookkeeping lines
             continue
         try:
@@ -77,6 +84,16 @@ def _parse(data: bytes) -> list:
             blocks_seen[key] = set()
         _merge(response, message, blocks_seen[key])
     return list(grouped.values())
+
+
+def _interrupt(line: bytes, marks: list) -> None:
+    try:
+        record = loads(line)
+    except ValueError:
+        return
+    found = read_line(record) if isinstance(record, dict) and record.get("type") == "user" else None
+    if found and found[0] == INTERRUPT and isinstance(record.get("uuid"), str):
+        marks.append({"uuid": record["uuid"], "for_tool_use": found[1]["for_tool_use"], "timestamp": record.get("timestamp")})
 
 
 def _merge(response: dict, message: dict, blocks_seen: set) -> None:
