@@ -164,3 +164,74 @@ def test_a_history_imported_by_an_older_release_is_corrected_by_the_next_refresh
         assert db.execute("PRAGMA user_version").fetchone()[0] == 2
     again = json.loads(cli("import", "--config-dir", str(config), "--json"))
     assert (again["files_read"], again["sessions_new"], again["sessions_updated"]) == (0, 0, 0)
+
+
+HOOK_SID = "0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0"
+
+
+def hook_event(name, transcript, **fields) -> dict:
+    return {"session_id": HOOK_SID, "hook_event_name": name, "cwd": "/somewhere", "transcript_path": str(transcript), **fields}
+
+
+def test_the_hooks_read_a_prompt_and_an_interrupt_as_the_import_does(tmp_path):
+    """Through the real hook processes: a slash command is recorded as the command with its arguments,
+    a background task's notice arriving as a prompt is no prompt, and Escape's interrupt line (which
+    fires no hook) is harvested at the next turn end as the turn's mark, once; `show` and `list` agree."""
+    from test_hooks import run_hook_process
+
+    project = tmp_path / "proj"
+    project.mkdir()
+    transcript = tmp_path / "claude" / f"{HOOK_SID}.jsonl"
+    shapes = __import__("transcript_shapes")
+    lines = shapes.Transcript(HOOK_SID, "2.1.332", str(project))
+    lines.command("/review", "42", expansion="Review pull request 42")
+    lines.assistant("msg_h1", [shapes.text("Reviewing.")], shapes.usage(1, 2, 0, 30))
+    lines.user([shapes.text("[Request interrupted by user]")])
+    lines.write(transcript)
+    run_hook_process("UserPromptSubmit", hook_event("UserPromptSubmit", transcript, prompt="/review 42"), project)
+    run_hook_process("Stop", hook_event("Stop", transcript), project)
+    notice = "<task-notification>\n<task-id>b7</task-id>\n<status>completed</status>\n</task-notification>"
+    run_hook_process("UserPromptSubmit", hook_event("UserPromptSubmit", transcript, prompt=notice), project)
+    run_hook_process("Stop", hook_event("Stop", transcript), project)
+    runtime = ["--runtime-dir", str(project / ".claude" / "runtime")]
+    data = json.loads(cli(*runtime, "show", HOOK_SID, "--json"))["session"]
+    prompts = [e["details"] for e in data["activity_log"] if e["action"] == "user_input"]
+    assert [(p["prompt"], p["command"], p["args"]) for p in prompts] == [("/review 42", "/review", "42")]
+    assert [e["details"]["for_tool_use"] for e in data["activity_log"] if e["action"] == "interrupted"] == [False]
+    assert [e["action"] for e in data["activity_log"]].count("task_notification") == 1
+    shown = cli(*runtime, "show", HOOK_SID)
+    assert "1 prompt ·" in shown and "interrupted by the person (Escape)" in shown and "a background task's notice (not typed)" in shown
+    assert [s["prompts"] for s in json.loads(cli(*runtime, "list", "--json"))] == [1]
+
+
+def test_a_synthetic_response_harvested_by_an_older_release_is_no_request(tmp_path):
+    """A `<synthetic>` response an older harvest recorded is shown by `show` as Claude Code's own
+    message, not an API request, and left out of the requests and of the running totals rebuilt for
+    the status line."""
+    from test_hooks import run_hook_process
+
+    project = tmp_path / "proj"
+    project.mkdir()
+    transcript = tmp_path / f"{HOOK_SID}.jsonl"
+    transcript.write_text("")
+    run_hook_process("UserPromptSubmit", hook_event("UserPromptSubmit", transcript, prompt="hello"), project)
+    sessions = project / ".claude" / "runtime" / "sessions"
+    made_up = {"action": "assistant_message", "timestamp": "2026-12-03T13:30:00.000Z",
+               "details": {"message_id": "0c6f1e2a", "request_id": None, "model": "<synthetic>", "stop_reason": "stop_sequence",
+                           "text": "API Error: 429 rate_limit_error", "tool_use_ids": [], "usage": {"input_tokens": 0, "output_tokens": 0}}}
+    real = {"action": "assistant_message", "timestamp": "2026-12-03T13:30:01.000Z",
+            "details": {"message_id": "msg_r", "request_id": "req_r", "model": "claude-sonnet-4-5", "stop_reason": "end_turn",
+                        "text": "Hello.", "tool_use_ids": [], "usage": {"input_tokens": 3, "output_tokens": 4}}}
+    with open(sessions / f"session_{HOOK_SID}.journal", "a") as journal:
+        journal.write("\n" + json.dumps(made_up) + "\n" + json.dumps(real) + "\n")
+    run_hook_process("Stop", hook_event("Stop", transcript), project)  # folds the journal into the session file
+    tally_file = project / ".claude" / "runtime" / "tallies" / f"{HOOK_SID}.json"
+    tally_file.unlink()  # derived: the next turn end rebuilds it from the whole session
+    run_hook_process("UserPromptSubmit", hook_event("UserPromptSubmit", transcript, prompt="again"), project)
+    run_hook_process("Stop", hook_event("Stop", transcript), project)
+    runtime = ["--runtime-dir", str(project / ".claude" / "runtime")]
+    shown = cli(*runtime, "show", HOOK_SID)
+    assert '"API Error: 429 rate_limit_error"  (written by Claude Code itself, not an API request)' in shown
+    assert "1 requests" in shown or "1 request " in shown
+    tally = json.loads(tally_file.read_text())
+    assert {model: totals["requests"] for model, totals in tally["by_model"].items()} == {"claude-sonnet-4-5": 1}
