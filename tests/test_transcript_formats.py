@@ -61,7 +61,7 @@ def test_prompts_are_counted_as_the_person_typed_them(store):
     assert listed == {session_id: len(done["prompts"]) for session_id, done in did.items()}
     for session_id, done in did.items():
         assert [p["prompt"] for p in records(session_id, "user_input")] == done["prompts"]
-    init, review = records(S10, "user_input")[1], records(S20, "user_input")[0]
+    init, review = records(S10, "user_input")[2], records(S20, "user_input")[0]
     assert init["command"] == "/init" and init["expansion"].startswith("Please analyze this codebase") and "args" not in init
     assert (review["command"], review["args"]) == ("/review", "42") and review["expansion"].startswith("Review pull request 42")
     stats = everywhere(config, "stats")
@@ -75,7 +75,8 @@ def test_an_interrupt_is_a_mark_on_its_turn_in_show_and_the_report(store):
     env = {"CLAUDE_CONFIG_DIR": str(config)}
     shown = cli("show", S10[:8], cwd=work / "one", env=env)
     assert "interrupt  interrupted by the person (Escape) while Claude answered" in shown
-    assert "[Request interrupted" not in shown and "2 prompts" in shown
+    assert "[Request interrupted" not in shown and "3 prompts" in shown
+    assert [c["compact_summary"] for c in records(S10, "compaction")] == ["This session is being continued from a previous conversation."]
     assert "interrupted by the person (Escape) during a tool call" in cli("show", S20[:8], cwd=work / "two", env=env)
     assert [(m["for_tool_use"]) for m in records(S20, "interrupted")] == [True]
     html = cli("export", S10[:8], "--format", "html", cwd=work / "one", env=env)
@@ -151,7 +152,7 @@ def test_a_history_imported_by_an_older_release_is_corrected_by_the_next_refresh
     two = history.project_folder(catalog.home(), mid["metadata"]["cwd"])
     Path(history.session_path(two, S20)).write_text(json.dumps(mid))
     Path(history.session_path(two, "agent-7f3e9a1c")).write_text(json.dumps(dict(mid, session_id="agent-7f3e9a1c", activity_log=agent_log)))
-    assert len(records(S10, "user_input")) == 5 and "agent-7f3e9a1c" in history.session_ids(two)  # as the older reading had it
+    assert len(records(S10, "user_input")) == 6 and "agent-7f3e9a1c" in history.session_ids(two)  # as the older reading had it
 
     listed = {s["session_id"]: s["prompts"] for s in everywhere(config, "list")}
     assert listed == {session_id: len(done["prompts"]) for session_id, done in did.items()}

@@ -228,13 +228,15 @@ OVERRIDE = "budget override"  # a prompt starting so goes through an enforced bu
 
 def _as_typed(record: dict) -> None:
     """A prompt as ``capture.typed`` reads it, as the import does: a slash command keeps its name and
-    arguments apart; what the CLI sent itself (a background task's ``<task-notification>``) is no prompt."""
+    arguments apart; what the CLI sent itself (a background task's ``<task-notification>``, other
+    injected text) is no prompt."""
     from .typed import COMMAND, INTERRUPT, read_text
 
     prompt = record["details"].get("prompt")
     found = read_text(prompt)
-    if found is None and isinstance(prompt, str) and prompt.strip():
-        record["action"] = "task_notification"
+    if found is None:
+        if isinstance(prompt, str) and prompt.strip():  # observed: only a background task's notice
+            record["action"] = "task_notification" if prompt.lstrip().startswith("<task-notification>") else "injected_prompt"
     elif found[0] == INTERRUPT:
         record["action"] = "interrupted"
     elif found[0] == COMMAND:

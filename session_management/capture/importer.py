@@ -558,6 +558,8 @@ class _Parser:
             return
         text = text_of(content)
         if line.get("isCompactSummary"):
+            if self.last_summary_for is None and line.get("parentUuid") is None and not agent:  # 1.0.x wrote no boundary: the summary starts anew
+                self.last_summary_for = {"action": "compaction", "timestamp": _stamp(line), "details": {"uuid": line.get("uuid")}}
             if self.last_summary_for is not None and not agent:
                 self.last_summary_for["details"]["compact_summary"] = text
                 self._emit("c:" + self.last_summary_for["details"]["uuid"], self.last_summary_for, line)
