@@ -54,14 +54,16 @@ def records(session_id: str, action: str) -> list:
 
 def test_prompts_are_counted_as_the_person_typed_them(store):
     """`list` counts the prompts typed in each generation's session, slash commands included as the
-    command with its arguments; interrupts, local command output, task notices, compaction summaries,
-    isMeta and sidechain lines are not prompts, and a 2.0.x agent file is no session of its own."""
+    command with its arguments; a command the CLI runs itself (`/compact`: its output follows) is
+    recorded apart; interrupts, local command output, task notices, compaction summaries, isMeta and
+    sidechain lines are not prompts, and a 2.0.x agent file is no session of its own."""
     config, _work, did = store
     listed = {s["session_id"]: s["prompts"] for s in everywhere(config, "list")}
     assert listed == {session_id: len(done["prompts"]) for session_id, done in did.items()}
     for session_id, done in did.items():
         assert [p["prompt"] for p in records(session_id, "user_input")] == done["prompts"]
-    init, review = records(S10, "user_input")[2], records(S20, "user_input")[0]
+        assert [c["prompt"] for c in records(session_id, "local_command")] == done["local"]
+    init, review = records(S10, "user_input")[1], records(S20, "user_input")[0]
     assert init["command"] == "/init" and init["expansion"].startswith("Please analyze this codebase") and "args" not in init
     assert (review["command"], review["args"]) == ("/review", "42") and review["expansion"].startswith("Review pull request 42")
     stats = everywhere(config, "stats")
@@ -75,7 +77,8 @@ def test_an_interrupt_is_a_mark_on_its_turn_in_show_and_the_report(store):
     env = {"CLAUDE_CONFIG_DIR": str(config)}
     shown = cli("show", S10[:8], cwd=work / "one", env=env)
     assert "interrupt  interrupted by the person (Escape) while Claude answered" in shown
-    assert "[Request interrupted" not in shown and "3 prompts" in shown
+    assert "[Request interrupted" not in shown and "2 prompts" in shown
+    assert "command    /compact  (run by Claude Code itself, not sent to Claude)" in shown
     assert [c["compact_summary"] for c in records(S10, "compaction")] == ["This session is being continued from a previous conversation."]
     assert "interrupted by the person (Escape) during a tool call" in cli("show", S20[:8], cwd=work / "two", env=env)
     assert [(m["for_tool_use"]) for m in records(S20, "interrupted")] == [True]
@@ -152,7 +155,7 @@ def test_a_history_imported_by_an_older_release_is_corrected_by_the_next_refresh
     two = history.project_folder(catalog.home(), mid["metadata"]["cwd"])
     Path(history.session_path(two, S20)).write_text(json.dumps(mid))
     Path(history.session_path(two, "agent-7f3e9a1c")).write_text(json.dumps(dict(mid, session_id="agent-7f3e9a1c", activity_log=agent_log)))
-    assert len(records(S10, "user_input")) == 6 and "agent-7f3e9a1c" in history.session_ids(two)  # as the older reading had it
+    assert len(records(S10, "user_input")) == 5 and "agent-7f3e9a1c" in history.session_ids(two)  # as the older reading had it
 
     listed = {s["session_id"]: s["prompts"] for s in everywhere(config, "list")}
     assert listed == {session_id: len(done["prompts"]) for session_id, done in did.items()}
@@ -236,3 +239,26 @@ def test_a_synthetic_response_harvested_by_an_older_release_is_no_request(tmp_pa
     assert "1 requests" in shown or "1 request " in shown
     tally = json.loads(tally_file.read_text())
     assert {model: totals["requests"] for model, totals in tally["by_model"].items()} == {"claude-sonnet-4-5": 1}
+
+
+def test_the_turn_end_harvest_files_a_1_0_sidechain_under_its_subagent(tmp_path):
+    """A hooked 1.0.x session: the Stop hook harvests the sidechain responses of its main transcript
+    as the subagents' (named as the import names them), the main agent's as its own; across two
+    turns, a chain begun in the first is still its subagent's in the second."""
+    from test_hooks import run_hook_process
+
+    config, project = tmp_path / "config", tmp_path / "proj"
+    project.mkdir()
+    write_store(config, str(project))
+    transcript = folder_of(config, str(project / "one")) / f"{S10}.jsonl"
+    lines = transcript.read_text().splitlines(keepends=True)
+    roots = [json.loads(line)["uuid"] for line in lines if '"isSidechain":true' in line and '"parentUuid":null' in line]
+    cut = next(i for i, line in enumerate(lines) if "msg_10s2" in line)  # the first turn ends inside the first subagent's chain
+    transcript.write_text("".join(lines[:cut]))
+    stop = {"session_id": S10, "hook_event_name": "Stop", "cwd": str(project), "transcript_path": str(transcript)}
+    run_hook_process("Stop", stop, project)
+    transcript.write_text("".join(lines))
+    run_hook_process("Stop", stop, project)
+    data = json.loads(cli("--runtime-dir", str(project / ".claude" / "runtime"), "show", S10, "--json"))["session"]
+    agents = {e["details"]["message_id"]: e["details"].get("agent_id") for e in data["activity_log"] if e["action"] == "assistant_message"}
+    assert agents == {"msg_10a": None, "msg_10s1": roots[0], "msg_10s2": roots[0], "msg_10b": None, "msg_10s3": roots[1], "msg_10c": None, "msg_10d": None}

@@ -236,7 +236,7 @@ def _as_typed(record: dict) -> None:
     found = read_text(prompt)
     if found is None:
         if isinstance(prompt, str) and prompt.strip():  # observed: only a background task's notice
-            record["action"] = "task_notification" if prompt.lstrip().startswith("<task-notification>") else "injected_prompt"
+            record["action"] = "task_notification" if prompt.lstrip().startswith(("<task-notification>", "<bash-notification>")) else "injected_prompt"
     elif found[0] == INTERRUPT:
         record["action"] = "interrupted"
     elif found[0] == COMMAND:

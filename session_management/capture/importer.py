@@ -42,7 +42,7 @@ from ..store.config import DEFAULTS
 from ..store.journal import FlockLock
 from .capping import cap_fields
 from .transcript import response_key, usage_from, usage_size
-from .typed import COMMAND, INTERRUPT, read_line, text_of
+from .typed import COMMAND, INTERRUPT, LOCAL_OUTPUT, read_line, sidechain_of, text_of
 from .transcript_store import STATE_NAME, STATE_VERSION, summary, transcript_files, write_listing
 
 _HEAD_BYTES = 512
@@ -487,19 +487,13 @@ class _Parser:
 
     def _sidechain(self, line: dict):
         """The subagent a line belongs to: its file's, or its 1.0.x sidechain's (None: the main
-        agent's). A sidechain line whose parent is not one is its chain's first: the Task's prompt."""
+        agent's); a chain begun in an earlier import is found in the state."""
         if self.agent or not line.get("isSidechain"):
             return self.agent
-        parent, uuid = line.get("parentUuid"), line.get("uuid")
-        agent = self.chains.get(parent) if isinstance(parent, str) else None
-        if agent is None and isinstance(parent, str):
-            known = self.importer.pending("chain-line:" + parent)  # a chain begun in an earlier import
-            agent = known["agent"] if known else None
-        if agent is None:
-            agent = str(uuid)
-        if isinstance(uuid, str) and uuid not in self.chains:
-            self.chains[uuid] = agent
-            self.importer.pending("chain-line:" + uuid, {"agent": agent})
+        known = len(self.chains)
+        agent = sidechain_of(line, self.chains, lambda parent: (self.importer.pending("chain-line:" + parent) or {}).get("agent"))
+        if len(self.chains) > known:
+            self.importer.pending("chain-line:" + line["uuid"], {"agent": agent})
         return agent
 
     def _progress(self, line: dict) -> None:
@@ -574,6 +568,7 @@ class _Parser:
             return
         found = read_line(line)
         if found is None:
+            self._output(line, text)
             return
         kind, said = found
         if kind == INTERRUPT:
@@ -590,6 +585,14 @@ class _Parser:
         command, self.last_command = self.last_command, None
         if command is not None and text.strip() and line.get("parentUuid") == command["details"].get("uuid"):
             self._emit("u:" + str(command["details"]["uuid"]), dict(command, details={**command["details"], "expansion": text}), line)
+
+    def _output(self, line: dict, text: str) -> None:
+        """A local command's output right after its echo (``/compact``, ``/model``, ``/exit``): the
+        command ran in the CLI, sent nothing to Claude and fired no ``UserPromptSubmit``, so it is
+        recorded as a ``local_command``, not a prompt (under the same key: a later import agrees)."""
+        command, self.last_command = self.last_command, None
+        if command is not None and text.lstrip().startswith(LOCAL_OUTPUT) and line.get("parentUuid") == command["details"].get("uuid"):
+            self._emit("u:" + str(command["details"]["uuid"]), dict(command, action="local_command"), line)
 
     def _subagent_start(self, line: dict, prompt: str, agent: str) -> None:
         kind = _agent_type(self.path) if agent == self.agent else self.task_types.get(prompt)
@@ -638,7 +641,9 @@ def entry_key(session_id: str, entry: dict):
         return ("r:" if action == "assistant_message" else "e:") + response_key(details.get("message_id"), details.get("request_id"))
     if action in ("tool_use", "tool_failure"):
         return "t:" + str(details.get("tool_use_id"))
-    if action in ("user_input", "compaction", "interrupted"):
+    if action in ("user_input", "local_command"):  # one key: a command found local later replaces its prompt
+        return "u:" + str(details.get("uuid"))
+    if action in ("compaction", "interrupted"):
         return action[0] + ":" + str(details.get("uuid"))
     if action in ("subagent_start", "subagent_stop"):
         return f"{'a' if action == 'subagent_start' else 's'}:{session_id}/{details.get('agent_id')}"
@@ -652,12 +657,13 @@ def in_time(entry: dict) -> tuple:
 
 def _combine(old: dict, new: dict) -> dict:
     """Two readings of one record (a response whose lines came in two imports, a compaction and
-    then its summary): a response's text and tool ids add up and the larger usage is kept; a
-    subagent's stop is its latest."""
+    then its summary, a command and then the output that shows it was local): a response's text and
+    tool ids add up and the larger usage is kept; a subagent's stop is its latest; else the later
+    reading's action and fields win."""
     if new.get("action") == "subagent_stop":
         return new
     if new.get("action") != "assistant_message":
-        return {**old, "details": {**old["details"], **new["details"]}}
+        return {**old, "action": new.get("action", old.get("action")), "details": {**old["details"], **new["details"]}}
     details = dict(old["details"])
     extra = new["details"]
     if extra.get("text") and extra["text"] not in details.get("text", ""):

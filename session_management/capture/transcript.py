@@ -14,10 +14,11 @@ import zlib
 from ..core import fastos  # fastos and fastjson, not os and json: the status line reads transcripts too
 from ..core.fastjson import loads
 from ..core.tokens import SPLIT_KEYS, TOKEN_KEYS, is_request
-from .typed import INTERRUPT, INTERRUPTED, read_line
+from .typed import INTERRUPT, INTERRUPTED, read_line, sidechain_of
 
 _HEAD_BYTES = 512  # a rewritten file is told by its first bytes changing
 _MARK = INTERRUPTED.encode()  # cheap test for the one user line the harvest reads
+_SIDECHAIN = b'"isSidechain":true'
 
 
 def response_key(message_id, request_id) -> str:
@@ -32,36 +33,43 @@ def read_new(path: str, position: dict, marks: list = None) -> tuple:
     "for_tool_use", "timestamp"}``, as ``capture.typed`` reads them.
 
     Each response: ``message_id``, ``request_id``, ``model``, ``stop_reason``, ``text``,
-    ``tool_use_ids``, ``agent_id`` (from the line's ``agentId``), ``timestamp`` and ``usage``.
+    ``tool_use_ids``, ``agent_id`` (from the line's ``agentId``; for a 1.0.x sidechain in the main
+    file, its chain's, kept in the position as ``chains``), ``timestamp`` and ``usage``.
     A missing or unreadable file gives no responses and leaves the position as it was.
     """
     try:
         with open(path, "rb") as handle:
             head = handle.read(_HEAD_BYTES)
             size = fastos.fstat(handle.fileno()).st_size
-            offset = position.get("offset", 0)
+            offset, chains = position.get("offset", 0), dict(position.get("chains") or {})
             if offset > size or zlib.crc32(head[: position.get("head_len", 0)]) != position.get("head", 0):
-                offset = 0  # shrank or rewritten: read it all again
+                offset, chains = 0, {}  # shrank or rewritten: read it all again
             handle.seek(offset)
             data = handle.read(size - offset)
     except OSError:
         return [], position
     end = data.rfind(b"\n") + 1  # a last line without its newline may still be being written
-    return _parse(data[:end], marks), {"offset": offset + end, "head": zlib.crc32(head), "head_len": len(head)}
+    found = {"offset": offset + end, "head": zlib.crc32(head), "head_len": len(head)}
+    responses = _parse(data[:end], marks, chains)
+    if chains:
+        found["chains"] = chains
+    return responses, found
 
 
-def _parse(data: bytes, marks: list = None) -> list:
+def _parse(data: bytes, marks: list, chains: dict) -> list:
     grouped, blocks_seen = {}, {}
     for line in data.split(b"\n"):
         if marks is not None and _MARK in line:
             _interrupt(line, marks)
             continue
-        if b'"assistant"' not in line:  # cheap skip of user, attachment and bookkeeping lines
+        sidechain = _SIDECHAIN in line and b'"agentId"' not in line  # 1.0.x: a subagent's line inside the main file
+        if b'"assistant"' not in line and not sidechain:  # cheap skip of user, attachment and bookkeeping lines
             continue
         try:
             record = loads(line)
         except ValueError:
             continue
+        agent = sidechain_of(record, chains) if sidechain and isinstance(record, dict) and record.get("isSidechain") else None
         if not isinstance(record, dict) or record.get("type") != "assistant":
             continue
         message = record.get("message")
@@ -77,7 +85,7 @@ def _parse(data: bytes, marks: list = None) -> list:
                 "stop_reason": message.get("stop_reason"),
                 "text": "",
                 "tool_use_ids": [],
-                "agent_id": record.get("agentId") if record.get("isSidechain") else None,
+                "agent_id": record.get("agentId") or agent if record.get("isSidechain") else None,
                 "timestamp": record.get("timestamp"),
                 "usage": {},
             }

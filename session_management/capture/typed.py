@@ -4,12 +4,14 @@ so a session counts the same prompts however it was recorded.
 
 Claude Code writes much into ``user`` lines that nobody typed, in every release since 1.0: tool
 results, the marks an Escape leaves ("[Request interrupted by user]", "… for tool use]"),
-background-task notices (``<task-notification>``), a local command's output
+background-task notices (``<task-notification>``, 2.0.x's ``<bash-notification>``), a local command's output
 (``<local-command-stdout>``, ``-stderr``) and its caveat (``<local-command-caveat>``), compaction
 summaries (``isCompactSummary``), ``isMeta`` lines (among them a slash command's expanded text) and
 a subagent's lines (``isSidechain``). A slash command is recorded as the command the person typed
 (``/review 42``): from the echo ``<command-name>/review</command-name>…<command-args>42</command-args>``
-in a transcript, or as the hook receives it, the text itself.
+in a transcript, or as the hook receives it, the text itself. A command the CLI runs itself
+(``/compact``, ``/model``, ``/exit``: its echo is followed by ``<local-command-stdout>``) fires no
+``UserPromptSubmit`` and sends nothing to Claude: the import records it, but not as a prompt.
 
 Standard library only, no imports at all: the hook path loads it.
 """
@@ -18,8 +20,9 @@ PROMPT, COMMAND, INTERRUPT = "prompt", "command", "interrupt"
 INTERRUPTED = "[Request interrupted by user"  # "…]" after Escape while it answered, "… for tool use]" during a tool call
 # Text the CLI puts in a user line itself: local command output, background-task notices, bash mode, memory notes.
 INJECTED = ("<local-command-stdout>", "<local-command-stderr>", "<local-command-caveat>", "<task-notification>",
-            "<user-memory-input>", "<bash-input>", "<bash-stdout>", "<bash-stderr>", "<system-reminder>")
+            "<bash-notification>", "<user-memory-input>", "<bash-input>", "<bash-stdout>", "<bash-stderr>", "<system-reminder>")
 _COMMAND_TAGS = ("<command-name>", "<command-message>", "<command-args>")
+LOCAL_OUTPUT = ("<local-command-stdout>", "<local-command-stderr>")  # what follows a command the CLI ran itself
 
 
 def read_text(text):
@@ -52,6 +55,22 @@ def read_line(line: dict):
     if isinstance(content, list) and any(isinstance(b, dict) and b.get("type") == "tool_result" for b in content):
         return None
     return read_text(text_of(content))
+
+
+def sidechain_of(line: dict, chains: dict, earlier=None) -> str:
+    """The subagent of a 1.0.x ``isSidechain`` line in a main transcript, named by the uuid of its
+    chain's first line (the Task's prompt, whose ``parentUuid`` is null): found by following
+    ``parentUuid`` through ``chains`` (uuid -> subagent, updated here), else ``earlier(parent)``
+    (what an earlier read kept), else the line starts a chain of its own."""
+    parent, uuid = line.get("parentUuid"), line.get("uuid")
+    agent = chains.get(parent) if isinstance(parent, str) else None
+    if agent is None and isinstance(parent, str) and earlier is not None:
+        agent = earlier(parent)
+    if agent is None:
+        agent = str(uuid)
+    if isinstance(uuid, str):
+        chains[uuid] = agent
+    return agent
 
 
 def text_of(content) -> str:

@@ -20,6 +20,7 @@ KINDS = {
     "stop_failure": "failure",
     "interrupted": "interrupt",
     "task_notification": "notice",
+    "local_command": "command",
 }
 # Which input field says best what a tool call did.
 _TOOL_SUBJECT = ("command", "file_path", "notebook_path", "pattern", "url", "query", "description", "prompt", "path")
@@ -61,6 +62,8 @@ def describe(entry: dict) -> str:
         return f"{details.get('agent_type', '?')} {verb} ({details.get('agent_id', '?')})"
     if action == "compaction":
         return f"context compaction ({details.get('trigger', '?')})"
+    if action == "local_command":
+        return f"{one_line(details.get('prompt', ''), 100)}  (run by Claude Code itself, not sent to Claude)"
     if action == "task_notification":
         return "a background task's notice (not typed): " + json.dumps(one_line(details.get("prompt", ""), 100), ensure_ascii=False)
     if action == "interrupted":
