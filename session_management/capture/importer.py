@@ -388,7 +388,7 @@ class _Parser:
         self.skipped = importer.summary["skipped"]
         self.responses = {}  # key -> entry, this read's responses (one per response, many lines)
         self.last_summary_for = None  # the compaction entry the next summary line belongs to
-        self.last_command = None  # the slash command whose expanded text (an isMeta line) may follow
+        self.last_command = None  # (record, line) of a slash command, held until the next line says what it was
         self.chains = {}  # uuid of a sidechain line -> its subagent (1.0.x)
         self.task_types = {}  # a Task call's prompt -> its subagent_type, to name the sidechain it starts
         self.seen_meta = {}
@@ -415,6 +415,8 @@ class _Parser:
         if kind not in KNOWN_TYPES:
             self.skipped["unknown_type"] += 1
             return
+        if self.last_command is not None and kind != "user":
+            self._command_was()
         handler = getattr(self, "_" + kind, None)
         if handler:
             try:
@@ -438,6 +440,8 @@ class _Parser:
             return None
 
     def finish(self) -> None:
+        if self.last_command is not None:
+            self._command_was()
         finals = {}  # each subagent's last answer: where it stopped
         for key, entry in self.responses.items():
             self._emit(key, entry)
@@ -502,8 +506,9 @@ class _Parser:
         data = line["data"]
         inner = data.get("message") if isinstance(data, dict) and data.get("type") == "agent_progress" else None
         if isinstance(inner, dict) and inner.get("type") == "assistant" and isinstance(inner.get("message"), dict):
-            agent = data.get("agentId") if isinstance(data.get("agentId"), str) and data["agentId"] else None
-            self._assistant({**line, **inner, "isSidechain": False}, agent or self.agent, calls=False)
+            named = [data.get("agentId"), line.get("parentToolUseID"), "subagent"]  # never the main agent's: it ends no turn
+            agent = self.agent or next(name for name in named if isinstance(name, str) and name)
+            self._assistant({**line, **inner, "isSidechain": False}, agent, calls=False)
 
     def _assistant(self, line: dict, agent=None, calls: bool = True) -> None:
         message = line["message"]
@@ -544,6 +549,8 @@ class _Parser:
 
     def _user(self, line: dict) -> None:
         content = line["message"]["content"]
+        if self.last_command is not None and self._command_was(line, text_of(content)):
+            return
         agent = self._sidechain(line)
         if isinstance(content, list) and any(isinstance(b, dict) and b.get("type") == "tool_result" for b in content):
             for block in content:
@@ -563,12 +570,8 @@ class _Parser:
             if first and text and not line.get("isMeta"):  # the subagent's first line: the prompt it was given
                 self._subagent_start(line, text, agent)
             return
-        if line.get("isMeta"):
-            self._expansion(line, text)
-            return
         found = read_line(line)
         if found is None:
-            self._output(line, text)
             return
         kind, said = found
         if kind == INTERRUPT:
@@ -577,22 +580,27 @@ class _Parser:
             return
         details = {**said, "uuid": line.get("uuid"), "prompt_id": line.get("promptId"), "cwd": line.get("cwd")}
         entry = {"action": "user_input", "timestamp": _stamp(line), "details": _present(details)}
-        self.last_command = entry if kind == COMMAND else None
-        self._emit("u:" + str(line.get("uuid")), entry, line)
+        if kind == COMMAND:
+            self.last_command = (entry, line)  # recorded once the next line says what it was
+        else:
+            self._emit("u:" + str(line.get("uuid")), entry, line)
 
-    def _expansion(self, line: dict, text: str) -> None:
-        """A slash command's expanded text (the ``isMeta`` line after its echo): kept with the command, not a prompt."""
-        command, self.last_command = self.last_command, None
-        if command is not None and text.strip() and line.get("parentUuid") == command["details"].get("uuid"):
-            self._emit("u:" + str(command["details"]["uuid"]), dict(command, details={**command["details"], "expansion": text}), line)
-
-    def _output(self, line: dict, text: str) -> None:
-        """A local command's output right after its echo (``/compact``, ``/model``, ``/exit``): the
-        command ran in the CLI, sent nothing to Claude and fired no ``UserPromptSubmit``, so it is
-        recorded as a ``local_command``, not a prompt (under the same key: a later import agrees)."""
-        command, self.last_command = self.last_command, None
-        if command is not None and text.lstrip().startswith(LOCAL_OUTPUT) and line.get("parentUuid") == command["details"].get("uuid"):
-            self._emit("u:" + str(command["details"]["uuid"]), dict(command, action="local_command"), line)
+    def _command_was(self, line: dict = None, text: str = "") -> bool:
+        """Record the slash command held, as the line after its echo shows it: its expanded text (an
+        ``isMeta`` line) is kept with it, one prompt; its output (``<local-command-stdout>``: ``/compact``,
+        ``/model``, ``/exit``) shows the CLI ran it itself, sent nothing to Claude and fired no
+        ``UserPromptSubmit``: a ``local_command``, not a prompt; anything else, or the file's end: a
+        prompt. Returns whether ``line`` was that expansion or output."""
+        (command, echo), self.last_command = self.last_command, None
+        follows = line is not None and line.get("parentUuid") == command["details"].get("uuid") and not line.get("isSidechain")
+        if follows and line.get("isMeta") and text.strip():
+            command = dict(command, details={**command["details"], "expansion": text})
+        elif follows and text.lstrip().startswith(LOCAL_OUTPUT):
+            command = dict(command, action="local_command")
+        else:
+            follows = False
+        self._emit("u:" + str(command["details"]["uuid"]), command, echo)
+        return follows
 
     def _subagent_start(self, line: dict, prompt: str, agent: str) -> None:
         kind = _agent_type(self.path) if agent == self.agent else self.task_types.get(prompt)
