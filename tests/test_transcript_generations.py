@@ -110,15 +110,27 @@ def test_each_escape_is_an_interrupted_mark_on_its_turn(store):
 def test_the_subagent_is_the_sessions_subagent_with_its_own_tokens(store):
     """The Task/Agent call's subagent (in the main file in 1.0.x, beside it in 2.0.x, under subagents/
     in 2.1.x) is one subagent of the session, its task no prompt, its two responses its own in `usage --by agent`."""
-    starts = [e["details"] for e in activity(store) if e["action"] == "subagent_start" and e["details"].get("prompt") == AGENT_PROMPT]
-    assert len(starts) == 1 and starts[0]["agent_type"] == "general-purpose"
-    agent_id = starts[0]["agent_id"]
+    [start] = reviewer_starts(store)
+    agent_id = start["agent_id"]
     rows = store.cli("usage", "--all-projects", "--by", "agent", "--json")["rows"]
     [theirs] = [row for row in rows if row["agent"].split(" ")[0] == agent_id]
     expected = usage_of(record for _, record in store.lines() if said_by_the_subagent(record))
     assert tokens(theirs) == expected and theirs["requests"] == 2
     [main] = [row for row in rows if row["agent"] == "main"]
     assert tokens(main) == usage_of(record for _, record in store.lines() if not record.get("isSidechain"))
+
+
+def test_the_subagent_has_the_type_its_task_call_gave(store):
+    """The subagent is recorded with the `subagent_type` of the Task/Agent call that started it
+    (2.0.x's agent file does not name it: the call in the main file does), as `show` prints it."""
+    [start] = reviewer_starts(store)
+    assert start.get("agent_type") == "general-purpose"
+    assert f"subagent   general-purpose started ({start['agent_id']})" in store.cli("show", store.session_id)
+
+
+def reviewer_starts(store) -> list:
+    """The subagent_start records of the subagent /proofread 42 started."""
+    return [e["details"] for e in activity(store) if e["action"] == "subagent_start" and e["details"].get("prompt") == AGENT_PROMPT]
 
 
 def test_tokens_per_session_and_per_day_equal_ccusage(store):
