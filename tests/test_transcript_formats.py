@@ -87,14 +87,15 @@ def test_an_interrupt_is_a_mark_on_its_turn_in_show_and_the_report(store):
 
 
 def test_subagents_in_every_layout_are_that_session_s_subagents(store):
-    """1.0.x sidechains in the main file, a 2.0.x agent file beside the sessions, and a 2.1.x subagent
-    known only from progress copies: each session's subagents with their own prompts, types and
-    tokens, in `usage --by agent`; the main agent keeps only its own responses."""
+    """1.0.x sidechains in the main file, a 2.0.x agent file beside the sessions (typed by its Task
+    call, though the file sorts first), and a 2.1.x subagent known only from progress copies: each
+    session's subagents with their own prompts, types and tokens, in `usage --by agent`; the main
+    agent keeps only its own responses."""
     config, _work, _did = store
     everywhere(config, "list")
     assert {(s.get("agent_type"), s["prompt"]) for s in records(S10, "subagent_start")} == {
         ("general-purpose", "find the parser files"), ("tester", "check the tests")}
-    assert [(s["agent_id"], s["prompt"]) for s in records(S20, "subagent_start")] == [("7f3e9a1c", "read pull request 42")]
+    assert [(s["agent_id"], s["agent_type"], s["prompt"]) for s in records(S20, "subagent_start")] == [("7f3e9a1c", "reviewer", "read pull request 42")]
     sidechains = {s["agent_id"] for s in records(S10, "subagent_start")}
     assert {s["agent_id"] for s in records(S10, "subagent_stop")} == sidechains
     bash = next(t for t in records(S10, "tool_use") if t["tool_name"] == "Bash")

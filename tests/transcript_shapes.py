@@ -89,7 +89,8 @@ def folder_of(store: Path, cwd: str) -> Path:
     return store / "projects" / "".join(c if c.isalnum() else "-" for c in cwd)
 
 
-S10, S20, S21 = "10000000-0000-4000-8000-000000000010", "20000000-0000-4000-8000-000000000020", "21000000-0000-4000-8000-000000000021"
+# The 2.0.x session's id sorts after its agent file (`agent-…` < `e…`): the agent file is named by the Task call all the same.
+S10, S20, S21 = "10000000-0000-4000-8000-000000000010", "e2000000-0000-4000-8000-000000000020", "21000000-0000-4000-8000-000000000021"
 
 
 def write_store(store: Path, root: str = "/nonexistent/formats") -> dict:
@@ -158,6 +159,6 @@ def write_store(store: Path, root: str = "/nonexistent/formats") -> dict:
 
     return {
         S10: {"prompts": ["fix the parser please", "/init"], "local": ["/compact"], "interrupts": 1, "agents": {"general-purpose": "find the parser files", "tester": "check the tests"}},
-        S20: {"prompts": ["/review 42", "and now the docs"], "local": [], "interrupts": 1, "agents": {None: "read pull request 42"}},
+        S20: {"prompts": ["/review 42", "and now the docs"], "local": [], "interrupts": 1, "agents": {"reviewer": "read pull request 42"}},
         S21: {"prompts": ["survey the repo", "thanks, go on"], "local": ["/compact"], "interrupts": 0, "agents": {}},
     }

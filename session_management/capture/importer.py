@@ -125,7 +125,7 @@ class Importer:
         self._mains = {session_id for _path, session_id, agent in files if agent is None}
         self.summary["files"] = len(files)
         changed = []
-        for path, session_id, agent in files:
+        for path, session_id, agent in sorted(files, key=lambda found: found[1] is None):  # 2.0.x agent files after the sessions whose Task calls name their type
             found = self._changed(path)
             if found:
                 changed.append((path, session_id, agent, *found))
@@ -391,6 +391,7 @@ class _Parser:
         self.last_command = None  # (record, line) of a slash command, held until the next line says what it was
         self.chains = {}  # uuid of a sidechain line -> its subagent (1.0.x)
         self.task_types = {}  # a Task call's prompt -> its subagent_type, to name the sidechain it starts
+        self.agent_type = None  # a 2.0.x agent file's type, learnt from its Task call
         self.seen_meta = {}
 
     def feed(self, raw: bytes) -> None:
@@ -456,7 +457,7 @@ class _Parser:
         for agent, final in finals.items():
             if agent != self.agent and not self.importer.pending("chain:" + agent):
                 continue  # a progress line's copy of another file's subagent: that file says where it stopped
-            kind = _agent_type(self.path) if agent == self.agent else self.importer.pending("chain:" + agent)["type"]
+            kind = (self.agent_type or _agent_type(self.path)) if agent == self.agent else self.importer.pending("chain:" + agent)["type"]
             details = {"agent_id": agent, "agent_type": kind, "message_id": final["details"]["message_id"]}
             self._emit(f"s:{self.session_id}/{agent}", {"action": "subagent_stop", "timestamp": final["timestamp"], "details": _present(details)})
         self.importer.summary["responses"] += len(self.responses)
@@ -545,6 +546,8 @@ class _Parser:
                 task = block.get("input") if block.get("name") in ("Task", "Agent") else None
                 if isinstance(task, dict) and isinstance(task.get("prompt"), str):
                     self.task_types[task["prompt"]] = _text(task.get("subagent_type"))
+                    if str(line.get("version")).startswith("2.0.") and self.task_types[task["prompt"]]:  # its agent file, beside, does not name it
+                        self.importer.pending(_task_key(self.session_id, task["prompt"]), {"type": self.task_types[task["prompt"]]})
         self.importer.note(self.session_id, self._project(line), self._meta(line, message.get("model")))
 
     def _user(self, line: dict) -> None:
@@ -604,6 +607,8 @@ class _Parser:
 
     def _subagent_start(self, line: dict, prompt: str, agent: str) -> None:
         kind = _agent_type(self.path) if agent == self.agent else self.task_types.get(prompt)
+        if kind is None and agent == self.agent:  # a 2.0.x agent file: the Task call in its session's file named it
+            kind = self.agent_type = (self.importer.pending(_task_key(self.session_id, prompt), pop=True) or {}).get("type")
         if agent != self.agent:
             self.importer.pending("chain:" + agent, {"type": kind})  # a sidechain's subagent, for its stop
         details = {"agent_id": agent, "agent_type": kind, "prompt": prompt}
@@ -736,6 +741,11 @@ def _result_text(content) -> str:
     if isinstance(content, list):
         return "\n".join(str(b.get("text", "")) for b in content if isinstance(b, dict) and b.get("type") == "text")
     return json.dumps(content, ensure_ascii=False)
+
+
+def _task_key(session_id: str, prompt: str) -> str:
+    """Where the import state keeps a 2.0.x Task call's ``subagent_type`` for the agent file it starts."""
+    return f"task:{session_id}:{zlib.crc32(prompt.encode('utf-8', 'surrogatepass')):08x}"
 
 
 def _session_named_in(handle):
