@@ -17,23 +17,14 @@ import time
 from pathlib import Path
 
 import corpus
-from timing import median_seconds
-
-
-def _get(connection, path: str) -> float:
-    started = time.perf_counter()
-    connection.request("GET", path)
-    answer = connection.getresponse()
-    answer.read()
-    assert answer.status == 200, (path, answer.status)
-    return time.perf_counter() - started
+from timing import median_seconds, timed_get
 
 
 def _interleaved(connection, paths: dict, rounds: int) -> dict:
     samples = {name: [] for name in paths}
     for _ in range(rounds):
         for name, path in paths.items():
-            samples[name].append(_get(connection, path))
+            samples[name].append(timed_get(connection, path))
     return {name: statistics.median(values) for name, values in samples.items()}
 
 
@@ -90,7 +81,7 @@ def run(sessions: int, events: int, python: str, hook: str, rounds: int) -> list
     with Server([project], root / "index.sqlite") as server:
         connection = http.client.HTTPConnection("127.0.0.1", server.port, timeout=300)
         started = time.perf_counter()
-        _get(connection, "/")  # the first visit reads every session into the index
+        timed_get(connection, "/")  # the first visit reads every session into the index
         cold = time.perf_counter() - started
         times = _interleaved(connection, {"list": "/", "long": f"/session/{key}/{long_id}", "static": "/static/style.css",
                                           "search": f"/search?q={corpus.RARE}"}, rounds)
@@ -98,7 +89,7 @@ def run(sessions: int, events: int, python: str, hook: str, rounds: int) -> list
         changed = []
         for _ in range(rounds):  # as when a session records an event while the page is open
             os.utime(registry)
-            changed.append(_get(connection, "/"))
+            changed.append(timed_get(connection, "/"))
         connection.close()
         delay, hook_time = _live_delays(server, project, python, hook, rounds)
     search = [python, "-m", "session_management", "search", corpus.RARE, "--project", str(project)]

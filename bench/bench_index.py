@@ -23,7 +23,7 @@ def _size(paths) -> int:
 
 
 def _text_scanner() -> tuple:
-    """What a person would search the JSON files with instead: ripgrep, the README's reference; GNU
+    """What a person would search the JSON files with instead: ripgrep, docs/performance.md's reference; GNU
     grep where ripgrep is not installed (it is not on a fresh machine), named in the row."""
     rg = shutil.which("rg")
     if rg:
@@ -35,7 +35,7 @@ def installed_cli(folder: Path, python: str) -> list:
     """``claude-sessions`` as a regular install (pipx, pip install) runs it: a virtualenv whose
     site-packages reaches this checkout and the dependencies by a plain path in a ``.pth`` file,
     and the console script pip writes. A development venv's editable install runs an import hook
-    from its own ``.pth`` at every start (about 20 ms, see the README); users' installs do not.
+    from its own ``.pth`` at every start (about 20 ms, see docs/performance.md); users' installs do not.
     Bytecode is compiled, as pip does at install time."""
     subprocess.run([python, "-m", "venv", "--without-pip", str(folder)], check=True)
     venv_python = folder / "bin" / "python"

@@ -10,12 +10,13 @@ and this project's own files). Cost: a fresh hook-like process importing the red
 redacting one event, and redactions per second of ordinary tool output, both interleaved with
 the redactor of ``--base`` (default: the commit before issue 27) in the same run.
 
-Usage: python bench/bench_secrets.py [--base REV] [--rounds N]
+Usage: python bench/bench_secrets.py [--base REV] [--rounds N] [-v], or bench/run.py --only secrets
 """
 
 import argparse
 import json
 import re
+import shutil
 import statistics
 import subprocess
 import sys
@@ -28,6 +29,7 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 FIXTURE = REPO / "tests" / "fixtures" / "gitleaks_samples.json"
 BASE = "0a68bd8"  # main before issue 27: the redactor of 11 patterns
+BASE_COPY = Path(__file__).resolve().parent / "baselines" / "redact_0a68bd8.py"
 SENTENCES = (
     "My {Svc} API key is {s}, please keep it safe.",
     "Here is the {Svc} token: {s}",
@@ -140,10 +142,10 @@ EVENT = {"session_id": "s", "tool_name": "Bash", "tool_input": {"command": "pyte
          "tool_response": {"stdout": "....F..\n1 failed, 6 passed in 0.42s\nAssertionError: expected token count 5\n", "stderr": "", "interrupted": False}}
 
 
-def first_call_cost(base_root: str, rounds: int) -> tuple:
+def first_call_cost(python: str, base_root: str, rounds: int) -> tuple:
     """Median seconds a fresh ``python -I -S`` spends importing the redactor and redacting one
     event, timed inside the process: (today, base), interleaved."""
-    commands = [[sys.executable, "-I", "-S", "-c", FIRST_CALL.format(root=root, module=module, event=EVENT)]
+    commands = [[python, "-I", "-S", "-c", FIRST_CALL.format(root=root, module=module, event=EVENT)]
                 for root, module in ((str(REPO), "core.redact"), (base_root, "capture.redact"))]
     samples = [[], []]
     for _ in range(rounds):
@@ -152,12 +154,67 @@ def first_call_cost(base_root: str, rounds: int) -> tuple:
     return tuple(statistics.median(times) for times in samples)
 
 
-def base_tree(rev: str) -> str:
-    """A copy of ``rev``'s package in a temporary folder."""
-    folder = tempfile.mkdtemp(prefix="redact-base-")
-    archive = subprocess.run(["git", "-C", str(REPO), "archive", rev, "session_management"], capture_output=True, check=True).stdout
-    subprocess.run(["tar", "-x", "-C", folder], input=archive, check=True)
-    return folder
+def base_source(rev: str) -> str:
+    """The redactor module of ``rev``: the default one from its verbatim copy in bench/baselines/,
+    any other from git."""
+    if rev == BASE:
+        return BASE_COPY.read_text()
+    return subprocess.run(["git", "-C", str(REPO), "show", f"{rev}:session_management/capture/redact.py"],
+                          capture_output=True, text=True, check=True).stdout
+
+
+def base_tree(source: str) -> str:
+    """A package holding only that redactor, as ``session_management.capture.redact``, in a
+    temporary folder (its package files were docstrings: nothing else is imported)."""
+    folder = Path(tempfile.mkdtemp(prefix="redact-base-"))
+    capture = folder / "session_management" / "capture"
+    capture.mkdir(parents=True)
+    (folder / "session_management" / "__init__.py").write_text("")
+    (capture / "__init__.py").write_text("")
+    (capture / "redact.py").write_text(source)
+    return str(folder)
+
+
+def run(python: str, rounds: int, quick: bool = False, base: str = BASE, verbose: bool = False) -> list:
+    """Benchmark 13's rows for ``bench/run.py``: recall and false alarms as figures, the cost as
+    ratios against the redactor of ``base`` (``quick``: a tenth of the code corpus, to check it runs)."""
+    fixture = json.loads(FIXTURE.read_text())
+    samples = fixture["rules"]
+    old_source = base_source(base)
+    today, then = load_redactor()(), load_redactor(old_source)()
+    figures = {}
+    for name, redactor in (("today", today), ("base", then)):
+        found = recall(redactor, samples)
+        changed, total = false_alarms(redactor, samples)
+        figures[name] = (" / ".join(f"{found[k]:.3f}" for k in "abcd"), f"{len(changed)}/{total} = {len(changed) / total:.3f}")
+        if name == "today" and verbose:
+            print(json.dumps(found["missed"], indent=0), json.dumps(changed, indent=0)[:3000])
+    lines = source_lines()[:: 10 if quick else 1]
+    code = {}
+    for name, redactor in (("today", today), ("base", then)):
+        changed = [line for line in lines if redactor(line) != line]
+        code[name] = len(changed)
+        if name == "today" and verbose:
+            for line in changed[:20]:
+                print("   ", line.strip()[:150])
+    ordinary = [line for line in lines[:: max(1, len(lines) // 20000)] if line.strip()][:20000]
+    rates = {"today": [], "base": []}
+    for _ in range(3 if quick else 9):  # the best of many interleaved passes: one pass is 0.1 s, easily slowed by a neighbour
+        rates["today"].append(throughput(today, ordinary, 1))
+        rates["base"].append(throughput(then, ordinary, 1))
+    records = [dict(EVENT, tool_input={"command": f"pytest -q tests/test_{n}.py"}, tool_use_id=f"toolu_{n:06}") for n in range(500 if quick else 5000)]
+    tree = base_tree(old_source)
+    now, before = first_call_cost(python, tree, rounds)
+    shutil.rmtree(tree)
+    label = "before issue 27" if base == BASE else base
+    return [
+        ("13. recall (a) / (b) / (c) / (d), gitleaks' samples", None, None, f"{figures['today'][0]}   {label}: {figures['base'][0]}"),
+        ("13. gitleaks' false-positive strings changed", None, None, f"{figures['today'][1]}   {label}: {figures['base'][1]}"),
+        (f"13. lines of ordinary code changed, of {len(lines):,}", None, None, f"{code['today']}   {label}: {code['base']}"),
+        (f"13. redact a line of ordinary code, vs {label}", 1 / max(rates["today"]), 1 / max(rates["base"]), "µs"),
+        (f"13. redact a Bash call's record, vs {label}", 1 / throughput(today, records), 1 / throughput(then, records), "µs"),
+        (f"13. import the redactor + first event, vs {label}", now, before, "ms"),
+    ]
 
 
 def main():
@@ -166,39 +223,10 @@ def main():
     parser.add_argument("--rounds", type=int, default=15)
     parser.add_argument("-v", action="store_true", help="list what was missed and what was changed")
     args = parser.parse_args()
-    fixture = json.loads(FIXTURE.read_text())
-    samples = fixture["rules"]
-    old_source = subprocess.run(["git", "-C", str(REPO), "show", f"{args.base}:session_management/capture/redact.py"],
-                                capture_output=True, text=True, check=True).stdout
-    today, base = load_redactor()(), load_redactor(old_source)()
-    print(f"samples: {fixture['source']}")
-    for name, redactor in (("today", today), ("base", base)):
-        found = recall(redactor, samples)
-        changed, total = false_alarms(redactor, samples)
-        print(f"{name}: recall over {found['total']} secrets of {len(samples)} rules: "
-              + ", ".join(f"({k}) {found[k]:.3f}" for k in "abcd")
-              + f"; gitleaks false positives changed: {len(changed)}/{total} = {len(changed) / total:.3f}")
-        if name == "today" and args.v:
-            print(json.dumps(found["missed"], indent=0), json.dumps(changed, indent=0)[:3000])
-    lines = source_lines()
-    for name, redactor in (("today", today), ("base", base)):
-        changed = [line for line in lines if redactor(line) != line]
-        print(f"{name}: source lines changed: {len(changed)} of {len(lines)}")
-        if name == "today":
-            for line in changed[:20]:
-                print("   ", line.strip()[:150])
-    ordinary = [line for line in lines[:: max(1, len(lines) // 20000)] if line.strip()][:20000]
-    rates = {"today": [], "base": []}
-    for _ in range(3):
-        rates["today"].append(throughput(today, ordinary, 1))
-        rates["base"].append(throughput(base, ordinary, 1))
-    today_rate, base_rate = max(rates["today"]), max(rates["base"])
-    print(f"throughput on {len(ordinary)} lines of ordinary text: today {today_rate:,.0f}/s, base {base_rate:,.0f}/s, "
-          f"ratio of time {base_rate / today_rate:.2f}x")
-    record_rate = throughput(lambda e: today(e), [EVENT] * 5000), throughput(lambda e: base(e), [EVENT] * 5000)
-    print(f"records of a Bash call per second: today {record_rate[0]:,.0f}/s, base {record_rate[1]:,.0f}/s")
-    now, then = first_call_cost(base_tree(args.base), args.rounds)
-    print(f"fresh process, import of the redactor + its first event: today {now * 1000:.2f} ms, base {then * 1000:.2f} ms, ratio {now / then:.2f}x")
+    print(f"samples: {json.loads(FIXTURE.read_text())['source']}")
+    from run import print_table
+
+    print_table(run(sys.executable, args.rounds, base=args.base, verbose=args.v))
 
 
 if __name__ == "__main__":

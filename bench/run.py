@@ -1,13 +1,19 @@
 """Benchmarks: hook latency against a do-nothing hook, growth with session size, concurrency,
-real-CLI overhead, CLI reads, peak memory, OTLP export, the dashboard, the status line and importing transcripts. Every ratio is against a baseline measured in the
+real-CLI overhead, CLI reads, peak memory, OTLP export, the dashboard, the status line, the quota limits, importing
+transcripts and secret redaction. Every ratio is against a baseline measured in the
 same run, interleaved with it, because this machine is shared and absolute times drift.
 
-Usage: python bench/run.py [--quick] [--only NAMES] [--against REV] [--json FILE]
+Usage: python bench/run.py [--quick] [--only NAMES] [--against REV] [--json FILE] [--write-docs [PAGE]]
+
+--write-docs puts what was just measured into docs/performance.md, so the figures there are the
+benchmark's own output, never copied by hand: each benchmark's table sits between marks, and it
+is rewritten when every part of that benchmark ran (a quick run may only write another PAGE).
 """
 
 import argparse
 import json
 import os
+import re
 import shutil
 import statistics
 import subprocess
@@ -19,6 +25,14 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(REPO / "tests"))
+
+DOCS_PAGE = REPO / "docs" / "performance.md"
+# The benchmark each --only part feeds (the number its rows start with): a table on the page is
+# rewritten only when every part of its benchmark ran, so a table never mixes two runs.
+PARTS = {"latency": 1, "growth": 2, "stop": 2, "harvest": 2, "concurrency": 3, "cli": 4, "reads": 5, "memory": 6,
+         "index": 7, "otlp": 8, "dashboard": 9, "statusline": 10, "import": 11, "limits": 12, "secrets": 13}
+# One benchmark's table on the page: its marks, a code fence, the lines print_table printed.
+DOCS_TABLE = re.compile(r"(<!-- bench (\d+): [^\n]*-->\n```\n)(.*?)(```\n<!-- /bench \2 -->)", re.S)
 
 PYTHON = sys.executable
 DO_NOTHING = [PYTHON, "-I", "-c", "import sys; sys.stdin.read()"]  # the issue's baseline
@@ -387,6 +401,14 @@ def bench_statusline(rounds: int, big: int, others: int, history_mb: int) -> lis
     return run_statusline_bench(PYTHON, rounds, big, others, history_mb, seed_session, hook_command, transcript_turn, SID)
 
 
+def bench_limits(rounds: int, big: int, small: int, sessions: int) -> list:
+    """``limits`` and the dashboard's /limits page on a large quota ledger against a small one and their floors (bench_limits.py)."""
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from bench_limits import run as run_limits_bench
+
+    return run_limits_bench(PYTHON, rounds, big, small, sessions)
+
+
 def bench_import(megabytes: int, rounds: int, large: int = None) -> list:
     """Importing a transcript store cloned from a real capture, against ccusage on it (bench_import.py)."""
     sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -395,30 +417,57 @@ def bench_import(megabytes: int, rounds: int, large: int = None) -> list:
     return run_import_bench(megabytes, PYTHON, rounds, large)
 
 
-def print_table(rows) -> None:
+def bench_secrets(rounds: int, quick: bool) -> list:
+    """Secret redaction on gitleaks' own samples and on ordinary code, against the redactor before issue 27 (bench_secrets.py)."""
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from bench_secrets import run as run_secrets_bench
+
+    return run_secrets_bench(PYTHON, rounds, quick)
+
+
+def table_lines(rows) -> list:
     """Medians with their baselines; times are stored in seconds and shown in the row's unit."""
-    scale = {"ms": 1000, "s": 1, "MiB": 1, "spans/s": 1}
-    print(f"{'benchmark':62} {'median':>12} {'baseline':>12} {'ratio':>7}")
+    scale = {"µs": 1_000_000, "ms": 1000, "s": 1, "MiB": 1, "spans/s": 1}
+    lines = [f"{'benchmark':62} {'median':>12} {'baseline':>12} {'ratio':>7}"]
     for name, value, baseline, unit in rows:
         if value is None:
-            print(f"{name:62} {unit}")
+            lines.append(f"{name:62} {unit}")
             continue
         ratio = f"{value / baseline:6.2f}x" if baseline > 0 else "    n/a"
         if value is baseline:  # a figure without a baseline of its own
-            print(f"{name:62} {value * scale[unit]:8.0f} {unit}")
+            lines.append(f"{name:62} {value * scale[unit]:8.0f} {unit}")
             continue
-        print(f"{name:62} {value * scale[unit]:8.1f} {unit:3} {baseline * scale[unit]:8.1f} {unit:3} {ratio}")
+        lines.append(f"{name:62} {value * scale[unit]:8.1f} {unit:3} {baseline * scale[unit]:8.1f} {unit:3} {ratio}")
+    return lines
 
 
-def main(argv=None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--quick", action="store_true", help="few iterations, small sizes: checks the benchmarks run, not the numbers")
-    parser.add_argument("--only", default="latency,growth,stop,harvest,concurrency,cli,reads,memory,index,otlp,dashboard,statusline,import", help="comma-separated: latency,growth,stop,harvest,concurrency,cli,reads,memory,index,otlp,dashboard,statusline,import")
-    parser.add_argument("--json", help="also write the rows as JSON to this file")
-    parser.add_argument("--against", metavar="REV", help="also time the hooks of git revision REV against today's, interleaved")
-    args = parser.parse_args(argv)
-    # Hooks add each project they see to the user's catalog: keep the benchmark's temp projects out of it.
-    os.environ["CLAUDE_SESSION_TRACKER_HOME"] = tempfile.mkdtemp(prefix="bench-home-")
+def print_table(rows) -> None:
+    print("\n".join(table_lines(rows)))
+
+
+def write_docs(page: Path, rows, ran) -> list:
+    """Replace the table of each benchmark whose parts all ran (and none was skipped) with the lines
+    just printed for it, leaving every other table and all prose as they were; the numbers rewritten."""
+    complete = {number for number in PARTS.values() if all(part in ran for part, of in PARTS.items() if of == number)}
+    rewritten = []
+
+    def replace(match):
+        number = int(match.group(2))
+        measured = [row for row in rows if row[0].startswith(f"{number}. ")]
+        if number not in complete or not measured or any(row[0].endswith(": skipped") for row in measured):
+            return match.group(0)
+        rewritten.append(number)
+        return match.group(1) + "\n".join(line.rstrip() for line in table_lines(measured)) + "\n" + match.group(4)
+
+    text = DOCS_TABLE.sub(replace, page.read_text())
+    temp = page.with_name(f".{page.name}.tmp")
+    temp.write_text(text)
+    os.replace(temp, page)
+    return rewritten
+
+
+def measure(args) -> list:
+    """The rows of every benchmark ``args`` asks for, in order."""
     only = set(args.only.split(","))
     rounds = 3 if args.quick else 30
     large = 64 * 1024 if args.quick else 1024 * 1024
@@ -450,11 +499,40 @@ def main(argv=None) -> int:
         rows += bench_dashboard(200 if args.quick else 10_000, 300 if args.quick else 5000, rounds)
     if "statusline" in only:
         rows += bench_statusline(rounds, *((300, 200, 5) if args.quick else (5000, 10_000, 300)))
+    if "limits" in only:
+        rows += bench_limits(min(rounds, 10), *((2000, 200, 20) if args.quick else (100_000, 1000, 1000)))
     if "import" in only:
         rows += bench_import(10 if args.quick else 300, 3 if args.quick else 5, None if args.quick else 3072)
+    if "secrets" in only:
+        rows += bench_secrets(3 if args.quick else 15, args.quick)
+    return rows
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--quick", action="store_true", help="few iterations, small sizes: checks the benchmarks run, not the numbers")
+    parser.add_argument("--only", default="latency,growth,stop,harvest,concurrency,cli,reads,memory,index,otlp,dashboard,statusline,limits,import,secrets", help="comma-separated: latency,growth,stop,harvest,concurrency,cli,reads,memory,index,otlp,dashboard,statusline,limits,import,secrets")
+    parser.add_argument("--json", help="also write the rows as JSON to this file")
+    parser.add_argument("--against", metavar="REV", help="also time the hooks of git revision REV against today's, interleaved")
+    parser.add_argument("--write-docs", nargs="?", const=str(DOCS_PAGE), metavar="PAGE",
+                        help="rewrite the table of each benchmark that ran in full in PAGE (default: docs/performance.md)")
+    args = parser.parse_args(argv)
+    if args.quick and args.write_docs and Path(args.write_docs).resolve() == DOCS_PAGE.resolve():
+        parser.error("--quick figures are not the documented ones: give --write-docs another PAGE")
+    # Hooks add each project they see to the user's catalog: keep the benchmark's temp projects out
+    # of it, in a home of the run's own, removed after (a status-line run leaves 176 MB there).
+    home = tempfile.mkdtemp(prefix="bench-home-")
+    os.environ["CLAUDE_SESSION_TRACKER_HOME"] = home
+    try:
+        rows = measure(args)
+    finally:
+        shutil.rmtree(home, ignore_errors=True)
     print_table(rows)
     if args.json:
         Path(args.json).write_text(json.dumps([list(row) for row in rows], indent=2))
+    if args.write_docs:
+        rewritten = write_docs(Path(args.write_docs), rows, set(args.only.split(",")))
+        print(f"{args.write_docs}: rewrote the tables of benchmarks {', '.join(map(str, rewritten)) or 'none'}", file=sys.stderr)
     return 0
 
 

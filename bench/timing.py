@@ -10,13 +10,24 @@ def median_seconds(command, rounds: int) -> float:
     return interleaved_medians([command], rounds)[0]
 
 
-def interleaved_medians(commands, rounds: int) -> list:
+def interleaved_medians(commands, rounds: int, envs=None) -> list:
     """The median wall time of each of ``commands``, run in turn in every round (A B A B…), so a
-    drift in the machine's load falls on all of them alike rather than on whichever ran last."""
+    drift in the machine's load falls on all of them alike rather than on whichever ran last.
+    ``envs``: each command's environment (default: this process's)."""
     samples = [[] for _ in commands]
     for _ in range(rounds):
-        for command, times in zip(commands, samples):
+        for command, env, times in zip(commands, envs or [None] * len(commands), samples):
             started = time.perf_counter()
-            subprocess.run(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True)
+            subprocess.run(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True)
             times.append(time.perf_counter() - started)
     return [statistics.median(times) for times in samples]
+
+
+def timed_get(connection, path: str) -> float:
+    """Seconds for one GET of ``path`` on an open ``http.client`` connection (it must answer 200)."""
+    started = time.perf_counter()
+    connection.request("GET", path)
+    answer = connection.getresponse()
+    answer.read()
+    assert answer.status == 200, (path, answer.status)
+    return time.perf_counter() - started

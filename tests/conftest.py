@@ -33,10 +33,15 @@ def isolated_run(tmp_path_factory):
 
 @pytest.fixture(autouse=True)
 def isolated(tmp_path, monkeypatch):
-    """Run in tmp_path, with HOME and the Claude project dir pointing there."""
+    """Run in tmp_path, with HOME, the temporary folder and the Claude project dir pointing there
+    (``demo`` removes earlier demo projects from the temporary folder: never a real user's)."""
     home = tmp_path / "home"
     home.mkdir()
     monkeypatch.setenv("HOME", str(home))
+    temp = tmp_path / "tmp"
+    temp.mkdir()
+    monkeypatch.setenv("TMPDIR", str(temp))
+    monkeypatch.setattr("tempfile.tempdir", None)  # gettempdir() reads TMPDIR again in this process
     for name in _USER_FOLDERS:  # the projects catalog, the index and the caches go under HOME
         monkeypatch.delenv(name, raising=False)
     monkeypatch.chdir(tmp_path)

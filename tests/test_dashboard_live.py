@@ -135,10 +135,10 @@ SHOTS = {"sessions": "/", "session": None, "search": "/search?q=test*", "usage":
 
 
 def test_readme_screenshots_show_a_plain_project(tmp_path, chromium):  # noqa: F811 - the fixture imported above
-    """The README's screenshots are of a demo-like user's projects, ~/projects/shop-api (the demo
+    """The screenshots in README.md and docs/dashboard.md are of a demo-like user's projects, ~/projects/shop-api (the demo
     session and a live one) and ~/projects/docs-site: each page names them, never a temporary folder.
     DASHBOARD_SHOTS_DIR keeps the images; DASHBOARD_SHOTS_HOME puts the projects under that home
-    (the README's were made in a private mount namespace with a tmpfs on /home:
+    (those were made in a private mount namespace with a tmpfs on /home:
     unshare -m sh -c 'mount -t tmpfs none /home && DASHBOARD_SHOTS_HOME=/home/user DASHBOARD_SHOTS_DIR=docs pytest -k readme_screenshots tests/test_dashboard_live.py')."""
     user = Path(os.environ.get("DASHBOARD_SHOTS_HOME") or tmp_path / "user")
     shop, docs = user / "projects" / "shop-api", user / "projects" / "docs-site"

@@ -8,6 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from conftest import HOOK_ENTRY, REPO
 
 PACKAGE = REPO / "session_management"
@@ -103,3 +105,15 @@ def test_the_hook_path_loads_only_capture_store_and_core(tmp_path):
     assert "session_management.capture.dispatch" in ours and "session_management.store.journal" in ours
     assert {stage(name) for name in ours} <= {"capture", "store", "core"}
     assert loaded & {"sqlite3", "starlette", "uvicorn", "opentelemetry", "genai_prices", "html", "argparse"} == set()
+
+
+
+@pytest.mark.parametrize("argv, family", [(["search", "word"], "search"), (["list", "--json"], "sessions"), (["usage", "--all-projects"], "usage"), (["import", "--json"], "history")])
+def test_a_hot_command_starts_without_argparse_or_other_command_families(tmp_path, argv, family):
+    """A plain search, list, usage or import line loads neither argparse nor any command family but its own."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("COV_", "COVERAGE_"))}
+    env.update(CLAUDE_SESSION_TRACKER_HOME=str(tmp_path / "home"), CLAUDE_CONFIG_DIR=str(tmp_path))  # no project, no transcripts
+    done = subprocess.run([sys.executable, "-X", "importtime", "-m", "session_management", *argv], capture_output=True, text=True, env=env, cwd=tmp_path)
+    loaded = {line.rsplit("|", 1)[-1].strip() for line in done.stderr.splitlines() if line.startswith("import time:")}
+    families = {name.rsplit(".", 1)[-1] for name in loaded if name.startswith("session_management.present.cli.")} - {"common", "options"}
+    assert "argparse" not in loaded and families == {family}

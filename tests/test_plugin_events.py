@@ -44,11 +44,12 @@ def test_each_release_s_new_events_are_in_their_own_listed_file():
                                    "timeout": matcher_and_timeout(event)[1]}]
 
 
-def test_readme_says_which_events_the_plugin_wires_and_which_it_leaves_out():
-    """The README's plugin section names the file of newer events and each event in it, and every
-    event the plugin leaves out (off by default or never wired), as capture/events.py has them."""
-    readme = (REPO / "README.md").read_text()
-    section = " ".join(readme[readme.index("## As a Claude Code plugin"): readme.index("## Configuration")].split())
+def test_the_docs_say_which_events_the_plugin_wires_and_which_it_leaves_out():
+    """The plugin's section of docs/install.md names the file of newer events and each event in it,
+    and every event the plugin leaves out (off by default or never wired), as capture/events.py has them."""
+    page = (REPO / "docs" / "install.md").read_text()
+    start = page.index("## As a Claude Code plugin")
+    section = " ".join(page[start: page.index("\n## ", start + 1)].split())
     assert "hooks/hooks-2.1.332.json" in section and "Settings Warning" in section
     for event in hooks_in("hooks/hooks-2.1.332.json"):
         assert f"`{event}`" in section, event

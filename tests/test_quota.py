@@ -88,6 +88,28 @@ def test_a_clock_jump_does_not_bend_the_pace():
     assert limits.pace([(s["t"], s["five_hour"]["used"]) for s in series]) == 10
 
 
+def test_a_ledger_line_with_text_for_a_reset_does_not_break_limits():
+    """A line damaged by hand (a reset, a used figure and a hit's reset given as text): `limits` still answers from the sound samples."""
+    resets = int(time.time() + 3 * HOUR)
+    ledger().parent.mkdir(parents=True)
+    ledger().write_text(json.dumps({"t": time.time() - HOUR, "five_hour": {"used": 10, "resets_at": "<b>soon</b>"}}) + "\n"
+                        + json.dumps({"t": time.time() - HOUR, "five_hour": {"used": "ten", "resets_at": resets}}) + "\n"
+                        + json.dumps({"t": time.time() - 60, "five_hour": {"used": 30, "resets_at": resets}}) + "\n"
+                        + json.dumps({"t": time.time(), "hit": "seven_day", "resets_at": "later"}) + "\n")
+    report = json.loads(cli("limits", "--json").stdout)
+    assert (report["current"]["five_hour"]["used"], report["current"]["five_hour"]["samples"]) == (30, 1)
+    assert cli("limits").stdout.startswith("5-hour   30% used")
+
+
+def test_a_torn_line_mid_ledger_costs_that_line_only(tmp_path):
+    """A sample cut off by a crash mid-write, then whole ones after it: read_ledger skips the torn one and keeps the rest in order."""
+    folder = tmp_path / "quota"
+    folder.mkdir()
+    whole = [json.dumps({"t": float(n), "five_hour": {"used": n, "resets_at": 99}}) for n in range(4)]
+    (folder / "ledger.jsonl").write_text("\n".join([whole[0], whole[1][:20], whole[2], whole[3]]) + "\n")
+    assert [entry["t"] for entry in limits.read_ledger(str(tmp_path))] == [0.0, 2.0, 3.0]
+
+
 def test_a_window_that_reached_100_is_hit_and_a_recorded_hit_marks_its_window():
     """A sample at 100 % marks its window hit at that time; a limit hit without figures marks the window of the last sample before it."""
     series = [{"t": 0.0, "five_hour": {"used": 90, "resets_at": HOUR}}, {"t": 60.0, "five_hour": {"used": 100, "resets_at": HOUR}},

@@ -89,6 +89,44 @@ def test_gitleaks_secrets_in_context_are_redacted():
     assert len(missed) <= 0.05 * len(secrets), missed
 
 
+def gitleaks_rule(rule_id: str) -> dict:
+    """One rule's samples from the fixture drawn from gitleaks' rule sources: its true and false positives."""
+    return json.loads((FIXTURES / "gitleaks_samples.json").read_text())["rules"][rule_id]
+
+
+def test_gitleaks_false_positives_are_mostly_left_alone():
+    """At most 10 % of gitleaks' own false-positive strings (238 over its rules) are changed at all."""
+    rules = json.loads((FIXTURES / "gitleaks_samples.json").read_text())["rules"]
+    strings = [fp for rule in rules.values() for fp in rule["fps"]]
+    redact = Redactor()
+    changed = [fp for fp in strings if redact(fp) != fp]
+    assert len(changed) <= 0.10 * len(strings), changed
+
+
+@pytest.mark.parametrize("rule_id", ["gcp-api-key", "grafana-cloud-api-token", "azure-ad-client-secret"])
+def test_what_gitleaks_calls_a_false_positive_is_kept_and_its_secrets_still_removed(rule_id):
+    """Firebase's published example keys, a key of one repeated character under a key's name
+    (``apiKey: "AIzaaaa…"``, ``API_KEY="glc_1111…="``) and an Azure-like run inside a longer one
+    are stored as they are, bare or named, while the rule's true positives are still removed."""
+    rule, redact = gitleaks_rule(rule_id), Redactor()
+    for text in rule["fps"]:
+        assert redact(text) == text
+    for secret in rule["tps"]:
+        for text in (secret, f"export {rule_id.split('-')[0].upper()}_KEY={secret}", f'apiKey: "{secret}"'):
+            assert not leaked(secret, redact(text)), text
+
+
+def test_a_published_example_key_is_kept_under_any_name_but_a_drawn_one_is_not():
+    """A Firebase SDK example key is kept in an env line, a sentence and a JSON config a tool
+    printed; a key of the same shape drawn at random is removed from each."""
+    published, drawn = "AIzaSyAnLA7NfeLquW1tJFpx_eQCxoX-oo6YyIs", VALUES["gcp-api-key"]
+    redact = Redactor()
+    for key in (published, drawn):
+        texts = (key, f"export GOOGLE_API_KEY={key}", f"My Google API key is {key}.", json.dumps({"firebase": {"apiKey": key}}, indent=2))
+        outs = [redact(text) for text in texts]
+        assert all((key in out) == (key == published) for out in outs), outs
+
+
 ORDINARY = [
     "def get(self, key, default=None):",
     "proxy_auth = base64.b64encode(proxy_passwd.encode()).decode('ascii')",

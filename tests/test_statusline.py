@@ -229,17 +229,17 @@ def imports_of_a_refresh(project, transcript, **fields) -> set:
 
 
 def test_the_status_line_imports_neither_json_nor_re_nor_os(project, transcript):
-    """Its whole cost budget is half an interpreter start: json (re, enum) alone would exceed it, os a quarter of it."""
+    """Its whole cost budget is half an interpreter start: json (re, enum) alone would exceed it, os a quarter of it, zlib a tenth."""
     hook("SessionStart", project, source="startup", transcript_path=str(transcript))
     a_turn(project, transcript, "msg_1")
     hook("Stop", project, transcript_path=str(transcript))
     imported = imports_of_a_refresh(project, transcript)
     assert "session_management.store.tally" in imported
-    assert not imported & {"json", "re", "enum", "os", "genai_prices", "sqlite3", "datetime", "pathlib"}
+    assert not imported & {"json", "re", "enum", "os", "zlib", "genai_prices", "sqlite3", "datetime", "pathlib"}
     limits = {"five_hour": {"used_percentage": 42, "resets_at": 2_000_000_000}, "seven_day": {"used_percentage": 17, "resets_at": 2_000_500_000}}
     with_quota = imports_of_a_refresh(project, transcript, rate_limits=limits)  # a sample recorded, the ledger's tail read
     assert "session_management.store.quota" in with_quota and "session_management.query.limits" not in with_quota
-    assert not with_quota & {"json", "re", "enum", "os", "genai_prices", "sqlite3", "datetime", "pathlib"}
+    assert not with_quota & {"json", "re", "enum", "os", "zlib", "genai_prices", "sqlite3", "datetime", "pathlib"}
 
 
 def test_colours_only_on_a_colour_terminal(project, transcript):

@@ -96,3 +96,21 @@ def test_subagent_lines_carry_their_agent_and_the_larger_usage_wins(tmp_path):
     path.write_text(line("msg_1", "req_1", {"type": "text", "text": "a"}, usage=small, agent="a1") + line("msg_1", "req_1", {"type": "text", "text": "b"}, usage=big, agent="a1"))
     [response] = read_new(str(path), {})[0]
     assert response["agent_id"] == "a1" and response["usage"] == big and response["text"] == "a\nb"
+
+
+def test_positions_kept_with_zlibs_checksum_still_continue_where_they_were(tmp_path):
+    """A position stored by an earlier version (zlib.crc32 of the head) reads on from its offset; the reader's checksum is zlib's for heads of every length."""
+    import os
+    import zlib
+
+    from session_management.capture.transcript import crc32
+
+    assert all(crc32(data) == zlib.crc32(data) for data in [b"", *(os.urandom(size) for size in range(1, 513, 7))])
+    path = tmp_path / "t.jsonl"
+    path.write_text(line("msg_1", "req_1", {"type": "text", "text": "one"}))
+    head = path.read_bytes()[:512]
+    stored = {"offset": path.stat().st_size, "head": zlib.crc32(head), "head_len": len(head)}
+    with path.open("a") as handle:
+        handle.write(line("msg_2", "req_2", {"type": "text", "text": "two"}))
+    responses, position = read_new(str(path), stored)
+    assert [r["text"] for r in responses] == ["two"] and position["head"] == zlib.crc32(path.read_bytes()[:512])

@@ -7,6 +7,7 @@ a hash until a name says otherwise): the value of a name that says secret (``exp
 ``"api_key": "…"``, ``password: …``, ``AccountKey=…;``), an ``Authorization:`` header, a curl
 ``-u user:pass``, a URL's password, a secret word followed by a value in a sentence — each value
 kept only if it looks random, never if it looks like code, a word, a path or a placeholder.
+Neither way takes a value ``PUBLISHED`` as an example (Firebase's SDK keys) for a secret.
 
 Each match becomes ``[REDACTED:<family>]``. Every string in a record (keys included) is scanned,
 and the value of a dict key that names a secret is replaced whole. Working on values rather than
@@ -51,7 +52,7 @@ FAMILIES = [
     ("digitalocean-token", ("dop_v1_", "doo_v1_", "dor_v1_"), r"\bdo[por]_v1_[a-f0-9]{64}", "dop_v1_ + 64 hex"),
     ("sentry-token", ("sntrys_", "sntryu_"), r"\bsntrys_eyJ[A-Za-z0-9+/=_]{40,}|\bsntryu_[a-f0-9]{64}(?![a-f0-9])", "sntrys_eyJ… / sntryu_ + 64 hex"),
     ("cloudflare-origin-ca-key", ("v1.0-",), r"\bv1\.0-[a-f0-9]{24}-[a-f0-9]{146}", "v1.0- + 24 hex - 146 hex"),
-    ("azure-ad-client-secret", ("Q~",), r"(?<![\w~.-])[a-zA-Z0-9_~.]{3}\dQ~[a-zA-Z0-9_~.-]{31,34}", "abc8Q~ + 31-34"),
+    ("azure-ad-client-secret", ("Q~",), r"(?<![\w~.-])[a-zA-Z0-9_~.]{3}\dQ~[a-zA-Z0-9_~.-]{31,34}(?![\w~.-])", "abc8Q~ + 31-34"),
     ("grafana-token", ("eyJrIjoi", "glc_", "glsa_"), r"\b(?:eyJrIjoi[A-Za-z0-9]{70,400}={0,3}|glc_[A-Za-z0-9+/]{32,400}={0,3}|glsa_[A-Za-z0-9]{32}_[A-Fa-f0-9]{8})", "glsa_ + 32 + _ + 8 hex"),
     ("vault-token", ("hvs.", "hvb.", "s."), r"\bhv[sb]\.[\w-]{90,300}|\bs\.[A-Za-z0-9]{24}\b", "hvs. + 90-120"),
     ("terraform-token", (".atlasv1.",), r"\b[a-z0-9]{14}\.atlasv1\.[a-z0-9\-_=]{60,70}", "<14>.atlasv1.<60-70>"),
@@ -112,6 +113,18 @@ FAMILIES = [
     ("twitter-bearer-token", ("AAAAAAAAAAAAAAAAAAAAA",), r"A{22}[A-Za-z0-9%]{80,100}", "22 × A + 80-100"),
     ("azure-storage-key", ("AccountKey=", "SharedAccessSignature", "sig="), r"(?<=AccountKey=)[A-Za-z0-9+/=]{40,}|(?<=SharedAccessKey=)[A-Za-z0-9+/=]{40,}|(?<=[?&]sig=)[A-Za-z0-9%+/=]{30,}", "AccountKey=<88 base64>"),
 ]
+
+# Values published as examples, that anyone can read where they were published: not secrets,
+# whatever their shape. Firebase's Android SDK ships these Google API keys in its sources and tests
+# (gitleaks allows the same list); AWS's own examples say EXAMPLE and are placeholders already.
+PUBLISHED = frozenset((
+    "AIzaSyabcdefghijklmnopqrstuvwxyz1234567", "AIzaSyAnLA7NfeLquW1tJFpx_eQCxoX-oo6YyIs", "AIzaSyCkEhVjf3pduRDt6d1yKOMitrUEke8agEM",
+    "AIzaSyDMAScliyLx7F0NPDEJi1QmyCgHIAODrlU", "AIzaSyD3asb-2pEZVqMkmL6M9N6nHZRR_znhrh0", "AIzayDNSXIbFmlXbIE6mCzDLQAqITYefhixbX4A",
+    "AIzaSyAdOS2zB6NCsk1pCdZ4-P6GBdi_UUPwX7c", "AIzaSyASWm6HmTMdYWpgMnjRBjxcQ9CKctWmLd4", "AIzaSyANUvH9H9BsUccjsu2pCmEkOPjjaXeDQgY",
+    "AIzaSyA5_iVawFQ8ABuTZNUdcwERLJv_a_p4wtM", "AIzaSyA4UrcGxgwQFTfaI3no3t7Lt1sjmdnP5sQ", "AIzaSyDSb51JiIcB6OJpwwMicseKRhhrOq1cS7g",
+    "AIzaSyBF2RrAIm4a0mO64EShQfqfd2AFnzAvvuU", "AIzaSyBcE-OOIbhjyR83gm4r2MFCu4MJmprNXsw", "AIzaSyB8qGxt4ec15vitgn44duC5ucxaOi4FmqE",
+    "AIzaSyA8vmApnrHNFE0bApF4hoZ11srVL_n0nvY",
+))
 
 _UUID = r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"
 _HEX = r"[0-9a-fA-F]"
@@ -262,9 +275,10 @@ def crc32_tail_ok(token: str) -> bool:
 
 
 def placeholder(value: str) -> bool:
-    """A value that only stands for a secret: ``xxxx``, ``${VAR}``, ``<token>``, ``your_key``, ``…EXAMPLE``."""
+    """A value that only stands for a secret: ``xxxx``, ``${VAR}``, ``<token>``, ``your_key``, ``…EXAMPLE``,
+    or one published as an example (``PUBLISHED``)."""
     lowered = value.lower()
-    return (not value or value[0] in "$%<{[*" or set(value) <= _FILLERS or any(word in lowered for word in _PLACEHOLDER_WORDS)
+    return (not value or value[0] in "$%<{[*" or set(value) <= _FILLERS or any(word in lowered for word in _PLACEHOLDER_WORDS) or value.rstrip(".") in PUBLISHED
             or "%" in value and re.search(r"%[-#0-9.]*[sdifrx]", value) is not None)
 
 
@@ -402,7 +416,7 @@ _WORDY = ("slack-token", "vault-token")  # families whose shape also fits words,
 def _shape_replacement(match, name: str, trigger: str) -> str:
     value = match.group(0)
     body = value[len(trigger):] if value.startswith(trigger) else value.split("_", 1)[-1] if "_" in value[:12] else value[4:]
-    if not crc32_tail_ok(value) and (placeholder(body) or _counted(body.lower()) or name in _WORDY and not looks_secret(body)):
+    if not crc32_tail_ok(value) and (placeholder(body) or _counted(body.lower()) or value in PUBLISHED or name in _WORDY and not looks_secret(body)):
         return value
     return f"[REDACTED:{name}]"
 
@@ -463,14 +477,16 @@ def _service_of(match, value: str) -> str:
 
 
 def _family_of(value: str):
-    """The family whose shape the whole value has (None when none has, or it is all filler)."""
+    """The family whose shape the whole value has (None when none has, or it is a placeholder, a
+    published example or one character repeated: ``AIzaaaa…``, ``glc_1111…``). A value otherwise
+    counted out is still taken for the secret its name says (gitleaks' own samples, ``sk-ant-…abc123…``)."""
     if not _candidate(value):
         return None
     for name, triggers, source, _example in FAMILIES:
         for trigger in triggers:
             if value.startswith(trigger) and _regex(name, source).fullmatch(value):
                 body = value[len(trigger):]
-                return None if not body or placeholder(body) else name
+                return None if not body or placeholder(body) or value in PUBLISHED or len(set(body.rstrip("="))) == 1 else name
     return None
 
 

@@ -1,4 +1,4 @@
-"""Present: what a person runs and reads — the claude-sessions CLI (``cli``), how figures read
+"""Present: what a person runs and reads — the claude-sessions CLI (``cli``, one module per family of commands), how figures read
 (``formats``), the Markdown/HTML report (``report``), ``limits``, ``doctor``, ``demo``, the dashboard (``web``) and Claude Code's status line (``statusline``,
 run as ``statusline_entry``).
 

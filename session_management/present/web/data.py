@@ -136,13 +136,14 @@ class Data:
         from ..limits import add_spend
 
         entries, now = limits.read_ledger(data_home()), time.time()
-        report = limits.summary(entries, now)
+        found = limits.windows(entries)
+        report = limits.summary(entries, now, found)
         with_index = lambda read: self._from_index(projects, lambda index: read(index, projects))  # noqa: E731
         if not report["seen"]:
             report["blocks"] = limits.blocks(with_index(limits.activity), now)
         elif report["current"]:
             add_spend(report["current"], with_index, self.pricer(), now)
-        return {**report, "windows": limits.windows(entries), "now": now}
+        return {**report, "windows": found, "now": now}
 
     def search(self, query: str, projects, action=None, tool=None, since=None, limit: int = 50, sort: str = "newest") -> list:
         """The index's hits (see ``query.index.Index.search``); ValueError for a query with nothing to search for."""
