@@ -72,7 +72,7 @@ def test_prompts_are_counted_as_the_person_typed_them(store):
 
 def test_an_interrupt_is_a_mark_on_its_turn_in_show_and_the_report(store):
     """Escape's "[Request interrupted by user]" is shown by `show` as an interrupt (while answering, or
-    during a tool call), never as a prompt; the HTML report the dashboard shares draws it too."""
+    during a tool call), never as a prompt; the HTML report and the dashboard's session page draw it too."""
     config, work, did = store
     env = {"CLAUDE_CONFIG_DIR": str(config)}
     shown = cli("show", S10[:8], cwd=work / "one", env=env)
@@ -84,6 +84,17 @@ def test_an_interrupt_is_a_mark_on_its_turn_in_show_and_the_report(store):
     assert [(m["for_tool_use"]) for m in records(S20, "interrupted")] == [True]
     html = cli("export", S10[:8], "--format", "html", cwd=work / "one", env=env)
     assert 'data-kind="interrupt"' in html and "while Claude answered" in html
+    from starlette.testclient import TestClient
+
+    from session_management.present.web.app import build_app
+    from session_management.present.web.data import Data, project_key
+    from session_management.present.web.guard import allowed_hosts
+
+    projects = sorted(history.projects(catalog.home()))
+    client = TestClient(build_app(Data(lambda: projects, str(work / "index.sqlite")), allowed_hosts("127.0.0.1", 8765), None),
+                        base_url="http://127.0.0.1:8765")
+    page = client.get(f"/session/{project_key(str(work / 'two'))}/{S20}").text
+    assert 'data-kind="interrupt"' in page and "interrupted by the person (Escape) during a tool call" in page
 
 
 def test_subagents_in_every_layout_are_that_session_s_subagents(store):
