@@ -43,6 +43,8 @@ def _cache(version: str) -> Path:
 
 
 def _binary(version: str):
+    if tuple(int(part) for part in version.split(".")[:2]) < (2, 1):  # releases before 2.1 are JavaScript: node runs cli.js
+        return _cache(version) / "node_modules" / "@anthropic-ai" / "claude-code" / "cli.js"
     arch = {"x86_64": "x64", "aarch64": "arm64", "arm64": "arm64"}.get(os.uname().machine, os.uname().machine)
     return _cache(version) / "node_modules" / "@anthropic-ai" / f"claude-code-linux-{arch}" / "claude"
 

@@ -9,13 +9,15 @@ import itertools
 import json
 import secrets
 import threading
+import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 
-def text(message: str, usage: dict = None, model: str = None) -> dict:
+def text(message: str, usage: dict = None, model: str = None, pause: float = 0) -> dict:
     """A reply that ends the turn with ``message`` (``usage``: the token counts it reports;
-    ``model``: the model it says answered, default the one asked for)."""
-    return {"content": [{"type": "text", "text": message}], "stop_reason": "end_turn", "usage": usage, "model": model}
+    ``model``: the model it says answered, default the one asked for; ``pause``: seconds the
+    stream stalls after its first words, as a slow reply does, so a person can interrupt it)."""
+    return {"content": [{"type": "text", "text": message}], "stop_reason": "end_turn", "usage": usage, "model": model, "pause": pause}
 
 
 def tools(*calls, say: str = None, usage: dict = None, model: str = None) -> dict:
@@ -153,10 +155,18 @@ class FakeAnthropic:
                 self.send_header("Cache-Control", "no-cache")
                 self.send_header("Connection", "close")
                 self.end_headers()
-                for event, data in fake.events(body, reply):
-                    self.wfile.write(f"event: {event}\ndata: {json.dumps(data)}\n\n".encode())
-                self.wfile.flush()
                 self.close_connection = True
+                paused = False
+                try:
+                    for event, data in fake.events(body, reply):
+                        self.wfile.write(f"event: {event}\ndata: {json.dumps(data)}\n\n".encode())
+                        if event == "content_block_delta" and reply.get("pause") and not paused:
+                            self.wfile.flush()
+                            time.sleep(reply["pause"])
+                            paused = True
+                    self.wfile.flush()
+                except (BrokenPipeError, ConnectionResetError):  # the client gave up on a slow reply (Escape)
+                    pass
 
         return Handler
 
@@ -196,7 +206,10 @@ class FakeAnthropic:
         for index, block in enumerate(reply["content"]):
             if block["type"] == "text":
                 yield "content_block_start", {"type": "content_block_start", "index": index, "content_block": {"type": "text", "text": ""}}
-                yield "content_block_delta", {"type": "content_block_delta", "index": index, "delta": {"type": "text_delta", "text": block["text"]}}
+                parts = block["text"].split(" ", 1) if reply.get("pause") else [block["text"]]  # a slow reply: its first word, then a stall
+                for n, part in enumerate(parts):
+                    words = part + (" " if n + 1 < len(parts) else "")
+                    yield "content_block_delta", {"type": "content_block_delta", "index": index, "delta": {"type": "text_delta", "text": words}}
             else:
                 start = {"type": "tool_use", "id": self._tool_id(), "name": block["name"], "input": {}}
                 yield "content_block_start", {"type": "content_block_start", "index": index, "content_block": start}

@@ -109,6 +109,7 @@ def test_what_each_session_holds(store):
     compaction = next(e["details"] for e in fork["activity_log"] if e["action"] == "compaction")
     assert compaction["trigger"] == "manual" and compaction["compact_summary"].startswith("This session is being continued")
     assert [e["details"]["prompt"] for e in fork["activity_log"] if e["action"] == "user_input"] == ["go on please", "try another way"]
+    assert [e["details"]["prompt"] for e in fork["activity_log"] if e["action"] == "local_command"] == ["/compact"]
     beta = sessions["f6a92ab2-25e9-4ee8-a3f3-601ad225478a"]
     start = next(e["details"] for e in beta["activity_log"] if e["action"] == "subagent_start")
     assert start["agent_type"] == "general-purpose" and start["prompt"] == "count the files please"

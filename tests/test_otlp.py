@@ -125,6 +125,21 @@ def test_a_usage_limit_hit_is_the_turns_error_with_an_exception_event(tmp_path):
     assert exception[2] == {"exception.type": "rate_limit", "exception.message": message}
 
 
+def test_a_synthetic_response_an_older_harvest_recorded_is_no_llm_span(tmp_path):
+    """A `<synthetic>` response in a session (Claude Code's own message for an API error, which older
+    harvests recorded) becomes no LLM span: it was no request; the real response still does."""
+    session_id = str(uuid.uuid4())
+    hook_process(tmp_path, "UserPromptSubmit", {"session_id": session_id, "hook_event_name": "UserPromptSubmit", "cwd": str(tmp_path), "prompt": "hi"})
+    responses = [("0c6f1e2a", None, "<synthetic>", {"input_tokens": 0, "output_tokens": 0}), ("msg_r", "req_r", "claude-sonnet-4-5", {"input_tokens": 3, "output_tokens": 4})]
+    with open(tmp_path / ".claude" / "runtime" / "sessions" / f"session_{session_id}.journal", "a") as journal:
+        for message_id, request_id, model, usage in responses:
+            details = {"message_id": message_id, "request_id": request_id, "model": model, "stop_reason": "end_turn", "text": "", "tool_use_ids": [], "usage": usage}
+            journal.write("\n" + json.dumps({"action": "assistant_message", "timestamp": "2026-12-03T13:30:00.000Z", "details": details}) + "\n")
+    hook_process(tmp_path, "Stop", {"session_id": session_id, "hook_event_name": "Stop", "cwd": str(tmp_path)})
+    spans, _, _ = session_spans(recorded(tmp_path, session_id), Options())
+    assert [s.attributes["llm.model_name"] for s in spans if s.attributes.get("openinference.span.kind") == "LLM"] == ["claude-sonnet-4-5"]
+
+
 def test_tokens_match_the_recorded_usage(demo_session):
     """The LLM spans carry each response's model and tokens; their sums are the session's usage."""
     project, session_id = demo_session

@@ -174,6 +174,8 @@ def _record(event: Event, session_id: str) -> str:
     details = {key: value for key, value in payload.items() if key not in _NOT_IN_DETAILS}
     _capping.cap_fields(details, config["max_field_bytes"])
     records = [{"action": action_for(name), "timestamp": now_iso(), "details": details}]
+    if name == "UserPromptSubmit":
+        _as_typed(records[0])
     metadata = None
     if name == "SessionStart":
         metadata = {key: value for key, value in payload.items() if key not in _START_METADATA_SKIP}
@@ -222,6 +224,23 @@ def _record(event: Event, session_id: str) -> str:
 
 
 OVERRIDE = "budget override"  # a prompt starting so goes through an enforced budget
+
+
+def _as_typed(record: dict) -> None:
+    """A prompt as ``capture.typed`` reads it, as the import does: a slash command keeps its name and
+    arguments apart; what the CLI sent itself (a background task's ``<task-notification>``, other
+    injected text) is no prompt."""
+    from .typed import COMMAND, INTERRUPT, read_text
+
+    prompt = record["details"].get("prompt")
+    found = read_text(prompt)
+    if found is None:
+        if isinstance(prompt, str) and prompt.strip():  # observed: only a background task's notice
+            record["action"] = "task_notification" if prompt.lstrip().startswith(("<task-notification>", "<bash-notification>")) else "injected_prompt"
+    elif found[0] == INTERRUPT:
+        record["action"] = "interrupted"
+    elif found[0] == COMMAND:
+        record["details"].update({key: value for key, value in found[1].items() if key != "prompt"})
 
 
 def _enforce_budget(event: Event, session_id: str) -> None:

@@ -1,5 +1,7 @@
 """Turn what is new in a session's transcripts into ``assistant_message`` records, each API
-response once, with its tokens: the main transcript, every subagent's, and late arrivals.
+response once, with its tokens: the main transcript, every subagent's, and late arrivals; and the
+person's interrupts (Escape, which fires no hook) into ``interrupted`` records, as the import
+reads them (``capture.typed``).
 
 Where each transcript was read up to, the keys of the responses already recorded and the agent
 types learnt from SubagentStop are kept in ``.claude/runtime/transcripts/<session id>.json``,
@@ -15,6 +17,7 @@ from ..core.timestamps import now_iso
 from .transcript import read_new, response_key
 
 STATE_VERSION = 1
+_MARK_KEY = "i:"  # an interrupt's key among the seen ones: its line's uuid (a response's holds a "/")
 
 
 def state_dir(runtime_dir: str) -> str:
@@ -43,6 +46,7 @@ def load_state(runtime_dir: str, session_id: str):
 def rebuilt_state(entries) -> dict:
     """A state knowing the responses already in the session's entries, every transcript unread."""
     seen = [response_key(e["details"].get("message_id"), e["details"].get("request_id")) for e in entries if _is_response(e)]
+    seen += [_MARK_KEY + str(e["details"].get("uuid")) for e in entries if _is_record(e, "interrupted")]
     return {"version": STATE_VERSION, "positions": {}, "seen": seen, "agents": {}}
 
 
@@ -54,13 +58,20 @@ def save_state(runtime_dir: str, session_id: str, state: dict) -> None:
 
 
 def collect(state: dict, found_sources) -> list:
-    """New ``assistant_message`` records from the sources; ``state`` is updated in place."""
+    """New ``assistant_message`` and ``interrupted`` records from the sources; ``state`` is updated in place."""
     seen = set(state["seen"])
     records = []
     for path, agent_id, agent_type in found_sources:
         if agent_id and agent_type:
             state["agents"][agent_id] = agent_type
-        responses, state["positions"][path] = read_new(path, state["positions"].get(path, {}))
+        marks = []
+        responses, state["positions"][path] = read_new(path, state["positions"].get(path, {}), marks)
+        for mark in marks:
+            if _MARK_KEY + mark["uuid"] not in seen:
+                seen.add(_MARK_KEY + mark["uuid"])
+                state["seen"].append(_MARK_KEY + mark["uuid"])
+                records.append({"action": "interrupted", "timestamp": _when(mark["timestamp"]),
+                                "details": {"uuid": mark["uuid"], "for_tool_use": mark["for_tool_use"]}})
         for response in responses:
             key = response_key(response["message_id"], response["request_id"])
             if key in seen:
@@ -79,11 +90,17 @@ def _record(response: dict, agent_id, agents: dict) -> dict:
         if agents.get(agent):
             details["agent_type"] = agents[agent]
     details["usage"] = response["usage"]
-    # When the response was written, if the transcript says so in our format; else when read.
-    stamp = response["timestamp"]
-    timestamp = stamp if isinstance(stamp, str) and len(stamp) == 24 and stamp[10] == "T" and stamp.endswith("Z") else now_iso()
-    return {"action": "assistant_message", "timestamp": timestamp, "details": details}
+    return {"action": "assistant_message", "timestamp": _when(response["timestamp"]), "details": details}
+
+
+def _when(stamp) -> str:
+    """When a line was written, if the transcript says so in our format; else now, when it is read."""
+    return stamp if isinstance(stamp, str) and len(stamp) == 24 and stamp[10] == "T" and stamp.endswith("Z") else now_iso()
 
 
 def _is_response(entry) -> bool:
-    return isinstance(entry, dict) and entry.get("action") == "assistant_message" and isinstance(entry.get("details"), dict)
+    return _is_record(entry, "assistant_message")
+
+
+def _is_record(entry, action: str) -> bool:
+    return isinstance(entry, dict) and entry.get("action") == action and isinstance(entry.get("details"), dict)

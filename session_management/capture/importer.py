@@ -34,6 +34,7 @@ import zlib
 import orjson
 
 from ..core.durable import sync_filesystem, sync_folder, write_synced
+from ..core.ids import validate_session_id
 from ..core.timestamps import now_iso
 from ..core.tokens import is_request
 from ..store import history
@@ -41,6 +42,7 @@ from ..store.config import DEFAULTS
 from ..store.journal import FlockLock
 from .capping import cap_fields
 from .transcript import response_key, usage_from, usage_size
+from .typed import COMMAND, INTERRUPT, LOCAL_OUTPUT, read_line, sidechain_of, text_of
 from .transcript_store import STATE_NAME, STATE_VERSION, summary, transcript_files, write_listing
 
 _HEAD_BYTES = 512
@@ -51,14 +53,11 @@ KNOWN_TYPES = frozenset({
     "mode", "atis-latch", "tools-used", "cost-state", "api-request", "api-request-blob", "api-request-shape",
     "custom-title", "tag", "agent-name", "permission-mode", "pr-link", "progress",
 })
-# Text the CLI puts in a user line itself: slash-command echoes, their output, background-task notices.
-_INJECTED = ("<command-name>", "<command-message>", "<command-args>", "<local-command-stdout>", "<local-command-stderr>",
-             "<local-command-caveat>", "<task-notification>", "<user-memory-input>", "<bash-input>", "<bash-stdout>", "<bash-stderr>")
 # An attachment line as the CLI writes it (its keys in this order, compact JSON): nothing to keep.
 _ATTACHMENT = re.compile(rb'\{"parentUuid":(?:null|"[^"\\]*"),"isSidechain":(?:true|false),"attachment":\{')
 _BATCH_SESSIONS = 64  # sessions held before they are written: bounded memory, one folder sync per batch
 _SYNC_THREADS = 16  # fsyncs in flight at once while a batch is written (see _write_whole)
-_READ_TYPES = frozenset({"user", "assistant", "system"})  # the line types records come from
+_READ_TYPES = frozenset({"user", "assistant", "system", "progress"})  # the line types records come from
 
 
 class Importer:
@@ -78,12 +77,15 @@ class Importer:
         self.seen, self.folders = {}, {}  # path -> (size, mtime) as the state holds it; folder -> mtime (transcript_store.write_listing)
         self._syncers = None  # the threads that write and fsync each batch (see _write_whole), started once
         self._unsynced = []  # new files not synced yet (see _write_whole): made durable before the state is committed
+        self.rebuild = False  # the state was of an older reading (or lost): sessions read again are rebuilt, not merged into
+        self._mains, self._rebuilt = set(), set()  # sessions whose main transcript is there; those rebuilt in this run
+        self._old_projects, self._removed = None, []  # (rebuild) the project folders; sessions an older reading made of agent files
 
     def run(self) -> dict:
         """Import what is new, holding ``import.lock``; returns ``summary``."""
         root = history.root(self.home)
         if self.dry_run and not os.path.isdir(root):
-            self.db = _open_state(":memory:")
+            self.db, _ = _open_state(":memory:")
             self._import_all()
             return self.summary
         from ..file_utils import ensure_private_dir
@@ -93,11 +95,13 @@ class Importer:
             ensure_private_dir(root)
             redaction.stamp(root)
         with FlockLock(os.path.join(root, "import.lock"), timeout=600):
-            self.db = _open_state(os.path.join(root, STATE_NAME))
+            self.db, self.rebuild = _open_state(os.path.join(root, STATE_NAME))
             try:
                 self.db.execute("BEGIN")  # deferred: a run with nothing new writes nothing (import.lock excludes other writers)
                 self._import_all()
                 self._make_durable(root)
+                if self.rebuild:  # with the rest: a crash before the commit rebuilds again
+                    self.db.execute("PRAGMA user_version = %d" % STATE_VERSION)
                 self.db.execute("ROLLBACK" if self.dry_run else "COMMIT")  # after the session files: a crash in between re-reads, merges by key
                 if not self.dry_run and self.since_ns is None and not self.summary["skipped"]["unreadable"]:
                     write_listing(self.home, self.stores, self.seen, self.folders)
@@ -118,9 +122,10 @@ class Importer:
         for store in self.stores:
             files += transcript_files(store, self.summary["skipped"], self.folders)
         files.sort()
+        self._mains = {session_id for _path, session_id, agent in files if agent is None}
         self.summary["files"] = len(files)
         changed = []
-        for path, session_id, agent in files:
+        for path, session_id, agent in sorted(files, key=lambda found: found[1] is None):  # 2.0.x agent files after the sessions whose Task calls name their type
             found = self._changed(path)
             if found:
                 changed.append((path, session_id, agent, *found))
@@ -155,6 +160,12 @@ class Importer:
         offset = row[0] if row else 0
         try:
             with open(path, "rb", buffering=_READ_BUFFER) as handle:
+                if session_id is None:  # a 2.0.x agent file beside the sessions: filed under the session its lines name
+                    session_id = _session_named_in(handle)
+                    if session_id is None:
+                        return  # nothing written yet that names it: read at the next import
+                    self._drop_old_session(f"agent-{agent}")
+                    handle.seek(0)
                 head = handle.read(_HEAD_BYTES)
                 if row is None or offset > info.st_size or zlib.crc32(head[: row[2]]) != row[1]:
                     offset = 0  # new, shrank or rewritten: read it all (records merge by key)
@@ -267,9 +278,11 @@ class Importer:
             if not project:
                 continue
             folder = history.project_folder(self.home, project)
-            written += self._elsewhere(folder, session_id, change["elsewhere"])
+            anew = self.rebuild and session_id in self._mains and session_id not in self._rebuilt  # read again whole: older records go
+            self._rebuilt.add(session_id)
+            written += self._elsewhere(folder, session_id, change["elsewhere"], anew)
             existing = history.read(folder, session_id)
-            data = _merged(existing, session_id, change)
+            data = _merged(None if anew else existing, session_id, change)
             if data is None or data == existing:
                 continue
             self.summary["sessions_updated" if existing else "sessions_new"] += 1
@@ -294,18 +307,40 @@ class Importer:
 
     def _make_durable(self, root: str) -> None:
         """The new files on disk for good, before the state says their transcripts were read: one
-        ``syncfs`` for them all, else each file and its folder synced."""
+        ``syncfs`` for them all, else each file and its folder synced; then the sessions an older
+        reading made of agent files are removed (their records are in their session now)."""
         if self._unsynced and not sync_filesystem(root):
             list(self._syncers.map(sync_folder, [*self._unsynced, *{os.path.dirname(path) for path in self._unsynced}]))
         self._unsynced = []
+        for path in self._removed:
+            try:
+                os.unlink(path)
+            except FileNotFoundError:
+                pass
+        for folder in {os.path.dirname(path) for path in self._removed}:
+            sync_folder(folder)
 
-    def _elsewhere(self, folder: str, session_id: str, changed: dict) -> list:
-        """``[(path, text)]`` to write, if the responses of the session counted in another one changed."""
-        if not changed or self.dry_run:
+    def _drop_old_session(self, old_id: str) -> None:
+        """In a rebuild, the session an older reading made of a 2.0.x agent file (``agent-<id>``):
+        to be removed, its records now its session's subagent's."""
+        if not self.rebuild or self.dry_run:
+            return
+        if self._old_projects is None:
+            self._old_projects = list(history.projects(self.home).values())
+        for folder in self._old_projects:
+            for path in (history.session_path(folder, old_id), history.elsewhere_path(folder, old_id)):
+                if os.path.exists(path):
+                    self._removed.append(path)
+
+    def _elsewhere(self, folder: str, session_id: str, changed: dict, anew: bool = False) -> list:
+        """``[(path, text)]`` to write, if the responses of the session counted in another one changed
+        (``anew``: the session is rebuilt, what an older reading noted is forgotten)."""
+        if not (changed or anew) or self.dry_run:
             return []
-        before = history.counted_elsewhere(folder, session_id)
+        kept = history.counted_elsewhere(folder, session_id)
+        before = set() if anew else kept
         after = (before | {pair for pair, there in changed.items() if there}) - {pair for pair, there in changed.items() if not there}
-        return [] if after == before else [(history.elsewhere_path(folder, session_id), json.dumps(sorted(after, key=str)) + "\n")]
+        return [] if after == kept else [(history.elsewhere_path(folder, session_id), json.dumps(sorted(after, key=str)) + "\n")]
 
 
 def _write_whole(files, pool) -> list:
@@ -343,19 +378,28 @@ def _write_whole(files, pool) -> list:
 
 
 class _Parser:
-    """Turns the lines of one transcript into keyed records for the importer."""
+    """Turns the lines of one transcript into keyed records for the importer. A subagent's lines are
+    its own file's (``agent``), or, as 1.0.x wrote them, ``isSidechain`` lines inside the main
+    file: each chain of them, followed by ``parentUuid`` from its first line (the Task's prompt),
+    is one subagent, named by that line's uuid."""
 
     def __init__(self, importer: Importer, path: str, session_id: str, agent):
         self.importer, self.path, self.session_id, self.agent = importer, path, session_id, agent
         self.skipped = importer.summary["skipped"]
         self.responses = {}  # key -> entry, this read's responses (one per response, many lines)
         self.last_summary_for = None  # the compaction entry the next summary line belongs to
+        self.last_command = None  # (record, line) of a slash command, held until the next line says what it was
+        self.chains = {}  # uuid of a sidechain line -> its subagent (1.0.x)
+        self.task_types = {}  # a Task call's prompt -> its subagent_type, to name the sidechain it starts
+        self.agent_type = None  # a 2.0.x agent file's type, learnt from its Task call
         self.seen_meta = {}
 
     def feed(self, raw: bytes) -> None:
         if raw.startswith(b'{"type":"'):  # bookkeeping lines name their type first: skip them unparsed
             kind = raw[9 : raw.find(b'"', 9)].decode("ascii", "replace")
             if kind in KNOWN_TYPES and kind not in _READ_TYPES:
+                return
+            if kind == "progress" and b'"agent_progress"' not in raw:  # a tool's or a hook's progress: no response in it
                 return
         elif _ATTACHMENT.match(raw):  # more than half a 2.1.332 transcript's bytes: skip them unparsed too
             return
@@ -372,6 +416,8 @@ class _Parser:
         if kind not in KNOWN_TYPES:
             self.skipped["unknown_type"] += 1
             return
+        if self.last_command is not None and kind != "user":
+            self._command_was()
         handler = getattr(self, "_" + kind, None)
         if handler:
             try:
@@ -395,18 +441,25 @@ class _Parser:
             return None
 
     def finish(self) -> None:
-        final = None  # a subagent's last answer: where it stopped
+        if self.last_command is not None:
+            self._command_was()
+        finals = {}  # each subagent's last answer: where it stopped
         for key, entry in self.responses.items():
             self._emit(key, entry)
             if entry["details"].get("stop_reason") == "end_turn":
-                final = entry
-                if not self.agent:
+                agent = entry["details"].get("agent_id")
+                if agent:
+                    finals[agent] = entry
+                else:
                     end = {"action": "turn_end", "timestamp": entry["timestamp"],
                            "details": {"message_id": entry["details"]["message_id"], "request_id": entry["details"]["request_id"]}}
                     self._emit("e:" + key[2:], end)
-        if self.agent and final is not None:
-            details = {"agent_id": self.agent, "agent_type": _agent_type(self.path), "message_id": final["details"]["message_id"]}
-            self._emit(f"s:{self.session_id}/{self.agent}", {"action": "subagent_stop", "timestamp": final["timestamp"], "details": _present(details)})
+        for agent, final in finals.items():
+            if agent != self.agent and not self.importer.pending("chain:" + agent):
+                continue  # a progress line's copy of another file's subagent: that file says where it stopped
+            kind = (self.agent_type or _agent_type(self.path)) if agent == self.agent else self.importer.pending("chain:" + agent)["type"]
+            details = {"agent_id": agent, "agent_type": kind, "message_id": final["details"]["message_id"]}
+            self._emit(f"s:{self.session_id}/{agent}", {"action": "subagent_stop", "timestamp": final["timestamp"], "details": _present(details)})
         self.importer.summary["responses"] += len(self.responses)
 
     def _meta(self, line: dict, model=None) -> dict:
@@ -437,8 +490,30 @@ class _Parser:
         cap, redact = self.importer.settings(self._project(line or {}))
         return redact(cap_fields(details, cap))
 
-    def _assistant(self, line: dict) -> None:
+    def _sidechain(self, line: dict):
+        """The subagent a line belongs to: its file's, or its 1.0.x sidechain's (None: the main
+        agent's); a chain begun in an earlier import is found in the state."""
+        if self.agent or not line.get("isSidechain"):
+            return self.agent
+        known = len(self.chains)
+        agent = sidechain_of(line, self.chains, lambda parent: (self.importer.pending("chain-line:" + parent) or {}).get("agent"))
+        if len(self.chains) > known:
+            self.importer.pending("chain-line:" + line["uuid"], {"agent": agent})
+        return agent
+
+    def _progress(self, line: dict) -> None:
+        """A subagent's response copied into a ``progress`` line (``data.type: agent_progress``):
+        counted once, where no other copy is (the key decides), as that subagent's."""
+        data = line["data"]
+        inner = data.get("message") if isinstance(data, dict) and data.get("type") == "agent_progress" else None
+        if isinstance(inner, dict) and inner.get("type") == "assistant" and isinstance(inner.get("message"), dict):
+            named = [data.get("agentId"), line.get("parentToolUseID"), "subagent"]  # never the main agent's: it ends no turn
+            agent = self.agent or next(name for name in named if isinstance(name, str) and name)
+            self._assistant({**line, **inner, "isSidechain": False}, agent, calls=False)
+
+    def _assistant(self, line: dict, agent=None, calls: bool = True) -> None:
         message = line["message"]
+        agent = agent or self._sidechain(line)
         if not isinstance(message.get("id"), str) or not is_request(message.get("model")):
             return
         usage = usage_from(message.get("usage"))
@@ -450,8 +525,8 @@ class _Parser:
         if entry is None:
             details = {"message_id": message["id"], "request_id": line.get("requestId"), "model": message.get("model"),
                        "stop_reason": message.get("stop_reason"), "text": "", "tool_use_ids": []}
-            if self.agent:
-                details["agent_id"] = self.agent
+            if agent:
+                details["agent_id"] = agent
             details["usage"] = usage
             entry = self.responses[key] = {"action": "assistant_message", "timestamp": stamp, "details": details}
         details = entry["details"]
@@ -465,38 +540,81 @@ class _Parser:
                 details["text"] = f"{details['text']}\n{block['text']}" if details["text"] else block["text"]
             elif block.get("type") == "tool_use" and isinstance(block.get("id"), str) and block["id"] not in details["tool_use_ids"]:
                 details["tool_use_ids"].append(block["id"])
-                call = self._safe({"name": block.get("name"), "input": block.get("input")}, line)  # secrets never reach the state either
-                self.importer.pending(block["id"], {**call, "at": stamp})
+                if calls:  # not a progress line's copy: the subagent's own file pairs its calls
+                    call = self._safe({"name": block.get("name"), "input": block.get("input")}, line)  # secrets never reach the state either
+                    self.importer.pending(block["id"], {**call, "at": stamp})
+                task = block.get("input") if block.get("name") in ("Task", "Agent") else None
+                if isinstance(task, dict) and isinstance(task.get("prompt"), str):
+                    self.task_types[task["prompt"]] = _text(task.get("subagent_type"))
+                    if str(line.get("version")).startswith("2.0.") and self.task_types[task["prompt"]]:  # its agent file, beside, does not name it
+                        self.importer.pending(_task_key(self.session_id, task["prompt"]), {"type": self.task_types[task["prompt"]]})
         self.importer.note(self.session_id, self._project(line), self._meta(line, message.get("model")))
 
     def _user(self, line: dict) -> None:
         content = line["message"]["content"]
+        if self.last_command is not None and self._command_was(line, text_of(content)):
+            return
+        agent = self._sidechain(line)
         if isinstance(content, list) and any(isinstance(b, dict) and b.get("type") == "tool_result" for b in content):
             for block in content:
                 if isinstance(block, dict) and block.get("type") == "tool_result":
-                    self._tool_result(line, block)
+                    self._tool_result(line, block, agent)
             return
-        text = content if isinstance(content, str) else "\n".join(
-            b["text"] for b in content if isinstance(b, dict) and b.get("type") == "text" and isinstance(b.get("text"), str))
+        text = text_of(content)
         if line.get("isCompactSummary"):
-            if self.last_summary_for is not None:
+            if self.last_summary_for is None and line.get("parentUuid") is None and not agent:  # 1.0.x wrote no boundary: the summary starts anew
+                self.last_summary_for = {"action": "compaction", "timestamp": _stamp(line), "details": {"uuid": line.get("uuid")}}
+            if self.last_summary_for is not None and not agent:
                 self.last_summary_for["details"]["compact_summary"] = text
                 self._emit("c:" + self.last_summary_for["details"]["uuid"], self.last_summary_for, line)
             return
-        if self.agent:
-            if line.get("parentUuid") is None and text:  # the subagent's first line: the prompt it was given
-                self._subagent_start(line, text)
+        if agent:
+            first = line.get("parentUuid") is None or self.chains.get(line.get("uuid")) == line.get("uuid")
+            if first and text and not line.get("isMeta"):  # the subagent's first line: the prompt it was given
+                self._subagent_start(line, text, agent)
             return
-        if line.get("isMeta") or line.get("isVisibleInTranscriptOnly") or not text.strip() or text.lstrip().startswith(_INJECTED):
+        found = read_line(line)
+        if found is None:
             return
-        details = {"prompt": text, "uuid": line.get("uuid"), "prompt_id": line.get("promptId"), "cwd": line.get("cwd")}
-        self._emit("u:" + str(line.get("uuid")), {"action": "user_input", "timestamp": _stamp(line), "details": _present(details)}, line)
+        kind, said = found
+        if kind == INTERRUPT:
+            details = {"uuid": line.get("uuid"), "for_tool_use": said["for_tool_use"]}
+            self._emit("i:" + str(line.get("uuid")), {"action": "interrupted", "timestamp": _stamp(line), "details": _present(details)}, line)
+            return
+        details = {**said, "uuid": line.get("uuid"), "prompt_id": line.get("promptId"), "cwd": line.get("cwd")}
+        entry = {"action": "user_input", "timestamp": _stamp(line), "details": _present(details)}
+        if kind == COMMAND:
+            self.last_command = (entry, line)  # recorded once the next line says what it was
+        else:
+            self._emit("u:" + str(line.get("uuid")), entry, line)
 
-    def _subagent_start(self, line: dict, prompt: str) -> None:
-        details = {"agent_id": self.agent, "agent_type": _agent_type(self.path), "prompt": prompt}
-        self._emit(f"a:{self.session_id}/{self.agent}", {"action": "subagent_start", "timestamp": _stamp(line), "details": _present(details)}, line)
+    def _command_was(self, line: dict = None, text: str = "") -> bool:
+        """Record the slash command held, as the line after its echo shows it: its expanded text (an
+        ``isMeta`` line) is kept with it, one prompt; its output (``<local-command-stdout>``: ``/compact``,
+        ``/model``, ``/exit``) shows the CLI ran it itself, sent nothing to Claude and fired no
+        ``UserPromptSubmit``: a ``local_command``, not a prompt; anything else, or the file's end: a
+        prompt. Returns whether ``line`` was that expansion or output."""
+        (command, echo), self.last_command = self.last_command, None
+        follows = line is not None and line.get("parentUuid") == command["details"].get("uuid") and not line.get("isSidechain")
+        if follows and line.get("isMeta") and text.strip():
+            command = dict(command, details={**command["details"], "expansion": text})
+        elif follows and text.lstrip().startswith(LOCAL_OUTPUT):
+            command = dict(command, action="local_command")
+        else:
+            follows = False
+        self._emit("u:" + str(command["details"]["uuid"]), command, echo)
+        return follows
 
-    def _tool_result(self, line: dict, block: dict) -> None:
+    def _subagent_start(self, line: dict, prompt: str, agent: str) -> None:
+        kind = _agent_type(self.path) if agent == self.agent else self.task_types.get(prompt)
+        if kind is None and agent == self.agent:  # a 2.0.x agent file: the Task call in its session's file named it
+            kind = self.agent_type = (self.importer.pending(_task_key(self.session_id, prompt), pop=True) or {}).get("type")
+        if agent != self.agent:
+            self.importer.pending("chain:" + agent, {"type": kind})  # a sidechain's subagent, for its stop
+        details = {"agent_id": agent, "agent_type": kind, "prompt": prompt}
+        self._emit(f"a:{self.session_id}/{agent}", {"action": "subagent_start", "timestamp": _stamp(line), "details": _present(details)}, line)
+
+    def _tool_result(self, line: dict, block: dict, agent) -> None:
         tool_use_id = block.get("tool_use_id")
         call = self.importer.pending(tool_use_id, pop=True) if isinstance(tool_use_id, str) else None
         if call is None:
@@ -511,13 +629,13 @@ class _Parser:
         duration = _duration_ms(call.get("at"), _stamp(line))
         if duration is not None:
             details["duration_ms"] = duration
-        if self.agent:
-            details["agent_id"] = self.agent
+        if agent:
+            details["agent_id"] = agent
         entry = {"action": "tool_failure" if failed else "tool_use", "timestamp": _stamp(line), "details": details}
         self._emit("t:" + tool_use_id, entry, line)
 
     def _system(self, line: dict) -> None:
-        if line.get("subtype") != "compact_boundary" or self.agent:
+        if line.get("subtype") != "compact_boundary" or self.agent or line.get("isSidechain"):
             return
         meta = line.get("compactMetadata") if isinstance(line.get("compactMetadata"), dict) else {}
         details = {"trigger": meta.get("trigger"), "pre_tokens": meta.get("preTokens"), "uuid": line.get("uuid")}
@@ -536,7 +654,9 @@ def entry_key(session_id: str, entry: dict):
         return ("r:" if action == "assistant_message" else "e:") + response_key(details.get("message_id"), details.get("request_id"))
     if action in ("tool_use", "tool_failure"):
         return "t:" + str(details.get("tool_use_id"))
-    if action in ("user_input", "compaction"):
+    if action in ("user_input", "local_command"):  # one key: a command found local later replaces its prompt
+        return "u:" + str(details.get("uuid"))
+    if action in ("compaction", "interrupted"):
         return action[0] + ":" + str(details.get("uuid"))
     if action in ("subagent_start", "subagent_stop"):
         return f"{'a' if action == 'subagent_start' else 's'}:{session_id}/{details.get('agent_id')}"
@@ -550,12 +670,13 @@ def in_time(entry: dict) -> tuple:
 
 def _combine(old: dict, new: dict) -> dict:
     """Two readings of one record (a response whose lines came in two imports, a compaction and
-    then its summary): a response's text and tool ids add up and the larger usage is kept; a
-    subagent's stop is its latest."""
+    then its summary, a command and then the output that shows it was local): a response's text and
+    tool ids add up and the larger usage is kept; a subagent's stop is its latest; else the later
+    reading's action and fields win."""
     if new.get("action") == "subagent_stop":
         return new
     if new.get("action") != "assistant_message":
-        return {**old, "details": {**old["details"], **new["details"]}}
+        return {**old, "action": new.get("action", old.get("action")), "details": {**old["details"], **new["details"]}}
     details = dict(old["details"])
     extra = new["details"]
     if extra.get("text") and extra["text"] not in details.get("text", ""):
@@ -622,6 +743,30 @@ def _result_text(content) -> str:
     return json.dumps(content, ensure_ascii=False)
 
 
+def _task_key(session_id: str, prompt: str) -> str:
+    """Where the import state keeps a 2.0.x Task call's ``subagent_type`` for the agent file it starts."""
+    return f"task:{session_id}:{zlib.crc32(prompt.encode('utf-8', 'surrogatepass')):08x}"
+
+
+def _session_named_in(handle):
+    """The session id the first lines of a 2.0.x agent file name (``sessionId``), or None."""
+    for _ in range(16):
+        raw = handle.readline(_READ_BUFFER)
+        if not raw.endswith(b"\n"):
+            return None
+        try:
+            line = orjson.loads(raw)
+        except orjson.JSONDecodeError:
+            continue
+        named = line.get("sessionId") if isinstance(line, dict) else None
+        if isinstance(named, str):
+            try:
+                return validate_session_id(named)
+            except ValueError:
+                return None
+    return None
+
+
 def _agent_type(path: str):
     try:
         with open(path[: -len(".jsonl")] + ".meta.json", encoding="utf-8") as handle:
@@ -631,8 +776,9 @@ def _agent_type(path: str):
     return _text(kind)
 
 
-def _open_state(path: str) -> sqlite3.Connection:
-    """The import state; one of another version (or unreadable) is started over: records merge by key."""
+def _open_state(path: str) -> tuple:
+    """``(the import state, whether it was started over)``: one of another version (or unreadable)
+    is, and the sessions read again are rebuilt; its version is set when the import commits."""
     db = sqlite3.connect(path, timeout=600, isolation_level=None)
     try:
         version = db.execute("PRAGMA user_version").fetchone()[0]
@@ -650,8 +796,7 @@ def _open_state(path: str) -> sqlite3.Connection:
             CREATE TABLE owners (key TEXT PRIMARY KEY, path TEXT, session TEXT);
             CREATE TABLE pending (id TEXT PRIMARY KEY, call TEXT);
             CREATE TABLE sessions (session TEXT PRIMARY KEY, project TEXT);
-            PRAGMA user_version = %d;
-        """ % STATE_VERSION)
+        """)
     if path != ":memory:":
         os.chmod(path, 0o600)
-    return db
+    return db, version != STATE_VERSION

@@ -14,6 +14,10 @@ from ..core.fastjson import loads
 from ..core.tokens import SPLIT_KEYS, TOKEN_KEYS, is_request
 
 _HEAD_BYTES = 512  # a rewritten file is told by its first bytes changing
+# capture.typed.INTERRUPTED, spelled here so that the status line, which reads no marks, does not
+# load typed: the cheap test for the one user line the harvest reads.
+_MARK = b"[Request interrupted by user"
+_SIDECHAIN = b'"isSidechain":true'
 # CRC-32 (zlib's) of the first bytes, a byte at a time from this table: 0.1 ms for 512 bytes, where
 # loading zlib (a shared library in many builds) costs the status line 0.6 ms of its start.
 _CRC_TABLE = (
@@ -65,40 +69,56 @@ def response_key(message_id, request_id) -> str:
     return f"{message_id}/{request_id}"
 
 
-def read_new(path: str, position: dict) -> tuple:
+def read_new(path: str, position: dict, marks: list = None) -> tuple:
     """``(responses, position)``: responses that start after ``position`` (``{"offset", "head",
     "head_len"}``, empty for a file never read), in transcript order, and where to continue.
+    With ``marks``, the person's interrupts (Escape) read there are added to it: ``{"uuid",
+    "for_tool_use", "timestamp"}``, as ``capture.typed`` reads them.
 
     Each response: ``message_id``, ``request_id``, ``model``, ``stop_reason``, ``text``,
-    ``tool_use_ids``, ``agent_id`` (from the line's ``agentId``), ``timestamp`` and ``usage``.
+    ``tool_use_ids``, ``agent_id`` (from the line's ``agentId``; for a 1.0.x sidechain in the main
+    file, its chain's, kept in the position as ``chains``), ``timestamp`` and ``usage``.
     A missing or unreadable file gives no responses and leaves the position as it was.
     """
     try:
         with open(path, "rb") as handle:
             head = handle.read(_HEAD_BYTES)
             size = fastos.fstat(handle.fileno()).st_size
-            offset = position.get("offset", 0)
+            offset, chains = position.get("offset", 0), dict(position.get("chains") or {})
             head_len = position.get("head_len", 0)
             known = crc32(head[:head_len])
             if offset > size or known != position.get("head", 0):
-                offset = 0  # shrank or rewritten: read it all again
+                offset, chains = 0, {}  # shrank or rewritten: read it all again
             handle.seek(offset)
             data = handle.read(size - offset)
     except OSError:
         return [], position
     end = data.rfind(b"\n") + 1  # a last line without its newline may still be being written
-    return _parse(data[:end]), {"offset": offset + end, "head": known if head_len == len(head) else crc32(head), "head_len": len(head)}
+    found = {"offset": offset + end, "head": known if head_len == len(head) else crc32(head), "head_len": len(head)}
+    responses = _parse(data[:end], marks, chains)
+    if chains:
+        found["chains"] = chains
+    return responses, found
 
 
-def _parse(data: bytes) -> list:
+def _parse(data: bytes, marks: list, chains: dict) -> list:
     grouped, blocks_seen = {}, {}
     for line in data.split(b"\n"):
-        if b'"assistant"' not in line:  # cheap skip of user, attachment and bookkeeping lines
+        if marks is not None and _MARK in line:
+            _interrupt(line, marks)
+            continue
+        sidechain = _SIDECHAIN in line and b'"agentId"' not in line  # 1.0.x: a subagent's line inside the main file
+        if b'"assistant"' not in line and not sidechain:  # cheap skip of user, attachment and bookkeeping lines
             continue
         try:
             record = loads(line)
         except ValueError:
             continue
+        agent = None
+        if sidechain and isinstance(record, dict) and record.get("isSidechain"):
+            from .typed import sidechain_of  # 1.0.x transcripts only
+
+            agent = sidechain_of(record, chains)
         if not isinstance(record, dict) or record.get("type") != "assistant":
             continue
         message = record.get("message")
@@ -114,13 +134,25 @@ def _parse(data: bytes) -> list:
                 "stop_reason": message.get("stop_reason"),
                 "text": "",
                 "tool_use_ids": [],
-                "agent_id": record.get("agentId") if record.get("isSidechain") else None,
+                "agent_id": record.get("agentId") or agent if record.get("isSidechain") else None,
                 "timestamp": record.get("timestamp"),
                 "usage": {},
             }
             blocks_seen[key] = set()
         _merge(response, message, blocks_seen[key])
     return list(grouped.values())
+
+
+def _interrupt(line: bytes, marks: list) -> None:
+    from .typed import INTERRUPT, read_line
+
+    try:
+        record = loads(line)
+    except ValueError:
+        return
+    found = read_line(record) if isinstance(record, dict) and record.get("type") == "user" else None
+    if found and found[0] == INTERRUPT and isinstance(record.get("uuid"), str):
+        marks.append({"uuid": record["uuid"], "for_tool_use": found[1]["for_tool_use"], "timestamp": record.get("timestamp")})
 
 
 def _merge(response: dict, message: dict, blocks_seen: set) -> None:

@@ -11,7 +11,7 @@ import os
 from ..core.ids import validate_session_id
 
 STATE_NAME = "state.sqlite"
-STATE_VERSION = 1
+STATE_VERSION = 2  # 2: the reading rules of capture/typed, subagents in every layout; an older state's sessions are read again and rebuilt
 LISTING_NAME = "listing.txt"  # what the last import saw (see write_listing)
 _SETTLE_NS = 2 * 10**9  # a folder changed this recently may yet change within the same mtime tick
 SKIP_REASONS = ("malformed", "not_utf8", "unknown_type", "unreadable", "waiting_for_newline")
@@ -36,14 +36,17 @@ def summary(store_dirs, files: int = 0) -> dict:
 
 def transcript_files(store: str, counts: dict, folders: dict = None) -> list:
     """``[(path, session id, agent id or None)]`` under ``store/projects``, in path order: each
-    project folder's ``<session id>.jsonl`` and ``<session id>/subagents/agent-<id>.jsonl``. With
+    project folder's ``<session id>.jsonl`` and ``<session id>/subagents/agent-<id>.jsonl``, and the
+    ``agent-<id>.jsonl`` 2.0.x wrote beside them (session id None: the lines name it). With
     ``folders``, the mtime of every folder whose entries decide that list is put in it (see ``write_listing``)."""
     found = []
     for project in _folder(os.path.join(store, "projects"), counts, folders, missing_ok=True):
         if not project.is_dir():
             continue
         for entry in _folder(project.path, counts, folders):
-            if entry.name.endswith(".jsonl") and _is_session_id(entry.name[: -len(".jsonl")]):
+            if entry.name.startswith("agent-") and entry.name.endswith(".jsonl"):
+                found.append((entry.path, None, entry.name[len("agent-") : -len(".jsonl")]))  # 2.0.x: its session is named inside
+            elif entry.name.endswith(".jsonl") and _is_session_id(entry.name[: -len(".jsonl")]):
                 found.append((entry.path, entry.name[: -len(".jsonl")], None))
             elif entry.is_dir() and _is_session_id(entry.name):
                 agents = os.path.join(entry.path, "subagents")

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 
 from ..claude_session import parse_timestamp
 from ..core.redact import Redactor
+from ..core.tokens import is_request
 
 TURN_ENDS = ("turn_end", "stop_failure")
 _TOOL_ACTIONS = ("tool_use", "tool_failure")
@@ -214,6 +215,8 @@ class _Builder:
             if action in _TOOL_ACTIONS:
                 spans.append(self.tool(position, parent))
             elif action == "assistant_message":
+                if not is_request(details.get("model")):
+                    continue  # Claude Code's own message (an API error), recorded by older harvests: no request, no LLM span
                 asked = details.get("tool_use_ids") if isinstance(details.get("tool_use_ids"), list) else ()
                 before = [t for t, call in handed.get(agent, ()) if t < at and (call is None or call not in asked)]
                 spans.append(self.response(position, parent, max(before) if before else at))

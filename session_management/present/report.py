@@ -7,10 +7,11 @@ from ..query.summaries import summarize
 from .formats import all_tokens, cost_text, duration_text, tokens_text
 from ..query.timeline import rows as timeline_rows
 
-LANES = ["prompt", "assistant", "tool", "failure", "subagent", "decision", "turn end", "start", "end", "compaction"]
+LANES = ["prompt", "assistant", "tool", "failure", "subagent", "decision", "turn end", "start", "end", "compaction", "interrupt", "command"]
 COLOURS = {
     "prompt": "#2563eb", "tool": "#059669", "failure": "#dc2626", "subagent": "#7c3aed", "decision": "#d97706",
     "turn end": "#475569", "assistant": "#0891b2", "start": "#0f766e", "end": "#0f766e", "compaction": "#db2777",
+    "interrupt": "#ea580c", "command": "#64748b",
 }
 
 

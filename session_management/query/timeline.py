@@ -4,7 +4,7 @@ import json
 import os
 
 from ..claude_session import parse_timestamp
-from ..core.tokens import text as tokens_text
+from ..core.tokens import is_request, text as tokens_text
 
 KINDS = {
     "session_start": "start",
@@ -18,6 +18,9 @@ KINDS = {
     "session_end": "end",
     "assistant_message": "assistant",
     "stop_failure": "failure",
+    "interrupted": "interrupt",
+    "task_notification": "notice",
+    "local_command": "command",
 }
 # Which input field says best what a tool call did.
 _TOOL_SUBJECT = ("command", "file_path", "notebook_path", "pattern", "url", "query", "description", "prompt", "path")
@@ -59,6 +62,12 @@ def describe(entry: dict) -> str:
         return f"{details.get('agent_type', '?')} {verb} ({details.get('agent_id', '?')})"
     if action == "compaction":
         return f"context compaction ({details.get('trigger', '?')})"
+    if action == "local_command":
+        return f"{one_line(details.get('prompt', ''), 100)}  (run by Claude Code itself, not sent to Claude)"
+    if action == "task_notification":
+        return "a background task's notice (not typed): " + json.dumps(one_line(details.get("prompt", ""), 100), ensure_ascii=False)
+    if action == "interrupted":
+        return "interrupted by the person (Escape) " + ("during a tool call" if details.get("for_tool_use") else "while Claude answered")
     if action == "turn_end":
         return json.dumps(one_line(details.get("last_assistant_message") or "", 120), ensure_ascii=False)
     if action == "assistant_message":
@@ -67,6 +76,8 @@ def describe(entry: dict) -> str:
         calls = len(details.get("tool_use_ids") or [])
         said = json.dumps(one_line(details.get("text") or "", 90), ensure_ascii=False) if details.get("text") else f"{calls} tool call{'' if calls == 1 else 's'}"
         agent = f"  [subagent {details['agent_id']}]" if details.get("agent_id") else ""
+        if not is_request(details.get("model")):  # recorded by harvests before they were left out
+            return f"{said}  (written by Claude Code itself, not an API request){agent}"
         return f"{said}  ({details.get('model', '?')}, {tokens_text(tokens)} tokens){agent}"
     if action == "post_model_switch":
         return f"model switched from {details.get('from_model', '?')} to {details.get('to_model', '?')} ({details.get('source', '?')})"

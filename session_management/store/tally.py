@@ -90,9 +90,10 @@ def _journal(session_dir: str, session_id: str) -> str:
 
 
 def add_responses(tally: dict, responses) -> None:
-    """Count harvested ``assistant_message`` details into the tally's tokens (in place)."""
+    """Count harvested ``assistant_message`` details into the tally's tokens (in place); not the
+    responses Claude Code made up (``<synthetic>``), which older harvests recorded."""
     for details in responses:
-        if isinstance(details.get("usage"), dict):
+        if isinstance(details.get("usage"), dict) and tokens.is_request(details.get("model")):
             tokens.add(tally["by_model"].setdefault(str(details.get("model") or "unknown"), tokens.empty()), details["usage"])
             tally["recent"] = (tally["recent"] + [f"{details.get('message_id')}/{details.get('request_id')}"])[-RECENT:]
 
