@@ -227,6 +227,30 @@ def test_a_fork_that_sorts_first_takes_the_copies_from_its_parent(store):
     assert {sid: token_counts(data) for sid, data in after.items()} == CCUSAGE
 
 
+def test_responses_counted_elsewhere_are_listed_in_the_record_and_an_older_file_of_them_is_folded_in(store):
+    """A first import writes one file per session (the responses another session owns are listed in
+    the record, not a file beside it); a history from a release that kept them in a file of their
+    own counts them alike, and once the session is imported again they move into its record."""
+    parent, fork = "a427a655-c3a4-413a-8b3d-dc75bde28b6d", "92a8c92d-c0ef-475b-9526-cb0c0a4a9463"
+    run_import(store)
+    folder = history.projects(catalog.home())[ALPHA]
+    assert sorted(os.listdir(history.session_dir(folder))) == sorted(f"session_{sid}.json" for sid in history.session_ids(folder))
+    record = history.read(folder, parent)
+    counted = history.counted_elsewhere(folder, parent, record)
+    assert counted and counted == history.listed_elsewhere(record) and not history.listed_elsewhere(history.read(folder, fork))
+    del record["metadata"]["imported"]["counted_elsewhere"]  # as an older release wrote it
+    Path(history.session_path(folder, parent)).write_text(json.dumps(record))
+    Path(history.elsewhere_path(folder, parent)).write_text(json.dumps(sorted(counted)))
+    assert history.counted_elsewhere(folder, parent, history.read(folder, parent)) == counted
+    transcript = next(store.glob(f"projects/*/{parent}.jsonl"))
+    with open(transcript, "ab") as handle:
+        handle.write(line("user", parent, "u-later", message={"role": "user", "content": "one more thing"}))
+    run_import(store)
+    assert not os.path.exists(history.elsewhere_path(folder, parent))
+    assert history.listed_elsewhere(history.read(folder, parent)) == counted
+    assert {sid: token_counts(data) for sid, data in imported_sessions().items()} == CCUSAGE
+
+
 def test_two_imports_at_once_double_nothing(store):
     """Two import processes started together: every response is recorded once."""
     command = [sys.executable, "-m", "session_management", "import", "--config-dir", str(store), "--json"]

@@ -34,6 +34,7 @@ import zlib
 import orjson
 
 from ..core.durable import sync_filesystem, sync_folder, write_synced
+from ..core.fastjson import load_file
 from ..core.timestamps import now_iso
 from ..core.tokens import is_request
 from ..store import history
@@ -78,6 +79,7 @@ class Importer:
         self.seen, self.folders = {}, {}  # path -> (size, mtime) as the state holds it; folder -> mtime (transcript_store.write_listing)
         self._syncers = None  # the threads that write and fsync each batch (see _write_whole), started once
         self._unsynced = []  # new files not synced yet (see _write_whole): made durable before the state is committed
+        self._folded = set()  # files of responses counted elsewhere whose pairs a record now lists: removed after they are durable
 
     def run(self) -> dict:
         """Import what is new, holding ``import.lock``; returns ``summary``."""
@@ -267,10 +269,18 @@ class Importer:
             if not project:
                 continue
             folder = history.project_folder(self.home, project)
-            written += self._elsewhere(folder, session_id, change["elsewhere"])
             existing = history.read(folder, session_id)
-            data = _merged(existing, session_id, change)
-            if data is None or data == existing:
+            standalone = history.elsewhere_path(folder, session_id)
+            alone = None if standalone in self._folded else load_file(standalone)  # None: no file of them alone
+            before = history.listed_elsewhere(existing) | history.pairs(alone)
+            after = (before | {pair for pair, there in change["elsewhere"].items() if there}) - {
+                pair for pair, there in change["elsewhere"].items() if not there}
+            data = _merged(existing, session_id, change, after)
+            if data is None:  # no record to list them in: a file of them alone
+                if after != before and not self.dry_run:
+                    written.append((standalone, json.dumps(sorted(after, key=str)) + "\n"))
+                continue
+            if data == existing and alone is None:
                 continue
             self.summary["sessions_updated" if existing else "sessions_new"] += 1
             self.summary["entries"] += len(data["activity_log"]) - (len(existing["activity_log"]) if existing else 0)
@@ -280,6 +290,8 @@ class Importer:
                     markers.add(marker)
                     written.append((marker, json.dumps({"path": project}) + "\n"))
                 written.append((history.session_path(folder, session_id), dumps(data)))
+                if alone is not None:  # now listed in the record: removed once that is durable (_make_durable)
+                    self._folded.add(standalone)
                 projects.add(project)
                 self.db.execute("INSERT OR REPLACE INTO sessions VALUES (?, ?)", (session_id, project))
                 self._filed[session_id] = project
@@ -298,14 +310,14 @@ class Importer:
         if self._unsynced and not sync_filesystem(root):
             list(self._syncers.map(sync_folder, [*self._unsynced, *{os.path.dirname(path) for path in self._unsynced}]))
         self._unsynced = []
-
-    def _elsewhere(self, folder: str, session_id: str, changed: dict) -> list:
-        """``[(path, text)]`` to write, if the responses of the session counted in another one changed."""
-        if not changed or self.dry_run:
-            return []
-        before = history.counted_elsewhere(folder, session_id)
-        after = (before | {pair for pair, there in changed.items() if there}) - {pair for pair, there in changed.items() if not there}
-        return [] if after == before else [(history.elsewhere_path(folder, session_id), json.dumps(sorted(after, key=str)) + "\n")]
+        for path in self._folded:  # their pairs are in the records now durable; a stale file would add them back
+            try:
+                os.remove(path)
+            except FileNotFoundError:
+                pass
+        for folder in {os.path.dirname(path) for path in self._folded}:
+            sync_folder(folder)
+        self._folded = set()
 
 
 def _write_whole(files, pool) -> list:
@@ -567,8 +579,9 @@ def _combine(old: dict, new: dict) -> dict:
     return {**old, "details": details}
 
 
-def _merged(existing, session_id: str, change: dict):
-    """The session after ``change``; None if it would hold nothing (a file of copies only)."""
+def _merged(existing, session_id: str, change: dict, elsewhere=frozenset()):
+    """The session after ``change``, listing the responses ``elsewhere`` (``history.
+    listed_elsewhere``); None if it would hold nothing (a file of copies only)."""
     entries, unkeyed = {}, []
     for entry in (existing or {}).get("activity_log", []):
         key = entry_key(session_id, entry)
@@ -580,14 +593,22 @@ def _merged(existing, session_id: str, change: dict):
         entries[key] = _combine(entries[key], entry) if key in entries else entry
     log = sorted([*unkeyed, *entries.values()], key=in_time)
     if not log:
-        return existing
-    metadata = dict((existing or {}).get("metadata") or {})
-    for key, value in change["meta"].items():
+        return existing and {**existing, "metadata": _metadata(existing["metadata"], {}, elsewhere)}
+    return {"session_id": session_id, "created_at": log[0]["timestamp"], "last_activity": log[-1]["timestamp"],
+            "status": "ended", "timeout_seconds": DEFAULTS["timeout_seconds"],
+            "metadata": _metadata((existing or {}).get("metadata"), change["meta"], elsewhere), "activity_log": log}
+
+
+def _metadata(metadata, meta: dict, elsewhere) -> dict:
+    """A record's metadata with what its lines said of the session (``meta``) and the mark of the import."""
+    metadata = dict(metadata or {})
+    for key, value in meta.items():
         if not (key == "cwd" and metadata.get("cwd")):
             metadata[key] = value
     metadata["imported"] = {"from": "claude-code-transcript", "note": "no hooks ran: no decisions, no hook-only fields"}
-    return {"session_id": session_id, "created_at": log[0]["timestamp"], "last_activity": log[-1]["timestamp"],
-            "status": "ended", "timeout_seconds": DEFAULTS["timeout_seconds"], "metadata": metadata, "activity_log": log}
+    if elsewhere:
+        metadata["imported"]["counted_elsewhere"] = [list(pair) for pair in sorted(elsewhere, key=str)]
+    return metadata
 
 
 def _stamp(line: dict) -> str:
