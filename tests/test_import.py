@@ -333,6 +333,29 @@ def test_a_first_import_on_a_terminal_shows_its_progress_and_leaves_the_index_up
     assert piped.stderr == "" and indexed["sessions_read"] + indexed["sessions_unchanged"] == sessions
 
 
+def test_an_import_of_today_s_transcripts_reaches_the_status_line_s_day_file(tmp_path):
+    """Responses dated today that only an import knows of (no hook saw them) are in today's spend the
+    status line reads as soon as ``import`` ends, also when an earlier import today found none."""
+    import re
+
+    home, today = tmp_path / "home", time.strftime("%Y-%m-%d", time.gmtime())
+    older, new = tmp_path / "older", tmp_path / "new"
+    for copy, kept in ((older, "*beta"), (new, "*alpha-project")):  # the beta project's session, then alpha's three
+        shutil.copytree(STORE, copy)
+        for folder in (copy / "projects").iterdir():
+            if not folder.match(kept):
+                shutil.rmtree(folder)
+    for path in new.rglob("*.jsonl"):
+        path.write_text(re.sub(r'"timestamp":"\d{4}-\d\d-\d\d', f'"timestamp":"{today}', path.read_text()))
+    cli("import", env={"CLAUDE_SESSION_TRACKER_HOME": str(home), "CLAUDE_CONFIG_DIR": str(older)})
+    cli("import", env={"CLAUDE_SESSION_TRACKER_HOME": str(home), "CLAUDE_CONFIG_DIR": str(new)})
+    day = json.loads((home / "spend-today.json").read_text())
+    totals = [totals for models in day["imported"].values() for totals in models.values()]
+    alpha = [CCUSAGE[sid] for sid in CCUSAGE if next(new.glob(f"projects/*/{sid}.jsonl"), None)]
+    assert day["day"] == today and len(alpha) == 3
+    assert (sum(t["input_tokens"] for t in totals), sum(t["output_tokens"] for t in totals)) == (sum(c[0] for c in alpha), sum(c[1] for c in alpha))
+
+
 def test_where_transcripts_are_looked_for(monkeypatch, tmp_path):
     """Every folder in $CLAUDE_CONFIG_DIR (comma-separated), else ~/.config/claude and ~/.claude."""
     monkeypatch.setenv("CLAUDE_CONFIG_DIR", f"{tmp_path}/a, {tmp_path}/b")
