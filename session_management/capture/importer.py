@@ -14,9 +14,9 @@ request id; a tool call: its tool_use_id; a prompt or compaction: the line's uui
 belongs to the transcript whose path sorts first among those holding it — ccusage's rule for
 responses, so tokens per session equal its figures. A response line whose usage is all zero (a
 fork's copy) claims nothing. Ownership moves when an earlier-sorting file appears later. A
-session whose transcript holds responses another session owns has them listed in
-``elsewhere_<id>.json`` (``store/history.counted_elsewhere``): its hook record, if any, harvested
-them too, and the views count them once, with their owner.
+session whose transcript holds responses another session owns has them listed in its record
+(``store/history.counted_elsewhere``): its hook record, if any, harvested them too, and the views
+count them once, with their owner.
 
 Incremental and idempotent: ``state.sqlite`` keeps a position per file (a file that shrank or
 whose first bytes changed is read again; a last line without its newline waits for the next
@@ -608,7 +608,7 @@ def _merged(existing, session_id: str, change: dict, elsewhere=frozenset()):
         entries[key] = _combine(entries[key], entry) if key in entries else entry
     log = sorted([*unkeyed, *entries.values()], key=in_time)
     if not log:
-        return existing and {**existing, "metadata": _metadata(existing["metadata"], {}, elsewhere)}
+        return existing and {**existing, "metadata": _metadata(existing.get("metadata"), {}, elsewhere)}
     return {"session_id": session_id, "created_at": log[0]["timestamp"], "last_activity": log[-1]["timestamp"],
             "status": "ended", "timeout_seconds": DEFAULTS["timeout_seconds"],
             "metadata": _metadata((existing or {}).get("metadata"), change["meta"], elsewhere), "activity_log": log}
