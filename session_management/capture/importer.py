@@ -77,9 +77,7 @@ class Importer:
         self.summary = summary(self.stores)
         self.changes = {}  # session id -> {"add": {key: entry}, "drop": set(keys), "meta": {}, "project": path}
         self.seen, self.folders = {}, {}  # path -> (size, mtime) as the state holds it; folder -> mtime (transcript_store.write_listing)
-        self._syncers = None  # the threads that fsync the files a batch replaces (see _write_whole), started once
-        self._writer = None  # the thread that writes each batch while the next one is read (see _write_sessions)
-        self._writing = None  # (its future, its projects): the batch that thread has in hand
+        self._syncers = None  # the threads that write and fsync each batch (see _write_whole), started once
         self._unsynced = []  # new files not synced yet (see _write_whole): made durable before the state is committed
         self._folded = set()  # files of responses counted elsewhere whose pairs a record now lists: removed after they are durable
 
@@ -101,7 +99,6 @@ class Importer:
             try:
                 self.db.execute("BEGIN")  # deferred: a run with nothing new writes nothing (import.lock excludes other writers)
                 self._import_all()
-                self._written_out()
                 self._make_durable(root)
                 self.db.execute("ROLLBACK" if self.dry_run else "COMMIT")  # after the session files: a crash in between re-reads, merges by key
                 if not self.dry_run and self.since_ns is None and not self.summary["skipped"]["unreadable"]:
@@ -112,9 +109,8 @@ class Importer:
                 raise
             finally:
                 self.db.close()
-                for pool in (self._writer, self._syncers):  # the writer first: it may still use the syncers
-                    if pool:
-                        pool.shutdown()
+                if self._syncers:
+                    self._syncers.shutdown()
         return self.summary
 
     # -- reading ------------------------------------------------------------------------------
@@ -267,7 +263,6 @@ class Importer:
         """Merge each changed session into its file (with ``dry_run``: count, write nothing)."""
         from ..file_utils import dumps
 
-        self._written_out()  # the batch before this one on disk: its sessions may be read and merged again here
         changes, self.changes, written, markers, projects = self.changes, {}, [], set(), set()
         for session_id, change in sorted(changes.items()):
             project = self.project_of(session_id) or change["project"]
@@ -304,20 +299,10 @@ class Importer:
             if self._syncers is None:
                 from concurrent.futures import ThreadPoolExecutor
 
-                self._syncers, self._writer = ThreadPoolExecutor(_SYNC_THREADS), ThreadPoolExecutor(1)
-            self._writing = (self._writer.submit(_write_whole, written, self._syncers), sorted(projects))
-
-    def _written_out(self) -> None:
-        """Wait for the batch the writer thread has in hand; then its new files are to be synced
-        with the others and its projects are told to ``written``. Creating a file is mostly the
-        kernel's time (0.1-1 ms on ext4, most of it skipping recently deleted inodes), without the
-        GIL: so the next batch is read meanwhile."""
-        if self._writing:
-            future, projects = self._writing
-            self._writing = None
-            self._unsynced += future.result()
-            if projects and self.written:
-                self.written(projects)
+                self._syncers = ThreadPoolExecutor(_SYNC_THREADS)
+            self._unsynced += _write_whole(written, self._syncers)
+        if projects and self.written:
+            self.written(sorted(projects))
 
     def _make_durable(self, root: str) -> None:
         """The new files on disk for good, before the state says their transcripts were read: one
