@@ -10,6 +10,8 @@ import time
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from conftest import FIXTURES, python_env
 
@@ -228,6 +230,30 @@ def test_a_fork_that_sorts_first_takes_the_copies_from_its_parent(store):
     assert {sid: token_counts(data) for sid, data in after.items()} == CCUSAGE
 
 
+def test_responses_counted_elsewhere_are_listed_in_the_record_and_an_older_file_of_them_is_folded_in(store):
+    """A first import writes one file per session (the responses another session owns are listed in
+    the record, not a file beside it); a history from a release that kept them in a file of their
+    own counts them alike, and once the session is imported again they move into its record."""
+    parent, fork = "a427a655-c3a4-413a-8b3d-dc75bde28b6d", "92a8c92d-c0ef-475b-9526-cb0c0a4a9463"
+    run_import(store)
+    folder = history.projects(catalog.home())[ALPHA]
+    assert sorted(os.listdir(history.session_dir(folder))) == sorted(f"session_{sid}.json" for sid in history.session_ids(folder))
+    record = history.read(folder, parent)
+    counted = history.counted_elsewhere(folder, parent, record)
+    assert counted and counted == history.listed_elsewhere(record) and not history.listed_elsewhere(history.read(folder, fork))
+    del record["metadata"]["imported"]["counted_elsewhere"]  # as an older release wrote it
+    Path(history.session_path(folder, parent)).write_text(json.dumps(record))
+    Path(history.elsewhere_path(folder, parent)).write_text(json.dumps(sorted(counted)))
+    assert history.counted_elsewhere(folder, parent, history.read(folder, parent)) == counted
+    transcript = next(store.glob(f"projects/*/{parent}.jsonl"))
+    with open(transcript, "ab") as handle:
+        handle.write(line("user", parent, "u-later", message={"role": "user", "content": "one more thing"}))
+    run_import(store)
+    assert not os.path.exists(history.elsewhere_path(folder, parent))
+    assert history.listed_elsewhere(history.read(folder, parent)) == counted
+    assert {sid: token_counts(data) for sid, data in imported_sessions().items()} == CCUSAGE
+
+
 def test_two_imports_at_once_double_nothing(store):
     """Two import processes started together: every response is recorded once."""
     command = [sys.executable, "-m", "session_management", "import", "--config-dir", str(store), "--json"]
@@ -306,6 +332,29 @@ def test_a_first_import_on_a_terminal_shows_its_progress_and_leaves_the_index_up
     piped = cli("import", "--json", env=env("piped"))
     indexed = json.loads(piped.stdout)["indexed"]
     assert piped.stderr == "" and indexed["sessions_read"] + indexed["sessions_unchanged"] == sessions
+
+
+def test_an_import_of_today_s_transcripts_reaches_the_status_line_s_day_file(tmp_path):
+    """Responses dated today that only an import knows of (no hook saw them) are in today's spend the
+    status line reads as soon as ``import`` ends, also when an earlier import today found none."""
+    import re
+
+    home, today = tmp_path / "home", time.strftime("%Y-%m-%d", time.gmtime())
+    older, new = tmp_path / "older", tmp_path / "new"
+    for copy, kept in ((older, "*beta"), (new, "*alpha-project")):  # the beta project's session, then alpha's three
+        shutil.copytree(STORE, copy)
+        for folder in (copy / "projects").iterdir():
+            if not folder.match(kept):
+                shutil.rmtree(folder)
+    for path in new.rglob("*.jsonl"):
+        path.write_text(re.sub(r'"timestamp":"\d{4}-\d\d-\d\d', f'"timestamp":"{today}', path.read_text()))
+    cli("import", env={"CLAUDE_SESSION_TRACKER_HOME": str(home), "CLAUDE_CONFIG_DIR": str(older)})
+    cli("import", env={"CLAUDE_SESSION_TRACKER_HOME": str(home), "CLAUDE_CONFIG_DIR": str(new)})
+    day = json.loads((home / "spend-today.json").read_text())
+    totals = [totals for models in day["imported"].values() for totals in models.values()]
+    alpha = [CCUSAGE[sid] for sid in CCUSAGE if next(new.glob(f"projects/*/{sid}.jsonl"), None)]
+    assert day["day"] == today and len(alpha) == 3
+    assert (sum(t["input_tokens"] for t in totals), sum(t["output_tokens"] for t in totals)) == (sum(c[0] for c in alpha), sum(c[1] for c in alpha))
 
 
 def test_where_transcripts_are_looked_for(monkeypatch, tmp_path):
@@ -552,3 +601,18 @@ def test_a_project_s_imported_folder_keeps_its_name():
     for project in ["/home/me/app", "/srv/ünïcode proj", "/tmp/" + chr(0xDC80)]:
         digest = hashlib.sha256(project.encode("utf-8", "surrogatepass")).hexdigest()[:12]
         assert os.path.basename(history.project_folder("/data", project)).endswith("-" + digest)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.dictionaries(st.text(max_size=8), st.recursive(
+    st.none() | st.booleans() | st.integers(-2**63, 2**63 - 1) | st.floats(allow_nan=False) | st.text(max_size=300),
+    lambda inner: st.lists(inner, max_size=6) | st.dictionaries(st.text(max_size=8), inner, max_size=6), max_leaves=40), max_size=5),
+    st.integers(64, 4096))
+def test_a_record_the_import_leaves_uncapped_is_one_the_hooks_would_not_cap(details, cap):
+    """The import skips measuring a record whose compact text is at most half the cap: no field of
+    such a record is ever over the cap as the hooks measure it, so it is stored as they store it."""
+    from session_management.capture.capping import cap_fields
+    from session_management.capture.importer import _within
+
+    if _within(details, cap):
+        assert cap_fields(json.loads(json.dumps(details)), cap) == details

@@ -14,9 +14,9 @@ request id; a tool call: its tool_use_id; a prompt or compaction: the line's uui
 belongs to the transcript whose path sorts first among those holding it — ccusage's rule for
 responses, so tokens per session equal its figures. A response line whose usage is all zero (a
 fork's copy) claims nothing. Ownership moves when an earlier-sorting file appears later. A
-session whose transcript holds responses another session owns has them listed in
-``elsewhere_<id>.json`` (``store/history.counted_elsewhere``): its hook record, if any, harvested
-them too, and the views count them once, with their owner.
+session whose transcript holds responses another session owns has them listed in its record
+(``store/history.counted_elsewhere``): its hook record, if any, harvested them too, and the views
+count them once, with their owner.
 
 Incremental and idempotent: ``state.sqlite`` keeps a position per file (a file that shrank or
 whose first bytes changed is read again; a last line without its newline waits for the next
@@ -35,6 +35,7 @@ import orjson
 
 from ..core.durable import sync_filesystem, sync_folder, write_synced
 from ..core.ids import validate_session_id
+from ..core.fastjson import load_file
 from ..core.timestamps import now_iso
 from ..core.tokens import is_request
 from ..store import history
@@ -80,6 +81,7 @@ class Importer:
         self.rebuild = False  # the state was of an older reading (or lost): sessions read again are rebuilt, not merged into
         self._mains, self._rebuilt = set(), set()  # sessions whose main transcript is there; those rebuilt in this run
         self._old_projects, self._removed = None, []  # (rebuild) the project folders; sessions an older reading made of agent files
+        self._folded = set()  # files of responses counted elsewhere whose pairs a record now lists: removed after they are durable
 
     def run(self) -> dict:
         """Import what is new, holding ``import.lock``; returns ``summary``."""
@@ -280,10 +282,19 @@ class Importer:
             folder = history.project_folder(self.home, project)
             anew = self.rebuild and session_id in self._mains and session_id not in self._rebuilt  # read again whole: older records go
             self._rebuilt.add(session_id)
-            written += self._elsewhere(folder, session_id, change["elsewhere"], anew)
             existing = history.read(folder, session_id)
-            data = _merged(None if anew else existing, session_id, change)
-            if data is None or data == existing:
+            standalone = history.elsewhere_path(folder, session_id)
+            alone = None if standalone in self._folded else load_file(standalone)  # None: no file of them alone
+            kept = history.listed_elsewhere(existing) | history.pairs(alone)
+            before = set() if anew else kept  # rebuilt: what an older reading noted is forgotten
+            after = (before | {pair for pair, there in change["elsewhere"].items() if there}) - {
+                pair for pair, there in change["elsewhere"].items() if not there}
+            data = _merged(None if anew else existing, session_id, change, after)
+            if data is None:  # no record to list them in: a file of them alone
+                if after != kept and not self.dry_run:
+                    written.append((standalone, json.dumps(sorted(after, key=str)) + "\n"))
+                continue
+            if data == existing and alone is None:
                 continue
             self.summary["sessions_updated" if existing else "sessions_new"] += 1
             self.summary["entries"] += len(data["activity_log"]) - (len(existing["activity_log"]) if existing else 0)
@@ -293,6 +304,8 @@ class Importer:
                     markers.add(marker)
                     written.append((marker, json.dumps({"path": project}) + "\n"))
                 written.append((history.session_path(folder, session_id), dumps(data)))
+                if alone is not None:  # now listed in the record: removed once that is durable (_make_durable)
+                    self._folded.add(standalone)
                 projects.add(project)
                 self.db.execute("INSERT OR REPLACE INTO sessions VALUES (?, ?)", (session_id, project))
                 self._filed[session_id] = project
@@ -308,17 +321,20 @@ class Importer:
     def _make_durable(self, root: str) -> None:
         """The new files on disk for good, before the state says their transcripts were read: one
         ``syncfs`` for them all, else each file and its folder synced; then the sessions an older
-        reading made of agent files are removed (their records are in their session now)."""
+        reading made of agent files are removed (their records are in their session now), and the
+        files of responses counted elsewhere whose pairs a record now lists."""
         if self._unsynced and not sync_filesystem(root):
             list(self._syncers.map(sync_folder, [*self._unsynced, *{os.path.dirname(path) for path in self._unsynced}]))
         self._unsynced = []
-        for path in self._removed:
+        gone = [*self._removed, *self._folded]  # a stale list of copies would add its pairs back
+        for path in gone:
             try:
                 os.unlink(path)
             except FileNotFoundError:
                 pass
-        for folder in {os.path.dirname(path) for path in self._removed}:
+        for folder in {os.path.dirname(path) for path in gone}:
             sync_folder(folder)
+        self._removed, self._folded = [], set()
 
     def _drop_old_session(self, old_id: str) -> None:
         """In a rebuild, the session an older reading made of a 2.0.x agent file (``agent-<id>``):
@@ -331,16 +347,6 @@ class Importer:
             for path in (history.session_path(folder, old_id), history.elsewhere_path(folder, old_id)):
                 if os.path.exists(path):
                     self._removed.append(path)
-
-    def _elsewhere(self, folder: str, session_id: str, changed: dict, anew: bool = False) -> list:
-        """``[(path, text)]`` to write, if the responses of the session counted in another one changed
-        (``anew``: the session is rebuilt, what an older reading noted is forgotten)."""
-        if not (changed or anew) or self.dry_run:
-            return []
-        kept = history.counted_elsewhere(folder, session_id)
-        before = set() if anew else kept
-        after = (before | {pair for pair, there in changed.items() if there}) - {pair for pair, there in changed.items() if not there}
-        return [] if after == kept else [(history.elsewhere_path(folder, session_id), json.dumps(sorted(after, key=str)) + "\n")]
 
 
 def _write_whole(files, pool) -> list:
@@ -488,7 +494,7 @@ class _Parser:
     def _safe(self, details: dict, line: dict = None) -> dict:
         """Capped, then redacted: as the project's hooks store an event's fields."""
         cap, redact = self.importer.settings(self._project(line or {}))
-        return redact(cap_fields(details, cap))
+        return redact(details if _within(details, cap) else cap_fields(details, cap))
 
     def _sidechain(self, line: dict):
         """The subagent a line belongs to: its file's, or its 1.0.x sidechain's (None: the main
@@ -688,8 +694,9 @@ def _combine(old: dict, new: dict) -> dict:
     return {**old, "details": details}
 
 
-def _merged(existing, session_id: str, change: dict):
-    """The session after ``change``; None if it would hold nothing (a file of copies only)."""
+def _merged(existing, session_id: str, change: dict, elsewhere=frozenset()):
+    """The session after ``change``, listing the responses ``elsewhere`` (``history.
+    listed_elsewhere``); None if it would hold nothing (a file of copies only)."""
     entries, unkeyed = {}, []
     for entry in (existing or {}).get("activity_log", []):
         key = entry_key(session_id, entry)
@@ -701,14 +708,33 @@ def _merged(existing, session_id: str, change: dict):
         entries[key] = _combine(entries[key], entry) if key in entries else entry
     log = sorted([*unkeyed, *entries.values()], key=in_time)
     if not log:
-        return existing
-    metadata = dict((existing or {}).get("metadata") or {})
-    for key, value in change["meta"].items():
+        return existing and {**existing, "metadata": _metadata(existing.get("metadata"), {}, elsewhere)}
+    return {"session_id": session_id, "created_at": log[0]["timestamp"], "last_activity": log[-1]["timestamp"],
+            "status": "ended", "timeout_seconds": DEFAULTS["timeout_seconds"],
+            "metadata": _metadata((existing or {}).get("metadata"), change["meta"], elsewhere), "activity_log": log}
+
+
+def _metadata(metadata, meta: dict, elsewhere) -> dict:
+    """A record's metadata with what its lines said of the session (``meta``) and the mark of the import."""
+    metadata = dict(metadata or {})
+    for key, value in meta.items():
         if not (key == "cwd" and metadata.get("cwd")):
             metadata[key] = value
     metadata["imported"] = {"from": "claude-code-transcript", "note": "no hooks ran: no decisions, no hook-only fields"}
-    return {"session_id": session_id, "created_at": log[0]["timestamp"], "last_activity": log[-1]["timestamp"],
-            "status": "ended", "timeout_seconds": DEFAULTS["timeout_seconds"], "metadata": metadata, "activity_log": log}
+    if elsewhere:
+        metadata["imported"]["counted_elsewhere"] = [list(pair) for pair in sorted(elsewhere, key=str)]
+    return metadata
+
+
+def _within(details: dict, cap: int) -> bool:
+    """Whether no field of ``details`` can be over ``cap`` bytes, told by orjson's compact text of
+    the whole at most half ``cap``: the spaced text ``cap_fields`` measures adds a byte per separator,
+    so is at most twice as long. Most records are that small, and measuring each of their strings
+    in Python was a tenth of the import's time."""
+    try:
+        return 2 * len(orjson.dumps(details)) <= cap
+    except (orjson.JSONEncodeError, TypeError):  # what only json writes: measured as it measures it
+        return False
 
 
 def _stamp(line: dict) -> str:

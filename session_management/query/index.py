@@ -165,9 +165,10 @@ class Index:
             if os.path.exists(self.path + suffix):
                 os.remove(self.path + suffix)
 
-    def update(self, projects, progress=None) -> dict:
+    def update(self, projects, progress=None, note_today: bool = True) -> dict:
         """Re-read the sessions of ``projects`` whose files changed; drop those gone. Returns counts.
-        ``progress(done, total)`` is called as sessions are read, for long first builds."""
+        ``progress(done, total)`` is called as sessions are read, for long first builds. Without
+        ``note_today`` the day's imported spend is left to the caller (``_note_imported_today``)."""
         done = {"projects": 0, "sessions_read": 0, "sessions_unchanged": 0, "sessions_removed": 0, "entries_added": 0}
         stale, marks = [], {}
         remembered = dict(self.db.execute("SELECT path, mtime_ns FROM folders"))  # a few rows per project
@@ -210,7 +211,8 @@ class Index:
                 progress(number, len(stale))
         self._commit()
         self._remember_folders(marks, remembered)  # only now that the sessions they vouch for are all indexed
-        self._note_imported_today(changed=bool(done["sessions_read"] or done["sessions_removed"]))
+        if note_today:
+            self._note_imported_today(changed=bool(done["sessions_read"] or done["sessions_removed"]))
         return done
 
     def _note_imported_today(self, changed: bool) -> None:
@@ -536,11 +538,12 @@ class Follower:
 
 def follow(lines=None) -> None:
     """The follower: one update for all the batches of projects read meanwhile (a JSON list a
-    line), until the input ends; after a failure it only reads on, so the sender never blocks."""
+    line), until the input ends; after a failure it only reads on, so the sender never blocks.
+    The day's imported spend (a file written and synced) is noted once, at the end, not per batch."""
     import select
 
     lines = lines or sys.stdin.buffer
-    index, failed, ended = None, False, False
+    index, failed, ended, changed = None, False, False, False
     while not ended:
         projects = set()
         while True:
@@ -552,11 +555,18 @@ def follow(lines=None) -> None:
         if projects and not failed:
             try:
                 index = index or Index()
-                index.update(sorted(projects))
+                done = index.update(sorted(projects), note_today=False)
+                changed = changed or bool(done["sessions_read"] or done["sessions_removed"])
             except Exception:  # noqa: BLE001 -- derived data: the update after the import does it
                 failed = True
     if index:
-        index.close()
+        try:
+            if changed:
+                index._note_imported_today(changed=True)
+        except Exception:  # noqa: BLE001 -- as above: the update after the import notes it
+            pass
+        finally:
+            index.close()
 
 
 def _to_stderr(message: str) -> None:

@@ -134,7 +134,8 @@ def read_combined(session_dir, imported_folder, session_id: str, status: str) ->
             hook = read_session(session_dir, session_id, status == "archived")
         except KeyError:
             pass  # its hook record is gone: the imported one may still be there
-    found = combine(hook, history.read(imported_folder, session_id), history.counted_elsewhere(imported_folder, session_id))
+    imported = history.read(imported_folder, session_id)
+    found = combine(hook, imported, history.counted_elsewhere(imported_folder, session_id, imported))
     if found is None:
         raise KeyError(session_id)
     return found

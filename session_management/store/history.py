@@ -2,9 +2,10 @@
 
 ``<catalog home>/imported/``: ``projects/<name>-<hash of the path>/`` per project, holding
 ``project.json`` (the project's path, which may no longer exist) and ``sessions/session_<id>.json``
-(the spec's session format, written whole, ``metadata.imported`` marking where it came from)
-and ``sessions/elsewhere_<id>.json`` (the responses of a session's transcript that another
-session's transcript owns: see ``counted_elsewhere``) and, for a project without
+(the spec's session format, written whole, ``metadata.imported`` marking where it came from and
+listing, under ``counted_elsewhere``, the responses of the session's transcript that another
+session's transcript owns: see ``counted_elsewhere``), ``sessions/elsewhere_<id>.json`` (that list
+alone, for a session with no imported record to hold it) and, for a project without
 ``.claude/runtime``, its views' ``summary-cache.json``;
 ``state.sqlite`` (how far each transcript was read, which file owns each copied line) and
 ``import.lock`` (held for a whole import, so two never interleave). The session files are the
@@ -87,13 +88,28 @@ def elsewhere_path(folder: str, session_id: str) -> str:
     return os.path.join(session_dir(folder), f"elsewhere_{session_id}.json")
 
 
-def counted_elsewhere(folder: str, session_id: str) -> set:
+def counted_elsewhere(folder: str, session_id: str, imported=None) -> set:
     """``{(message id, request id)}`` of the responses in the session's transcript that another
     session's transcript owns (a fork's copies, ccusage's rule): a hook record holding them does
-    not count them again. Empty if none, or unreadable."""
+    not count them again. Listed in its imported record (``imported``, as ``read`` returns it:
+    ``listed_elsewhere``) and, for a session without one (or imported by an older release), in
+    ``elsewhere_<id>.json``. Empty if none, or unreadable."""
+    return listed_elsewhere(imported) | pairs(load_file(elsewhere_path(folder, session_id)))
+
+
+def listed_elsewhere(imported) -> set:
+    """The pairs an imported record lists under ``metadata.imported.counted_elsewhere``: in the
+    record, not a file of their own beside it (those were four in ten of the files an import created)."""
+    metadata = imported.get("metadata") if isinstance(imported, dict) else None
+    mark = metadata.get("imported") if isinstance(metadata, dict) else None
+    return pairs(mark.get("counted_elsewhere") if isinstance(mark, dict) else None)
+
+
+def pairs(listed) -> set:
+    """``{(message id, request id)}`` of a JSON list of such pairs; nothing from anything else."""
     try:
-        return {tuple(pair) for pair in load_file(elsewhere_path(folder, session_id)) or () if isinstance(pair, list) and len(pair) == 2}
-    except TypeError:  # not a list of pairs
+        return {tuple(pair) for pair in listed if isinstance(pair, list) and len(pair) == 2} if isinstance(listed, list) else set()
+    except TypeError:  # a pair holding a list or an object
         return set()
 
 
