@@ -98,14 +98,15 @@ def test_a_whole_session_through_every_hook(hook, project):
     recorded = session(project)
     assert [e["action"] for e in recorded.activity_log] == [
         "session_start", "user_input", "tool_use", "tool_failure", "subagent_start", "tool_use",
-        "subagent_stop", "compaction", "turn_end", "session_end",
+        "subagent_stop", "local_command", "compaction", "turn_end", "session_end",
     ]
     details = [e["details"] for e in recorded.activity_log]
     assert details[1]["prompt"] == "fix the bug"
     assert details[2]["tool_name"] == "Bash" and details[2]["duration_ms"] == 7 and details[2]["tool_response"] == {"stdout": "a"}
     assert details[3]["error"] == "File does not exist."
     assert details[5]["agent_id"] == "a1"
-    assert details[8]["last_assistant_message"] == "Fixed."
+    assert details[7] == {"prompt": "/compact", "command": "/compact"}  # a manual compaction was typed: not a prompt
+    assert details[9]["last_assistant_message"] == "Fixed."
     assert recorded.status == "ended"
     assert recorded.metadata["model"] == "claude-x" and recorded.metadata["end_reason"] == "prompt_input_exit"
     assert recorded.metadata["transcript_path"] == "/t.jsonl"

@@ -176,6 +176,8 @@ def _record(event: Event, session_id: str) -> str:
     records = [{"action": action_for(name), "timestamp": now_iso(), "details": details}]
     if name == "UserPromptSubmit":
         _as_typed(records[0])
+    elif name == "PreCompact" and payload.get("trigger") == "manual":
+        records.insert(0, _compact_command(details, records[0]["timestamp"]))
     metadata = None
     if name == "SessionStart":
         metadata = {key: value for key, value in payload.items() if key not in _START_METADATA_SKIP}
@@ -221,6 +223,17 @@ def _record(event: Event, session_id: str) -> str:
     if config.get("otlp"):
         _hand_off_shipment(event, session_id)
     return outcome
+
+
+def _compact_command(details: dict, timestamp: str) -> dict:
+    """``/compact`` as the person typed it, read as the import reads its echo: a ``local_command``
+    (the CLI runs it itself and fires no ``UserPromptSubmit``), not a prompt. Only ``PreCompact``
+    says it was typed (``trigger: manual``), its arguments in ``custom_instructions``."""
+    from .typed import read_text
+
+    args = details.get("custom_instructions")
+    _, said = read_text(f"/compact {args if isinstance(args, str) else ''}".rstrip())
+    return {"action": "local_command", "timestamp": timestamp, "details": said}
 
 
 OVERRIDE = "budget override"  # a prompt starting so goes through an enforced budget

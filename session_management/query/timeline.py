@@ -21,6 +21,7 @@ KINDS = {
     "interrupted": "interrupt",
     "task_notification": "notice",
     "local_command": "command",
+    "user_prompt_expansion": "expansion",
 }
 # Which input field says best what a tool call did.
 _TOOL_SUBJECT = ("command", "file_path", "notebook_path", "pattern", "url", "query", "description", "prompt", "path")
@@ -64,6 +65,9 @@ def describe(entry: dict) -> str:
         return f"context compaction ({details.get('trigger', '?')})"
     if action == "local_command":
         return f"{one_line(details.get('prompt', ''), 100)}  (run by Claude Code itself, not sent to Claude)"
+    if action == "user_prompt_expansion":  # UserPromptExpansion: the command's text went to Claude, not the person's
+        source = f", {details['command_source']}" if details.get("command_source") else ""
+        return f"{one_line(details.get('prompt', ''), 100)}  expanded ({details.get('expansion_type', '?')}{source}; not a prompt)"
     if action == "task_notification":
         return "a background task's notice (not typed): " + json.dumps(one_line(details.get("prompt", ""), 100), ensure_ascii=False)
     if action == "interrupted":
