@@ -126,6 +126,16 @@ def test_settings_from_earlier_installs_keep_recording(project):
     ]
 
 
+def test_a_typed_compact_with_instructions_is_a_local_command_and_an_automatic_one_is_not(hook, project):
+    """`/compact keep the tests` (PreCompact, manual) is recorded as that command with its arguments,
+    not a prompt; a compaction Claude Code started itself records no command."""
+    hook("PreCompact", event("PreCompact", trigger="manual", custom_instructions="keep the tests"), project)
+    hook("PreCompact", event("PreCompact", trigger="auto", custom_instructions=None), project)
+    log = session(project).activity_log
+    assert [e["action"] for e in log] == ["local_command", "compaction", "compaction"]
+    assert log[0]["details"] == {"prompt": "/compact keep the tests", "command": "/compact", "args": "keep the tests"}
+
+
 def test_the_event_name_falls_back_to_the_payload(project):
     """A hook command that lost its event argument still records the event the payload names."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("CLAUDE", "COV_"))}
