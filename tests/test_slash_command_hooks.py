@@ -1,5 +1,6 @@
-"""A custom slash command typed into the real Claude Code TUI (2.1.332 and 2.1.197), in tmux, against
-the fake API, recorded by our hooks alone (no import): one prompt, as the person typed it."""
+"""A custom slash command and `/compact` typed into the real Claude Code TUI (2.1.332 and 2.1.197), in
+tmux, against the fake API, recorded by our hooks: one prompt as the person typed it and one local
+command, the same as `claude-sessions import` reads from the transcript the CLI wrote."""
 
 import json
 import shutil
@@ -56,8 +57,11 @@ def imported_log(project: ClaudeProject, tmp_path) -> list:
 
 
 def compacted(project: ClaudeProject) -> bool:
-    """Whether the hooks recorded the end of a compaction (PostCompact) yet."""
-    return any(b"post_compact" in path.read_bytes() for path in (project.runtime / "sessions").rglob("*") if path.is_file())
+    """Whether the hooks recorded the end of a compaction (PostCompact) yet (a file replaced while read: not yet)."""
+    try:
+        return any(b"post_compact" in path.read_bytes() for path in (project.runtime / "sessions").rglob("*") if path.is_file())
+    except OSError:
+        return False
 
 
 @pytest.mark.parametrize("version", [CLAUDE_CODE_VERSION, CLAUDE_CODE_OLD_VERSION])
