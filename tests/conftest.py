@@ -3,7 +3,9 @@ so nothing a test does can touch a real project or a real home directory."""
 
 import json
 import os
+import shutil
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -33,19 +35,20 @@ def isolated_run(tmp_path_factory):
 
 @pytest.fixture(autouse=True)
 def isolated(tmp_path, monkeypatch):
-    """Run in tmp_path, with HOME, the temporary folder and the Claude project dir pointing there
-    (``demo`` removes earlier demo projects from the temporary folder: never a real user's)."""
+    """Run in tmp_path, with HOME and the Claude project dir pointing there, and a temporary folder
+    of the test's own (``demo`` removes earlier demo projects from it: never a real user's; short,
+    as a browser's socket path in it must fit in 108 bytes), removed after."""
     home = tmp_path / "home"
     home.mkdir()
     monkeypatch.setenv("HOME", str(home))
-    temp = tmp_path / "tmp"
-    temp.mkdir()
-    monkeypatch.setenv("TMPDIR", str(temp))
-    monkeypatch.setattr("tempfile.tempdir", None)  # gettempdir() reads TMPDIR again in this process
     for name in _USER_FOLDERS:  # the projects catalog, the index and the caches go under HOME
         monkeypatch.delenv(name, raising=False)
     monkeypatch.chdir(tmp_path)
-    return tmp_path
+    temp = tempfile.mkdtemp(prefix="cst-")
+    monkeypatch.setenv("TMPDIR", temp)
+    monkeypatch.setattr("tempfile.tempdir", None)  # gettempdir() reads TMPDIR again in this process
+    yield tmp_path
+    shutil.rmtree(temp, ignore_errors=True)
 
 
 @pytest.fixture(scope="session")

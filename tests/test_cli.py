@@ -321,7 +321,7 @@ def test_a_usage_error_is_one_line_with_its_commands_usage(tmp_path, argv):
 
 def test_demo_to_a_path_that_cannot_be_written_fails_before_any_work(tmp_path):
     """demo -o into a missing folder, or onto a folder, says so in one line and exits 1 before replaying anything."""
-    temp = tmp_path / "tmp"  # the temporary folder of every test (conftest)
+    temp = Path(os.environ["TMPDIR"])  # the test's own (conftest)
     for target in (tmp_path / "missing" / "report.html", tmp_path):
         done = subprocess.run([sys.executable, "-m", "session_management", "demo", "-o", str(target)], cwd=tmp_path,
                               capture_output=True, text=True, timeout=60, env={**os.environ, "TMPDIR": str(temp)})

@@ -108,7 +108,7 @@ def test_the_readmes_first_list_example_is_what_the_demo_prints(tmp_path):
     readme = (Path(__file__).resolve().parent.parent / "README.md").read_text()
     block = readme.split("$ .venv-hooks/bin/claude-sessions demo\n", 1)[1].split("```", 1)[0].splitlines()
     folder = re.search(r"/tmp/claude-sessions-demo-\w+", block[1]).group(0)
-    temp = tmp_path / "tmp"  # the temporary folder of every test (conftest)
+    temp = Path(os.environ["TMPDIR"])  # the test's own (conftest)
     demo = claude_sessions("demo", cwd=tmp_path, env={**os.environ, "TMPDIR": str(temp)})
     [ours] = temp.iterdir()
     told = [line.replace(str(ours), folder).replace(f"{sys.executable} -m session_management", ".venv-hooks/bin/claude-sessions")
