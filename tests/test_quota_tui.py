@@ -154,6 +154,8 @@ def test_a_429_at_the_limit_is_a_recorded_hit(tmp_path, version):
             tui.type("second")
             tui.wait_for(lambda screen: "limit" in screen.split("second", 1)[-1], timeout=90)
             wait(lambda: any("hit" in line for line in ledger_lines(project)))
+            if version == CLAUDE_CODE_VERSION:  # its status line's run with the 100 % may come after the StopFailure hook
+                wait(lambda: any(entry.get("five_hour", {}).get("used") == 100 for entry in ledger_lines(project)))
         finally:
             tui.close()
     entries = ledger_lines(project)
