@@ -243,13 +243,13 @@ def _as_typed(record: dict) -> None:
     """A prompt as ``capture.typed`` reads it, as the import does: a slash command keeps its name and
     arguments apart; what the CLI sent itself (a background task's ``<task-notification>``, other
     injected text) is no prompt."""
-    from .typed import COMMAND, INTERRUPT, read_text
+    from .typed import COMMAND, INTERRUPT, NOTICES, read_text
 
     prompt = record["details"].get("prompt")
     found = read_text(prompt)
     if found is None:
         if isinstance(prompt, str) and prompt.strip():  # observed: only a background task's notice
-            record["action"] = "task_notification" if prompt.lstrip().startswith(("<task-notification>", "<bash-notification>")) else "injected_prompt"
+            record["action"] = "task_notification" if prompt.lstrip().startswith(NOTICES) else "injected_prompt"
     elif found[0] == INTERRUPT:
         record["action"] = "interrupted"
     elif found[0] == COMMAND:

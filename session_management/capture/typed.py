@@ -18,9 +18,10 @@ Standard library only, no imports at all: the hook path loads it.
 
 PROMPT, COMMAND, INTERRUPT = "prompt", "command", "interrupt"
 INTERRUPTED = "[Request interrupted by user"  # "…]" after Escape while it answered, "… for tool use]" during a tool call
+NOTICES = ("<task-notification>", "<bash-notification>")  # a background task's notice (2.1.x; 2.0.x)
 # Text the CLI puts in a user line itself: local command output, background-task notices, bash mode, memory notes.
-INJECTED = ("<local-command-stdout>", "<local-command-stderr>", "<local-command-caveat>", "<task-notification>",
-            "<bash-notification>", "<user-memory-input>", "<bash-input>", "<bash-stdout>", "<bash-stderr>", "<system-reminder>")
+INJECTED = ("<local-command-stdout>", "<local-command-stderr>", "<local-command-caveat>", *NOTICES,
+            "<user-memory-input>", "<bash-input>", "<bash-stdout>", "<bash-stderr>", "<system-reminder>")
 _COMMAND_TAGS = ("<command-name>", "<command-message>", "<command-args>")
 LOCAL_OUTPUT = ("<local-command-stdout>", "<local-command-stderr>")  # what follows a command the CLI ran itself
 
