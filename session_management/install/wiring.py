@@ -16,7 +16,7 @@ from pathlib import Path
 from ..capture.events import NEVER, known_to, to_wire
 from ..store import config as _config
 from .settings import (
-    SettingsError, add_ours, describe_change, ensure_gitignored, is_ours, ours_by_event, read_settings, remove_if_ours_alone, remove_ours,
+    SettingsError, add_ours, describe_change, ensure_gitignored, ours_by_event, read_settings, remove_if_ours_alone, remove_ours,
     statusline_command, update_settings, with_statusline, without_statusline,
 )
 
