@@ -54,8 +54,10 @@ KNOWN_TYPES = frozenset({
     "mode", "atis-latch", "tools-used", "cost-state", "api-request", "api-request-blob", "api-request-shape",
     "custom-title", "tag", "agent-name", "permission-mode", "pr-link", "progress",
 })
-# An attachment line as the CLI writes it (its keys in this order, compact JSON): nothing to keep.
-_ATTACHMENT = re.compile(rb'\{"parentUuid":(?:null|"[^"\\]*"),"isSidechain":(?:true|false),"attachment":\{')
+# An attachment line as the CLI writes it (its keys in this order, compact JSON; a subagent's names
+# it before the attachment): nothing to keep.
+_ATTACHMENT = re.compile(rb'\{"parentUuid":(?:null|"[^"\\]*"),"isSidechain":(?:true|false),(?:"agentId":"[^"\\]*",)?"attachment":\{')
+_OWNERS_KEPT = 200_000  # owners a first import remembers (about 36 MiB), beyond which it asks the state
 _BATCH_SESSIONS = 64  # sessions held before they are written: bounded memory, one folder sync per batch
 _SYNC_THREADS = 16  # fsyncs in flight at once while a batch is written (see _write_whole)
 _READ_TYPES = frozenset({"user", "assistant", "system", "progress"})  # the line types records come from
@@ -76,12 +78,22 @@ class Importer:
         self.summary = summary(self.stores)
         self.changes = {}  # session id -> {"add": {key: entry}, "drop": set(keys), "meta": {}, "project": path}
         self.seen, self.folders = {}, {}  # path -> (size, mtime) as the state holds it; folder -> mtime (transcript_store.write_listing)
-        self._syncers = None  # the threads that write and fsync each batch (see _write_whole), started once
+        self._syncers = None  # the threads that fsync the files a batch replaces (see _write_whole), started once
+        self._writer, self._writing = None, None  # the thread that writes each batch while the next is read; the batch it writes
         self._unsynced = []  # new files not synced yet (see _write_whole): made durable before the state is committed
         self.rebuild = False  # the state was of an older reading (or lost): sessions read again are rebuilt, not merged into
         self._mains, self._rebuilt = set(), set()  # sessions whose main transcript is there; those rebuilt in this run
         self._old_projects, self._removed = None, []  # (rebuild) the project folders; sessions an older reading made of agent files
         self._folded = set()  # files of responses counted elsewhere whose pairs a record now lists: removed after they are durable
+        # When the owners table began empty (a first import), every key claimed is noted by its hash, and
+        # a key whose hash was never noted is nobody's: most keys of a first import cost no statement.
+        # Their owners are kept in memory (``_own``) and saved with each batch (``_save_owners``).
+        self._fresh, self._owners, self._unsaved_owners = None, {}, {}
+        self._looked, self._wrote = {}, set()  # project folder -> whether it was there when first looked at; files this run wrote
+        self._loose = set()  # sessions with a line only ``json`` could read (see _compact)
+        self._pending = {}  # tool calls waiting for their result, not in the state yet (see pending)
+        self._read_files = []  # the state's rows of the files read since the last batch was written
+        self._saved_pending = None  # when the state held none at the start: the ids saved since (None: any may be there)
 
     def run(self) -> dict:
         """Import what is new, holding ``import.lock``; returns ``summary``."""
@@ -113,6 +125,8 @@ class Importer:
                 raise
             finally:
                 self.db.close()
+                if self._writer:
+                    self._writer.shutdown()
                 if self._syncers:
                     self._syncers.shutdown()
         return self.summary
@@ -120,6 +134,10 @@ class Importer:
     # -- reading ------------------------------------------------------------------------------
 
     def _import_all(self) -> None:
+        if not self.db.execute("SELECT 1 FROM owners LIMIT 1").fetchone():
+            self._fresh = set()  # an empty table: a key whose hash this run has not seen is nobody's
+        if not self.db.execute("SELECT 1 FROM pending LIMIT 1").fetchone():
+            self._saved_pending = set()
         files = []
         for store in self.stores:
             files += transcript_files(store, self.summary["skipped"], self.folders)
@@ -178,7 +196,7 @@ class Importer:
             return
         self.summary["files_read"] += 1
         self.seen[path] = (info.st_size if end == info.st_size else -1, info.st_mtime_ns)
-        self.db.execute("INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?, ?)", (path, end, zlib.crc32(head), len(head), *self.seen[path]))
+        self._read_files.append((path, end, zlib.crc32(head), len(head), *self.seen[path]))  # into the state with the batch
 
     def _read_lines(self, handle, offset: int, size: int, path: str, session_id: str, agent) -> int:
         """Read complete lines up to ``size``; returns the offset after the last one."""
@@ -202,21 +220,46 @@ class Importer:
         """Whether ``path`` owns ``key`` (the first path holding it); taking it from a later one.
         A ``response`` (message id, request id) that another session owns is noted as counted
         elsewhere for the one that does not: its hook record may hold it too (a fork's copy)."""
-        if self.db.execute("INSERT OR IGNORE INTO owners VALUES (?, ?, ?)", (key, path, session_id)).rowcount:
-            return True  # a key no path held: most of them, one statement instead of two
-        row = self.db.execute("SELECT path, session FROM owners WHERE key = ?", (key,)).fetchone()
-        if row and row[0] < path:
+        if self._fresh is None:
+            if self.db.execute("INSERT OR IGNORE INTO owners VALUES (?, ?, ?)", (key, path, session_id)).rowcount:
+                return True  # a key no path held: most of them, one statement instead of two
+            row = self.db.execute("SELECT path, session FROM owners WHERE key = ?", (key,)).fetchone()
+        else:
+            known = hash(key) in self._fresh
+            row = (self._owners.get(key) or self._unsaved_owners.get(key)
+                   or self.db.execute("SELECT path, session FROM owners WHERE key = ?", (key,)).fetchone()) if known else None
+            if row is None:  # nobody's yet: no statement at all
+                self._fresh.add(hash(key))
+                self._own(key, path, session_id)
+                return True
+        if row[0] < path:
             if response and row[1] != session_id:
                 self._change(session_id)["elsewhere"][response] = True
             return False
-        if row and row[1] != session_id:
+        if row[1] != session_id:
             self._change(row[1])["drop"].add(key)
             if response:
                 self._change(row[1])["elsewhere"][response] = True
                 self._change(session_id)["elsewhere"][response] = False
-        if not row or row[0] != path:
-            self.db.execute("INSERT OR REPLACE INTO owners VALUES (?, ?, ?)", (key, path, session_id))
+        if row[0] != path:
+            if self._fresh is None:
+                self.db.execute("INSERT OR REPLACE INTO owners VALUES (?, ?, ?)", (key, path, session_id))
+            else:
+                self._own(key, path, session_id)
         return True
+
+    def _own(self, key: str, path: str, session_id: str) -> None:
+        """Note an owner claimed in memory (see ``_fresh``): saved with the batch, and remembered
+        (up to ``_OWNERS_KEPT``) for the later copies of the line a fork's transcript holds."""
+        if len(self._owners) >= _OWNERS_KEPT:
+            self._owners.clear()
+        self._owners[key] = self._unsaved_owners[key] = (path, session_id)
+
+    def _save_owners(self) -> None:
+        """The owners claimed in memory since the last batch into the table, in key order, in one statement."""
+        if self._unsaved_owners:
+            self.db.executemany("INSERT OR REPLACE INTO owners VALUES (?, ?, ?)", sorted((key, *row) for key, row in self._unsaved_owners.items()))
+            self._unsaved_owners = {}
 
     def add(self, session_id: str, project, key: str, entry: dict, meta: dict) -> None:
         change = self._change(session_id)
@@ -259,14 +302,28 @@ class Importer:
         return self._filed[session_id] or self.changes.get(session_id, {}).get("project")
 
     def pending(self, tool_use_id: str, value=None, pop: bool = False):
-        """Tool calls waiting for their result, kept across imports."""
+        """Tool calls waiting for their result, kept across imports: in memory until the batch is
+        written (most find their result in the same file), then in the state (``_save_pending``)."""
         if value is not None:
-            self.db.execute("INSERT OR REPLACE INTO pending VALUES (?, ?)", (tool_use_id, json.dumps(value)))
+            self._pending[tool_use_id] = value
             return None
+        if tool_use_id in self._pending:
+            if not pop:
+                return self._pending[tool_use_id]
+            if self._saved_pending is None or tool_use_id in self._saved_pending:  # the state may hold it too
+                self.db.execute("DELETE FROM pending WHERE id = ?", (tool_use_id,))
+            return self._pending.pop(tool_use_id)
         row = self.db.execute("SELECT call FROM pending WHERE id = ?", (tool_use_id,)).fetchone()
         if row and pop:
             self.db.execute("DELETE FROM pending WHERE id = ?", (tool_use_id,))
         return json.loads(row[0]) if row else None
+
+    def _save_pending(self) -> None:
+        if self._pending:
+            self.db.executemany("INSERT OR REPLACE INTO pending VALUES (?, ?)", [(key, json.dumps(value)) for key, value in self._pending.items()])
+            if self._saved_pending is not None:
+                self._saved_pending.update(self._pending)
+            self._pending = {}
 
     # -- writing ------------------------------------------------------------------------------
 
@@ -274,6 +331,11 @@ class Importer:
         """Merge each changed session into its file (with ``dry_run``: count, write nothing)."""
         from ..file_utils import dumps
 
+        self._save_owners()
+        self._save_pending()
+        self.db.executemany("INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?, ?)", self._read_files)
+        self._read_files = []
+        self._wait_for_writes()  # the batch before may have written files this one merges into
         changes, self.changes, written, markers, projects = self.changes, {}, [], set(), set()
         for session_id, change in sorted(changes.items()):
             project = self.project_of(session_id) or change["project"]
@@ -282,9 +344,9 @@ class Importer:
             folder = history.project_folder(self.home, project)
             anew = self.rebuild and session_id in self._mains and session_id not in self._rebuilt  # read again whole: older records go
             self._rebuilt.add(session_id)
-            existing = history.read(folder, session_id)
-            standalone = history.elsewhere_path(folder, session_id)
-            alone = None if standalone in self._folded else load_file(standalone)  # None: no file of them alone
+            record, standalone = history.session_path(folder, session_id), history.elsewhere_path(folder, session_id)
+            existing = history.read(folder, session_id) if self._may_be_there(folder, record) else None
+            alone = None if standalone in self._folded or not self._may_be_there(folder, standalone) else load_file(standalone)  # None: no file of them alone
             kept = history.listed_elsewhere(existing) | history.pairs(alone)
             before = set() if anew else kept  # rebuilt: what an older reading noted is forgotten
             after = (before | {pair for pair, there in change["elsewhere"].items() if there}) - {
@@ -292,7 +354,8 @@ class Importer:
             data = _merged(None if anew else existing, session_id, change, after)
             if data is None:  # no record to list them in: a file of them alone
                 if after != kept and not self.dry_run:
-                    written.append((standalone, json.dumps(sorted(after, key=str)) + "\n"))
+                    written.append((standalone, json.dumps(sorted(after, key=str)) + "\n", self._may_be_there(folder, standalone)))
+                    self._wrote.add(standalone)
                 continue
             if data == existing and alone is None:
                 continue
@@ -300,10 +363,13 @@ class Importer:
             self.summary["entries"] += len(data["activity_log"]) - (len(existing["activity_log"]) if existing else 0)
             if not self.dry_run:
                 marker = os.path.join(folder, "project.json")
-                if marker not in markers and not os.path.exists(marker):  # first: a session is found by its project's marker
+                if marker not in markers and not (self._may_be_there(folder, marker) and os.path.exists(marker)):  # first: a session is found by its project's marker
                     markers.add(marker)
-                    written.append((marker, json.dumps({"path": project}) + "\n"))
-                written.append((history.session_path(folder, session_id), dumps(data)))
+                    self._wrote.add(marker)
+                    written.append((marker, json.dumps({"path": project}) + "\n", False))
+                text = _compact(data) if existing is None and session_id not in self._loose else dumps(data)
+                written.append((record, text, self._may_be_there(folder, record)))
+                self._wrote.add(record)
                 if alone is not None:  # now listed in the record: removed once that is durable (_make_durable)
                     self._folded.add(standalone)
                 projects.add(project)
@@ -313,16 +379,37 @@ class Importer:
             if self._syncers is None:
                 from concurrent.futures import ThreadPoolExecutor
 
-                self._syncers = ThreadPoolExecutor(_SYNC_THREADS)
-            self._unsynced += _write_whole(written, self._syncers)
+                self._syncers, self._writer = ThreadPoolExecutor(_SYNC_THREADS), ThreadPoolExecutor(1)
+            self._writing = self._writer.submit(self._write_batch, written, sorted(projects))
+
+    def _write_batch(self, written: list, projects: list) -> list:
+        """In the writer thread: a batch's files in place (``_write_whole``, whose system calls let the
+        next batch be read meanwhile), then its projects told to ``written``; returns the new files."""
+        new = _write_whole(written, self._syncers)
         if projects and self.written:
-            self.written(sorted(projects))
+            self.written(projects)
+        return new
+
+    def _wait_for_writes(self) -> None:
+        """The batch being written on disk; an error it met is raised here."""
+        if self._writing is not None:
+            writing, self._writing = self._writing, None
+            self._unsynced += writing.result()
+
+    def _may_be_there(self, folder: str, path: str) -> bool:
+        """Whether ``path``, in the project folder ``folder``, may be on disk: not if that folder was
+        missing when this run first looked and the run has not written it since (a first import
+        then neither reads nor looks for the files it is about to create)."""
+        if folder not in self._looked:
+            self._looked[folder] = os.path.isdir(folder)
+        return self._looked[folder] or path in self._wrote
 
     def _make_durable(self, root: str) -> None:
         """The new files on disk for good, before the state says their transcripts were read: one
         ``syncfs`` for them all, else each file and its folder synced; then the sessions an older
         reading made of agent files are removed (their records are in their session now), and the
         files of responses counted elsewhere whose pairs a record now lists."""
+        self._wait_for_writes()
         if self._unsynced and not sync_filesystem(root):
             list(self._syncers.map(sync_folder, [*self._unsynced, *{os.path.dirname(path) for path in self._unsynced}]))
         self._unsynced = []
@@ -350,8 +437,9 @@ class Importer:
 
 
 def _write_whole(files, pool) -> list:
-    """Each file written whole, as ``file_utils.atomic_write`` writes one (temp file, rename; fixed
-    temp names, since ``import.lock`` is held); returns the new ones, not synced yet. A file
+    """Each of ``files`` (path, text, whether it may be there already) written whole, as
+    ``file_utils.atomic_write`` writes one (temp file, rename; fixed temp names, since
+    ``import.lock`` is held); returns the new ones, not synced yet. A file
     replaced is synced before its rename, as ``atomic_write`` does, so a crash leaves the old or
     the new bytes; a new one need not be (a crash leaves it missing or empty, and the state, not
     committed yet, has its transcript read again), and the importer makes all of them durable
@@ -363,17 +451,18 @@ def _write_whole(files, pool) -> list:
     from ..file_utils import FILE_MODE, ensure_private_dir
 
     created, folders, replaced, new = set(), set(), [], []
-    for path, text in files:
+    for path, text, maybe_there in files:
         folder = os.path.dirname(path)
         if folder not in created:
             ensure_private_dir(folder)
             created.add(folder)
         temp = os.path.join(folder, f".{os.path.basename(path)}.tmp")
-        if os.path.exists(path):
-            replaced.append((temp, path, text.encode("utf-8")))
+        data = text if isinstance(text, bytes) else text.encode("utf-8")
+        if maybe_there and os.path.exists(path):
+            replaced.append((temp, path, data))
             folders.add(folder)
         else:
-            write_synced(temp, text.encode("utf-8"), os.O_WRONLY | os.O_CREAT | os.O_TRUNC, FILE_MODE, sync=False)
+            write_synced(temp, data, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, FILE_MODE, sync=False)
             os.replace(temp, path)
             new.append(path)
     list(pool.map(lambda temp: write_synced(temp[0], temp[2], os.O_WRONLY | os.O_CREAT | os.O_TRUNC, FILE_MODE), replaced))
@@ -381,6 +470,19 @@ def _write_whole(files, pool) -> list:
         os.replace(temp, path)
     list(pool.map(sync_folder, folders))
     return new
+
+
+def _compact(data: dict):
+    """A new record's JSON as orjson writes it (compact UTF-8, a tenth of ``json``'s time), else as
+    ``file_utils.dumps`` does. Only for records built from lines orjson read: it writes NaN as null
+    where ``dumps`` keeps its name, and only ``json`` reads NaN; what it cannot write (a lone
+    surrogate, an integer past 64 bits) raises, and ``dumps`` writes it."""
+    try:
+        return orjson.dumps(data)
+    except orjson.JSONEncodeError:
+        from ..file_utils import dumps
+
+        return dumps(data)
 
 
 class _Parser:
@@ -441,10 +543,12 @@ class _Parser:
             self.skipped["not_utf8"] += 1
             return None
         try:
-            return json.loads(text)
+            line = json.loads(text)
         except (ValueError, RecursionError):
             self.skipped["malformed"] += 1
             return None
+        self.importer._loose.add(self.session_id)
+        return line
 
     def finish(self) -> None:
         if self.last_command is not None:
@@ -794,12 +898,8 @@ def _session_named_in(handle):
 
 
 def _agent_type(path: str):
-    try:
-        with open(path[: -len(".jsonl")] + ".meta.json", encoding="utf-8") as handle:
-            kind = json.load(handle).get("agentType")
-    except (OSError, ValueError, AttributeError):
-        return None
-    return _text(kind)
+    found = load_file(path[: -len(".jsonl")] + ".meta.json")
+    return _text(found.get("agentType")) if isinstance(found, dict) else None
 
 
 def _open_state(path: str) -> tuple:
