@@ -57,7 +57,7 @@ KNOWN_TYPES = frozenset({
 # An attachment line as the CLI writes it (its keys in this order, compact JSON; a subagent's names
 # it before the attachment): nothing to keep.
 _ATTACHMENT = re.compile(rb'\{"parentUuid":(?:null|"[^"\\]*"),"isSidechain":(?:true|false),(?:"agentId":"[^"\\]*",)?"attachment":\{')
-_OWNERS_KEPT = 200_000  # owners a first import remembers (about 36 MiB), beyond which it asks the state
+_OWNERS_KEPT = 150_000  # owners a first import keeps in memory (about 40 MiB; 3 GB of transcripts hold 127,000): beyond, a statement each
 _BATCH_SESSIONS = 64  # sessions held before they are written: bounded memory, one folder sync per batch
 _SYNC_THREADS = 16  # fsyncs in flight at once while a batch is written (see _write_whole)
 _READ_TYPES = frozenset({"user", "assistant", "system", "progress"})  # the line types records come from
@@ -249,11 +249,13 @@ class Importer:
         return True
 
     def _own(self, key: str, path: str, session_id: str) -> None:
-        """Note an owner claimed in memory (see ``_fresh``): saved with the batch, and remembered
-        (up to ``_OWNERS_KEPT``) for the later copies of the line a fork's transcript holds."""
-        if len(self._owners) >= _OWNERS_KEPT:
-            self._owners.clear()
+        """Note an owner claimed in memory (see ``_fresh``): saved with the batch, and remembered for
+        the later copies of the line a fork's transcript holds. Past ``_OWNERS_KEPT`` all are saved
+        and the rest of the import asks the state, as an import into a state with owners does."""
         self._owners[key] = self._unsaved_owners[key] = (path, session_id)
+        if len(self._owners) >= _OWNERS_KEPT:
+            self._save_owners()
+            self._fresh, self._owners = None, {}
 
     def _save_owners(self) -> None:
         """The owners claimed in memory since the last batch into the table, in key order, in one statement."""
