@@ -215,6 +215,20 @@ def test_a_lost_or_corrupt_state_doubles_nothing(store):
     assert {sid: token_counts(data) for sid, data in imported_sessions().items()} == CCUSAGE
 
 
+def test_an_unreadable_imported_session_file_is_set_aside_not_overwritten(store):
+    """A session file damaged on disk is kept beside as ``.corrupt`` when its transcript is read
+    again, and the session is imported whole again; the CLI says so."""
+    run_import(store)
+    record = next(Path(history.root(catalog.home())).rglob("session_a427a655-*.json"))
+    record.write_bytes(b'{"session_id": "a427a655-c3a4-413a-8b3d-dc75bde28b6d", "activity_log": [')
+    (Path(history.root(catalog.home())) / "state.sqlite").unlink()  # every transcript read again from the start
+    again = run_import(store)
+    kept = list(record.parent.glob(record.name + ".*.corrupt"))
+    assert [Path(path) for path in again["set_aside"]] == kept
+    assert kept[0].read_bytes().endswith(b'"activity_log": [')
+    assert token_counts(imported_sessions()["a427a655-c3a4-413a-8b3d-dc75bde28b6d"]) == CCUSAGE["a427a655-c3a4-413a-8b3d-dc75bde28b6d"]
+
+
 def test_a_fork_that_sorts_first_takes_the_copies_from_its_parent(store):
     """Ownership moves when an earlier-sorting file holding the same response appears later: the
     parent loses it, the newcomer gains it, the total stays the same."""

@@ -348,6 +348,10 @@ class Importer:
             self._rebuilt.add(session_id)
             record, standalone = history.session_path(folder, session_id), history.elsewhere_path(folder, session_id)
             existing = history.read(folder, session_id) if self._may_be_there(folder, record) else None
+            if existing is None and not self.dry_run and self._may_be_there(folder, record) and os.path.exists(record):
+                from ..file_utils import set_aside
+
+                self.summary["set_aside"].append(str(set_aside(record)))  # unreadable (or another session's): kept for a person, never overwritten
             alone = None if standalone in self._folded or not self._may_be_there(folder, standalone) else load_file(standalone)  # None: no file of them alone
             kept = history.listed_elsewhere(existing) | history.pairs(alone)
             before = set() if anew else kept  # rebuilt: what an older reading noted is forgotten

@@ -31,7 +31,7 @@ def stores(env=os.environ, explicit=()) -> list:
 def summary(store_dirs, files: int = 0) -> dict:
     """An import's summary before it reads anything (``files`` all unchanged)."""
     return {"stores": list(store_dirs), "files": files, "files_read": 0, "files_unchanged": files, "sessions_new": 0,
-            "sessions_updated": 0, "responses": 0, "entries": 0, "skipped": dict.fromkeys(SKIP_REASONS, 0)}
+            "sessions_updated": 0, "responses": 0, "entries": 0, "skipped": dict.fromkeys(SKIP_REASONS, 0), "set_aside": []}
 
 
 def transcript_files(store: str, counts: dict, folders: dict = None) -> list:

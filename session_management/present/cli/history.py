@@ -46,6 +46,8 @@ def cmd_import(args) -> int:
           f"({done['files_unchanged']} unchanged) from {', '.join(folders)}")
     if skipped:
         print("lines skipped: " + ", ".join(f"{count} {reason.replace('_', ' ')}" for reason, count in sorted(skipped.items())))
+    for kept in done["set_aside"]:
+        print(f"an imported session file that could not be read was set aside as {kept} and imported again", file=sys.stderr)
     if indexed:
         print(f"index up to date: {plural(indexed['sessions_read'] + indexed['sessions_unchanged'], 'session')}")
     if not done["files"]:
