@@ -305,7 +305,7 @@ class Importer:
 
     def pending(self, tool_use_id: str, value=None, pop: bool = False):
         """Tool calls waiting for their result, kept across imports: in memory until the batch is
-        written (most find their result in the same file), then in the state (``_save_pending``)."""
+        written (most find their result in the same file), then in the state (``_save_bookkeeping``)."""
         if value is not None:
             self._pending[tool_use_id] = value
             return None
@@ -320,12 +320,17 @@ class Importer:
             self.db.execute("DELETE FROM pending WHERE id = ?", (tool_use_id,))
         return json.loads(row[0]) if row else None
 
-    def _save_pending(self) -> None:
+    def _save_bookkeeping(self) -> None:
+        """What the batch's reading kept in memory into the state (not committed yet): the owners
+        claimed, the tool calls still waiting for their result, the files' positions."""
+        self._save_owners()
         if self._pending:
             self.db.executemany("INSERT OR REPLACE INTO pending VALUES (?, ?)", [(key, json.dumps(value)) for key, value in self._pending.items()])
             if self._saved_pending is not None:
                 self._saved_pending.update(self._pending)
             self._pending = {}
+        self.db.executemany("INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?, ?)", self._read_files)
+        self._read_files = []
 
     # -- writing ------------------------------------------------------------------------------
 
@@ -333,10 +338,7 @@ class Importer:
         """Merge each changed session into its file (with ``dry_run``: count, write nothing)."""
         from ..file_utils import dumps
 
-        self._save_owners()
-        self._save_pending()
-        self.db.executemany("INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?, ?)", self._read_files)
-        self._read_files = []
+        self._save_bookkeeping()
         self._wait_for_writes()  # the batch before may have written files this one merges into
         changes, self.changes, written, markers, projects = self.changes, {}, [], set(), set()
         for session_id, change in sorted(changes.items()):
