@@ -85,10 +85,10 @@ class Importer:
         self._mains, self._rebuilt = set(), set()  # sessions whose main transcript is there; those rebuilt in this run
         self._old_projects, self._removed = None, []  # (rebuild) the project folders; sessions an older reading made of agent files
         self._folded = set()  # files of responses counted elsewhere whose pairs a record now lists: removed after they are durable
-        # When the owners table began empty (a first import), every key claimed is noted by its hash, and
-        # a key whose hash was never noted is nobody's: most keys of a first import cost no statement.
-        # Their owners are kept in memory (``_own``) and saved with each batch (``_save_owners``).
-        self._fresh, self._owners, self._unsaved_owners = None, {}, {}
+        # When the owners table began empty (a first import), every owner claimed is kept in memory
+        # (``_own``) and saved with each batch (``_save_owners``): a key not there is nobody's, and
+        # most keys of a first import cost no statement. None: ask the table.
+        self._owners, self._unsaved_owners = None, {}
         self._looked, self._wrote = {}, set()  # project folder -> whether it was there when first looked at; files this run wrote
         self._loose = set()  # sessions with a line only ``json`` could read (see _compact)
         self._pending = {}  # tool calls waiting for their result, not in the state yet (see pending)
@@ -135,7 +135,7 @@ class Importer:
 
     def _import_all(self) -> None:
         if not self.db.execute("SELECT 1 FROM owners LIMIT 1").fetchone():
-            self._fresh = set()  # an empty table: a key whose hash this run has not seen is nobody's
+            self._owners = {}  # an empty table: whatever it will hold, this run claims in memory first
         if not self.db.execute("SELECT 1 FROM pending LIMIT 1").fetchone():
             self._saved_pending = set()
         files = []
@@ -220,16 +220,13 @@ class Importer:
         """Whether ``path`` owns ``key`` (the first path holding it); taking it from a later one.
         A ``response`` (message id, request id) that another session owns is noted as counted
         elsewhere for the one that does not: its hook record may hold it too (a fork's copy)."""
-        if self._fresh is None:
+        if self._owners is None:
             if self.db.execute("INSERT OR IGNORE INTO owners VALUES (?, ?, ?)", (key, path, session_id)).rowcount:
                 return True  # a key no path held: most of them, one statement instead of two
             row = self.db.execute("SELECT path, session FROM owners WHERE key = ?", (key,)).fetchone()
         else:
-            known = hash(key) in self._fresh
-            row = (self._owners.get(key) or self._unsaved_owners.get(key)
-                   or self.db.execute("SELECT path, session FROM owners WHERE key = ?", (key,)).fetchone()) if known else None
+            row = self._owners.get(key)
             if row is None:  # nobody's yet: no statement at all
-                self._fresh.add(hash(key))
                 self._own(key, path, session_id)
                 return True
         if row[0] < path:
@@ -242,20 +239,20 @@ class Importer:
                 self._change(row[1])["elsewhere"][response] = True
                 self._change(session_id)["elsewhere"][response] = False
         if row[0] != path:
-            if self._fresh is None:
+            if self._owners is None:
                 self.db.execute("INSERT OR REPLACE INTO owners VALUES (?, ?, ?)", (key, path, session_id))
             else:
                 self._own(key, path, session_id)
         return True
 
     def _own(self, key: str, path: str, session_id: str) -> None:
-        """Note an owner claimed in memory (see ``_fresh``): saved with the batch, and remembered for
+        """Note an owner claimed in memory (see ``_owners``): saved with the batch, and remembered for
         the later copies of the line a fork's transcript holds. Past ``_OWNERS_KEPT`` all are saved
         and the rest of the import asks the state, as an import into a state with owners does."""
         self._owners[key] = self._unsaved_owners[key] = (path, session_id)
         if len(self._owners) >= _OWNERS_KEPT:
             self._save_owners()
-            self._fresh, self._owners = None, {}
+            self._owners = None
 
     def _save_owners(self) -> None:
         """The owners claimed in memory since the last batch into the table, in key order, in one statement."""
@@ -349,8 +346,9 @@ class Importer:
             anew = self.rebuild and session_id in self._mains and session_id not in self._rebuilt  # read again whole: older records go
             self._rebuilt.add(session_id)
             record, standalone = history.session_path(folder, session_id), history.elsewhere_path(folder, session_id)
-            existing = history.read(folder, session_id) if self._may_be_there(folder, record) else None
-            if existing is None and not self.dry_run and self._may_be_there(folder, record) and os.path.exists(record):
+            there = self._may_be_there(folder, record)
+            existing = history.read(folder, session_id) if there else None
+            if existing is None and there and not self.dry_run and os.path.exists(record):
                 from ..file_utils import set_aside
 
                 self.summary["set_aside"].append(str(set_aside(record)))  # unreadable (or another session's): kept for a person, never overwritten
@@ -376,7 +374,7 @@ class Importer:
                     self._wrote.add(marker)
                     written.append((marker, json.dumps({"path": project}) + "\n", False))
                 text = _compact(data) if existing is None and session_id not in self._loose else dumps(data)
-                written.append((record, text, self._may_be_there(folder, record)))
+                written.append((record, text, there))
                 self._wrote.add(record)
                 if alone is not None:  # now listed in the record: removed once that is durable (_make_durable)
                     self._folded.add(standalone)
